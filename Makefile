@@ -1,0 +1,37 @@
+# Two entry points (see README): `make run` starts the chat UI, `make test` runs every check.
+# Both are self-sufficient on a fresh clone: they create .venv and install what they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.planqa-installed
+
+.PHONY: install run test lint browser bench eval
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# the CPU wheel of torch on this machine; must precede sentence-transformers
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/planqa serve
+
+# Debian's Chromium drives the browser tests (Playwright with executable_path=/usr/bin/chromium).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/planqa bench
+
+eval: install
+	$(BIN)/planqa eval

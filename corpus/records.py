@@ -1,0 +1,130 @@
+"""The small typed records that flow from the corpus layer to the rest of planqa."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from corpus.numerals import int_to_cn
+
+Level = Literal["篇", "章", "节", "专栏", "表"]
+BlockKind = Literal["paragraph", "box_entry", "table_row"]
+PATH_SEP = " › "
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One heading of the plan: 第四篇 …, 第十三章 …, 第一节 …, 专栏4-6 …."""
+
+    level: Level
+    number: str  # "4" for 篇/章/节, "4-6" for a box
+    title: str
+
+    @property
+    def label(self) -> str:
+        """The heading as printed: 「第十三章 加快建设数字鄂州」, 「专栏4-6 数字经济领域重点工程」."""
+        if self.level == "专栏":
+            return f"专栏{self.number} {self.title}".strip()
+        if self.level == "表":
+            return self.title
+        return f"第{int_to_cn(int(self.number))}{self.level} {self.title}".strip()
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote's text, attached to the paragraph that references it."""
+
+    number: int
+    text: str
+    offset: int  # where the reference mark stood in the paragraph text
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, a box entry or a table row: the smallest addressable piece of a plan.
+
+    ``text`` is the clean body text (no conversion residue, footnote marks removed);
+    ``fields`` holds a table row's cells as (column, value) pairs.
+    """
+
+    block_id: str
+    kind: BlockKind
+    path: tuple[str, ...]
+    text: str
+    footnotes: tuple[Footnote, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Section:
+    """A node of the plan tree: the document root, a 篇, 章, 节 or 专栏."""
+
+    heading: Heading | None
+    path: tuple[str, ...]
+    section_id: str
+    blocks: list[Block] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Section]:
+        """This section and every section below it, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def all_blocks(self) -> Iterator[Block]:
+        """Every block in this section and below, in document order."""
+        for section in self.walk():
+            yield from section.blocks
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What a plan is: shown in citations and used to filter."""
+
+    doc_id: str
+    title: str
+    region: str = ""
+    period: str = ""
+    source: str = ""
+
+
+@dataclass
+class PlanDocument:
+    """A parsed plan: its metadata, its tree and the SHA-256 of its source bytes."""
+
+    meta: DocumentMeta
+    root: Section
+    sha256: str
+
+    def sections(self) -> Iterator[Section]:
+        """Every heading section (the root excluded), in document order."""
+        return (s for s in self.root.walk() if s.heading is not None)
+
+    def blocks(self) -> Iterator[Block]:
+        return self.root.all_blocks()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The unit that is indexed and cited.
+
+    ``text`` is verbatim body text; ``footnotes`` are the texts of the footnotes it references.
+    """
+
+    chunk_id: str
+    doc_id: str
+    path: tuple[str, ...]
+    text: str
+    kind: BlockKind
+    block_ids: tuple[str, ...]
+    footnotes: tuple[str, ...] = ()
+
+    @property
+    def path_text(self) -> str:
+        return PATH_SEP.join(self.path)
+
+    def search_text(self) -> str:
+        """Headings + body + footnotes: what the indexes see."""
+        parts = [self.path_text, self.text, *self.footnotes]
+        return "\n".join(p for p in parts if p)
