@@ -1,0 +1,66 @@
+"""FAISS vector index over normalized embeddings (inner product = cosine).
+
+Exact search (IndexFlatIP) below HNSW_THRESHOLD vectors; HNSW above, where a flat scan's
+latency grows linearly (see benchmarks/growth.py for the measured crossover).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index.hits import Hit
+
+HNSW_THRESHOLD = 50_000
+HNSW_M = 32
+HNSW_EF_SEARCH = 128
+
+
+class DenseIndex:
+    """Vectors of the chunks, searched by cosine similarity."""
+
+    def __init__(self, index: faiss.Index, chunk_ids: list[str]) -> None:
+        self._index = index
+        self.chunk_ids = chunk_ids
+
+    @property
+    def kind(self) -> str:
+        return "hnsw" if isinstance(self._index, faiss.IndexHNSWFlat) else "flat"
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, chunk_ids: list[str], hnsw_threshold: int = HNSW_THRESHOLD) -> DenseIndex:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        dim = vectors.shape[1]
+        if len(vectors) >= hnsw_threshold:
+            index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+        else:
+            index = faiss.IndexFlatIP(dim)
+        index.add(vectors)
+        return cls(index, chunk_ids)
+
+    def search(self, query_vector: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[Hit]:
+        n = len(self.chunk_ids)
+        if n == 0 or k <= 0:
+            return []
+        # over-fetch when filtering so that k allowed hits survive
+        fetch = n if mask is not None and self.kind == "flat" else min(n, k if mask is None else k * 20)
+        scores, ids = self._index.search(np.asarray(query_vector, dtype=np.float32).reshape(1, -1), fetch)
+        hits = [
+            Hit(self.chunk_ids[i], float(s))
+            for s, i in zip(scores[0], ids[0], strict=True)
+            if i >= 0 and (mask is None or mask[i])
+        ]
+        return hits[:k]
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, chunk_ids: list[str]) -> DenseIndex:
+        index = faiss.read_index(str(path))
+        if index.ntotal != len(chunk_ids):
+            raise ValueError(f"{path} holds {index.ntotal} vectors for {len(chunk_ids)} chunks")
+        return cls(index, chunk_ids)

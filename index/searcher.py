@@ -1,0 +1,109 @@
+"""Retrieval over a loaded index: BM25, dense, or both fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, get_args
+
+import numpy as np
+
+from corpus import Chunk, PlanqaError
+from corpus.navigation import normalize_heading_query
+from index.embedders import Embedder
+from index.hits import Hit, reciprocal_rank_fusion
+from index.normalize import normalize_query
+from index.store import StoredIndex
+
+Mode = Literal["bm25", "dense", "hybrid"]
+MODES: tuple[str, ...] = get_args(Mode)
+MAX_QUERY_CHARS = 2000
+FUSION_DEPTH = 50
+
+
+class QueryError(PlanqaError):
+    """The question cannot be searched as given (empty, too long, unknown filter)."""
+
+
+class Searcher:
+    """Search one StoredIndex with one embedder.
+
+    Every mode returns ``list[Hit]`` with higher scores better: BM25 scores, cosine
+    similarities, or RRF scores (weights ``(bm25, dense)``).
+    """
+
+    def __init__(self, index: StoredIndex, embedder: Embedder, weights: tuple[float, float] = (1.0, 1.0)) -> None:
+        if embedder.model_id != index.spec.model_id:
+            raise QueryError(
+                f"索引与模型不匹配 / the index was built with {index.spec.model_id}, "
+                f"not {embedder.model_id}; rebuild it with `planqa index build --model …`"
+            )
+        self.index = index
+        self.embedder = embedder
+        self.weights = weights
+        self.by_id: dict[str, Chunk] = {c.chunk_id: c for c in index.chunks}
+
+    def part_labels(self) -> list[str]:
+        """The 篇 headings present in the index, in order (for filters)."""
+        return list(dict.fromkeys(c.path[0] for c in self.index.chunks if c.path and "篇" in c.path[0][:6]))
+
+    def mask(self, parts: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None) -> np.ndarray | None:
+        """Boolean row mask for filters by 篇 (label or 「第四篇」/「4」) and by document id."""
+        if not parts and not doc_ids:
+            return None
+        wanted = [_part_prefix(p) for p in parts or []]
+        known_docs = {d.doc_id for d in self.index.documents}
+        unknown = [d for d in doc_ids or [] if d not in known_docs]
+        if unknown:
+            raise QueryError(
+                f"未知文档 / unknown document(s): {', '.join(unknown)}; indexed: {', '.join(sorted(known_docs))}"
+            )
+        keep = np.array([
+            (not wanted or (bool(c.path) and any(c.path[0].startswith(w) for w in wanted)))
+            and (not doc_ids or c.doc_id in doc_ids)
+            for c in self.index.chunks
+        ])
+        return keep
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        mode: Mode = "hybrid",
+        parts: Sequence[str] | None = None,
+        doc_ids: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """The top ``k`` chunks for ``query``."""
+        text = check_query(query)
+        if mode not in MODES:
+            raise QueryError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        mask = self.mask(parts, doc_ids)
+        depth = max(k, FUSION_DEPTH)
+        if mode == "bm25":
+            return self.index.bm25.search(text, k, mask)
+        dense_hits = self.index.dense.search(self.embed_query(text), depth, mask)
+        if mode == "dense":
+            return dense_hits[:k]
+        bm25_hits = self.index.bm25.search(text, depth, mask)
+        return reciprocal_rank_fusion([bm25_hits, dense_hits], self.weights)[:k]
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.embed_queries([text])[0]
+
+
+def check_query(query: str) -> str:
+    """The normalized query, or QueryError for an empty or over-long one."""
+    if not isinstance(query, str) or not query.strip():
+        raise QueryError("问题为空 / the question is empty: type a question about the plan")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"问题过长 / the question is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
+    text = normalize_query(query)
+    if not text:
+        raise QueryError("问题为空 / the question has no searchable text")
+    return text
+
+
+def _part_prefix(part: str) -> str:
+    part = part.strip()
+    if part.isdigit():
+        part = f"第{part}篇"
+    return normalize_heading_query(part).split(" ")[0]

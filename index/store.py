@@ -1,0 +1,311 @@
+"""Persisted indexes: one directory per build, a manifest, atomic switch-over, a build lock.
+
+Layout of an index root::
+
+    CURRENT                 name of the live build (replaced atomically)
+    .lock                   held while a build runs
+    builds/<build-id>/
+        manifest.json       model, dimension, chunker and tokenizer versions, corpus hash, …
+        documents.json      metadata of every indexed document
+        chunks.jsonl        the chunks, in order (row i = vector i = BM25 doc i)
+        embeddings.npy      float32 vectors, reused by later builds for unchanged texts
+        dense.faiss         the FAISS index
+        bm25/               the bm25s index
+        userdict.txt        jieba user dictionary (the plan's own names)
+
+A build writes ``builds/<id>.partial`` and renames it, then replaces CURRENT: a crash at any
+point leaves the previous build loadable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from corpus import (
+    CHUNKER_VERSION,
+    Chunk,
+    DocumentMeta,
+    PlanDocument,
+    PlanqaError,
+    chunk_document,
+)
+from corpus.chunker import DEFAULT_MAX_CHARS, DEFAULT_TARGET_CHARS
+from index.bm25 import BM25Index
+from index.dense import HNSW_THRESHOLD, DenseIndex
+from index.embedders import Embedder
+from index.lexicon import plan_terms
+from index.tokenization import TOKENIZER_VERSION, ZhTokenizer
+
+INDEX_FORMAT = 1
+EMBED_BATCH = 16
+HOME_ENV = "PLANQA_HOME"
+
+
+class IndexError_(PlanqaError):
+    """An index is missing, stale, corrupt or busy; the message says what to do."""
+
+
+class IndexNotBuilt(IndexError_):
+    pass
+
+
+class IndexCorrupt(IndexError_):
+    pass
+
+
+class IndexBusy(IndexError_):
+    pass
+
+
+def default_index_root(model_id: str) -> Path:
+    """Where the index for a model lives by default: $PLANQA_HOME or ~/.cache/planqa."""
+    home = Path(os.environ.get(HOME_ENV) or Path.home() / ".cache" / "planqa")
+    slug = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in model_id)
+    return home / "indexes" / slug
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """Everything an index depends on; a stored index whose spec differs is stale."""
+
+    model_id: str
+    dimension: int
+    chunker_version: str
+    target_chars: int
+    max_chars: int
+    tokenizer_version: str
+    corpus_sha256: str
+
+    @classmethod
+    def for_documents(
+        cls, docs: Sequence[PlanDocument], embedder: Embedder,
+        target_chars: int = DEFAULT_TARGET_CHARS, max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> IndexSpec:
+        return cls(embedder.model_id, embedder.dimension, CHUNKER_VERSION, target_chars, max_chars,
+                   TOKENIZER_VERSION, corpus_hash(docs))
+
+    def differences(self, other: IndexSpec) -> list[str]:
+        """Human-readable list of what differs (empty when the specs match)."""
+        mine, theirs = asdict(self), asdict(other)
+        return [f"{key}: index has {theirs[key]!r}, wanted {mine[key]!r}" for key in mine if mine[key] != theirs[key]]
+
+
+def corpus_hash(docs: Sequence[PlanDocument]) -> str:
+    digest = hashlib.sha256()
+    for sha in sorted(f"{d.meta.doc_id}:{d.sha256}" for d in docs):
+        digest.update(sha.encode())
+    return digest.hexdigest()
+
+
+def dense_text(chunk: Chunk) -> str:
+    """What the embedder sees: the two nearest headings, the text, its footnotes.
+
+    The 篇 titles are long and shared by hundreds of chunks; leaving them out keeps the
+    passage short (embedding time grows with tokens) without losing what the chunk is about.
+    """
+    return "\n".join(p for p in (" › ".join(chunk.path[-2:]), chunk.text, *chunk.footnotes) if p)
+
+
+def _dense_key(model_id: str, text: str) -> str:
+    return hashlib.sha1(f"{model_id}\n{text}".encode()).hexdigest()
+
+
+@dataclass
+class StoredIndex:
+    """A loaded build: chunks, both indexes and the metadata they were built from."""
+
+    directory: Path
+    spec: IndexSpec
+    manifest: dict
+    documents: list[DocumentMeta]
+    chunks: list[Chunk]
+    bm25: BM25Index
+    dense: DenseIndex
+
+    @property
+    def chunk_ids(self) -> list[str]:
+        return [c.chunk_id for c in self.chunks]
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, wait_seconds: float) -> Iterator[None]:
+    """Hold the root's build lock; wait up to ``wait_seconds`` for another builder."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        f"另一个进程正在构建索引 / another process is building the index in {root}; "
+                        "wait for it to finish and try again"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_build(root: Path) -> Path | None:
+    pointer = root / "CURRENT"
+    if not pointer.exists():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    return root / "builds" / name if name else None
+
+
+def _embed_all(chunks: list[Chunk], embedder: Embedder, previous: dict[str, np.ndarray],
+               progress: bool) -> tuple[np.ndarray, list[str]]:
+    """Vectors for every chunk, reusing ``previous`` vectors of identical texts."""
+    texts = [dense_text(c) for c in chunks]
+    keys = [_dense_key(embedder.model_id, t) for t in texts]
+    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
+    todo = [i for i, key in enumerate(keys) if key not in previous]
+    for i, key in enumerate(keys):
+        if key in previous:
+            vectors[i] = previous[key]
+    bar = tqdm(total=len(todo), desc="embedding", unit="chunk", disable=not progress or not todo)
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start : start + EMBED_BATCH]
+        vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
+        bar.update(len(batch))
+    bar.close()
+    return vectors, keys
+
+
+def _previous_vectors(root: Path, model_id: str) -> dict[str, np.ndarray]:
+    """key → vector from the live build, when it was made with the same model."""
+    build = current_build(root)
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        if manifest["spec"]["model_id"] != model_id:
+            return {}
+        keys = [json.loads(line)["dense_key"] for line in (build / "chunks.jsonl").open(encoding="utf-8")]
+        vectors = np.load(build / "embeddings.npy")
+        return dict(zip(keys, vectors, strict=True))
+    except (OSError, TypeError, KeyError, ValueError, json.JSONDecodeError):
+        return {}
+
+
+def build_index(
+    root: Path,
+    docs: Sequence[PlanDocument],
+    embedder: Embedder,
+    target_chars: int = DEFAULT_TARGET_CHARS,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    progress: bool = True,
+    lock_wait_seconds: float = 600.0,
+    hnsw_threshold: int = HNSW_THRESHOLD,
+) -> Path:
+    """Chunk, embed and index ``docs`` into a new build under ``root``; returns its directory."""
+    if not docs:
+        raise IndexError_("没有可索引的文档 / no documents to index")
+    root = Path(root)
+    with build_lock(root, lock_wait_seconds):
+        started = time.perf_counter()
+        spec = IndexSpec.for_documents(docs, embedder, target_chars, max_chars)
+        chunks = [c for d in docs for c in chunk_document(d, target_chars, max_chars)]
+        vectors, keys = _embed_all(chunks, embedder, _previous_vectors(root, embedder.model_id), progress)
+        tokenizer = ZhTokenizer(plan_terms(chunks))
+        ids = [c.chunk_id for c in chunks]
+        bm25 = BM25Index.build([c.search_text() for c in chunks], ids, tokenizer)
+        dense = DenseIndex.build(vectors, ids, hnsw_threshold)
+
+        builds = root / "builds"
+        build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        partial = builds / f"{build_id}.partial"
+        partial.mkdir(parents=True)
+        with (partial / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+            for chunk, key in zip(chunks, keys, strict=True):
+                fh.write(json.dumps({**asdict(chunk), "dense_key": key}, ensure_ascii=False) + "\n")
+        np.save(partial / "embeddings.npy", vectors)
+        dense.save(partial / "dense.faiss")
+        bm25.save(partial / "bm25")
+        (partial / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
+        (partial / "documents.json").write_text(
+            json.dumps([{**asdict(d.meta), "sha256": d.sha256} for d in docs], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+        manifest = {
+            "format": INDEX_FORMAT,
+            "spec": asdict(spec),
+            "chunk_count": len(chunks),
+            "dense_index": dense.kind,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "build_seconds": round(time.perf_counter() - started, 2),
+        }
+        (partial / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        final = builds / build_id
+        partial.rename(final)
+        pointer = root / "CURRENT.tmp"
+        pointer.write_text(build_id, encoding="utf-8")
+        os.replace(pointer, root / "CURRENT")
+        for old in builds.iterdir():
+            if old != final:
+                shutil.rmtree(old, ignore_errors=True)
+        return final
+
+
+def read_manifest(root: Path) -> dict:
+    """The live build's manifest; IndexNotBuilt / IndexCorrupt with a hint otherwise."""
+    build = current_build(root)
+    if build is None:
+        raise IndexNotBuilt(f"索引不存在 / no index in {root}; build it with `planqa index build`")
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("format") != INDEX_FORMAT:
+            raise IndexCorrupt(f"index format {manifest.get('format')!r} in {build} is not {INDEX_FORMAT}")
+        IndexSpec(**manifest["spec"])
+        return manifest
+    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise IndexCorrupt(
+            f"索引已损坏 / the index in {build} is unreadable ({exc.__class__.__name__}: {exc}); "
+            "rebuild it with `planqa index build --force`"
+        ) from exc
+
+
+def load_index(root: Path) -> StoredIndex:
+    """Load the live build under ``root``; raise IndexNotBuilt or IndexCorrupt with a hint."""
+    root = Path(root)
+    manifest = read_manifest(root)
+    build = current_build(root)
+    assert build is not None
+    try:
+        chunks = []
+        for line in (build / "chunks.jsonl").open(encoding="utf-8"):
+            record = json.loads(line)
+            record.pop("dense_key")
+            chunks.append(Chunk(**{k: tuple(v) if isinstance(v, list) else v for k, v in record.items()}))
+        if len(chunks) != manifest["chunk_count"]:
+            raise ValueError(f"{len(chunks)} chunks, manifest says {manifest['chunk_count']}")
+        documents = [
+            DocumentMeta(**{k: v for k, v in d.items() if k != "sha256"})
+            for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
+        ]
+        ids = [c.chunk_id for c in chunks]
+        user_words = (build / "userdict.txt").read_text(encoding="utf-8").split()
+        bm25 = BM25Index.load(build / "bm25", ZhTokenizer(user_words), ids)
+        dense = DenseIndex.load(build / "dense.faiss", ids)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexCorrupt(
+            f"索引已损坏 / the index in {build} is damaged ({exc.__class__.__name__}: {exc}); "
+            "rebuild it with `planqa index build --force`"
+        ) from exc
+    return StoredIndex(build, IndexSpec(**manifest["spec"]), manifest, documents, chunks, bm25, dense)
