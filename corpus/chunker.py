@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from corpus.records import Block, Chunk, PlanDocument
+from corpus.records import Block, Chunk, Footnote, PlanDocument
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 DEFAULT_TARGET_CHARS = 300
 DEFAULT_MAX_CHARS = 500
 
@@ -61,13 +61,24 @@ def split_block_text(text: str, target_chars: int, max_chars: int) -> list[tuple
     return spans
 
 
+_QUOTED_TERM = re.compile(r"[“「]([^“”「」]{1,15})$")
+_BARE_TERM = re.compile(r"[\u4e00-\u9fff0-9+]{2,4}$")  # 「…有序实施城市双修[注]」: the last few characters
+
+
+def footnote_text(block: Block, footnote: Footnote) -> str:
+    """「三区三线：三区为主体功能区……」: the footnote led by the term it explains."""
+    before = block.text[: footnote.offset]
+    match = _QUOTED_TERM.search(before) or _BARE_TERM.search(before)
+    return f"{match.group(1) if match.groups() else match.group()}：{footnote.text}" if match else footnote.text
+
+
 def chunk_block(block: Block, doc_id: str, target_chars: int, max_chars: int) -> list[Chunk]:
     """One chunk per span of a block; footnotes go to the chunk holding their reference mark."""
     spans = split_block_text(block.text, target_chars, max_chars)
     chunks = []
     for k, (start, end) in enumerate(spans):
         notes = tuple(
-            f.text for f in block.footnotes
+            footnote_text(block, f) for f in block.footnotes
             if start <= f.offset < end or (f.offset == end and end == len(block.text))
         )
         suffix = f"#{k + 1}" if len(spans) > 1 else ""

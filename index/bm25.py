@@ -39,6 +39,18 @@ class BM25Index:
         order = np.lexsort((np.arange(len(scores)), -scores))[:k]
         return [Hit(self.chunk_ids[i], float(scores[i])) for i in order if scores[i] > 0]
 
+    def idf(self, tokens: list[str]) -> list[float]:
+        """Inverse document frequency of each token (0 for tokens absent from the corpus)."""
+        vocab = self._retriever.vocab_dict
+        indptr = self._retriever.scores["indptr"]
+        n = len(self.chunk_ids)
+        out = []
+        for token in tokens:
+            column = vocab.get(token)
+            df = int(indptr[column + 1] - indptr[column]) if column is not None else 0
+            out.append(float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0)
+        return out
+
     def save(self, directory: Path) -> None:
         self._retriever.save(str(directory), show_progress=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 import numpy as np
@@ -18,6 +19,16 @@ Mode = Literal["bm25", "dense", "hybrid"]
 MODES: tuple[str, ...] = get_args(Mode)
 MAX_QUERY_CHARS = 2000
 FUSION_DEPTH = 50
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """The normalized query, the ranked hits, and the BM25 and cosine scores behind them."""
+
+    query: str
+    hits: list[Hit]
+    bm25_scores: dict[str, float]
+    dense_scores: dict[str, float]
 
 
 class QueryError(PlanqaError):
@@ -73,18 +84,33 @@ class Searcher:
         doc_ids: Sequence[str] | None = None,
     ) -> list[Hit]:
         """The top ``k`` chunks for ``query``."""
+        return self.retrieve(query, max(k, 1), mode, parts, doc_ids).hits[:k]
+
+    def retrieve(
+        self,
+        query: str,
+        depth: int = FUSION_DEPTH,
+        mode: Mode = "hybrid",
+        parts: Sequence[str] | None = None,
+        doc_ids: Sequence[str] | None = None,
+    ) -> Retrieval:
+        """Ranked hits plus each retriever's own scores, for rerankers and abstention."""
         text = check_query(query)
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         mask = self.mask(parts, doc_ids)
-        depth = max(k, FUSION_DEPTH)
+        depth = max(depth, FUSION_DEPTH) if mode == "hybrid" else depth
+        bm25_hits = self.index.bm25.search(text, depth, mask) if mode != "dense" else []
+        dense_hits = self.index.dense.search(self.embed_query(text), depth, mask) if mode != "bm25" else []
         if mode == "bm25":
-            return self.index.bm25.search(text, k, mask)
-        dense_hits = self.index.dense.search(self.embed_query(text), depth, mask)
-        if mode == "dense":
-            return dense_hits[:k]
-        bm25_hits = self.index.bm25.search(text, depth, mask)
-        return reciprocal_rank_fusion([bm25_hits, dense_hits], self.weights)[:k]
+            hits = bm25_hits
+        elif mode == "dense":
+            hits = dense_hits
+        else:
+            hits = reciprocal_rank_fusion([bm25_hits, dense_hits], self.weights)
+        return Retrieval(
+            text, hits, {h.chunk_id: h.score for h in bm25_hits}, {h.chunk_id: h.score for h in dense_hits}
+        )
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]

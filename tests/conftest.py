@@ -1,6 +1,13 @@
-"""Shared, expensive fixtures: the shipped plan is parsed once per test session."""
+"""Shared, expensive fixtures: the shipped plan is parsed once and its real index is built
+once per test session (about two minutes on 2 cores), then shared by every test.
+
+Set PLANQA_TEST_INDEX to a directory to keep that index between runs while developing.
+"""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
@@ -15,3 +22,18 @@ def plan() -> PlanDocument:
 @pytest.fixture(scope="session")
 def chunks(plan):
     return chunk_document(plan)
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    """Directory of the real index of the shipped plan (embedded default model)."""
+    configured = os.environ.get("PLANQA_TEST_INDEX")
+    return Path(configured) if configured else tmp_path_factory.mktemp("planqa-index")
+
+
+@pytest.fixture(scope="session")
+def qa(index_dir):
+    """PlanQA on the shipped plan, built (or refreshed) once per session."""
+    from assistant import PlanQA
+
+    return PlanQA.load(index_dir=index_dir, progress=False)

@@ -1,0 +1,83 @@
+"""`planqa ask`: answer questions from the terminal (pretty or JSON), one or a file of them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assistant.planqa import DEFAULT_K, PlanQA
+from assistant.records import Answer
+from corpus import PlanqaError
+from index.commands import add_index_options
+from index.searcher import MODES
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("ask", help="answer a question about the plan, with cited passages")
+    parser.add_argument("question", nargs="?", help="the question (or use --file)")
+    parser.add_argument("--file", help="a text file with one question per line (batch mode)")
+    parser.add_argument("--jsonl", help="with --file: write one JSON answer per line here")
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    parser.add_argument("--mode", choices=MODES, default="hybrid")
+    parser.add_argument("-k", type=int, default=DEFAULT_K, help="number of cited passages")
+    parser.add_argument("--part", action="append", help="only this 篇 (e.g. 第四篇 or 4); repeatable")
+    parser.add_argument("--llm", help="generative answerer: an OpenAI-compatible base URL or a local model path")
+    add_index_options(parser)
+    parser.set_defaults(handler=_ask)
+
+
+def load_from_args(args: argparse.Namespace) -> PlanQA:
+    refiner = None
+    if getattr(args, "llm", None):
+        from assistant.generative import refiner_from_spec
+
+        refiner = refiner_from_spec(args.llm)
+    return PlanQA.load(index_dir=args.index_dir, model=args.model, mode=args.mode, llm=refiner)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    if not args.question and not args.file:
+        raise PlanqaError("问题为空 / give a question, e.g. planqa ask \"鄂州打算建多少5G基站？\", or --file")
+    questions = [args.question] if args.question else _read_questions(Path(args.file))
+    qa = load_from_args(args)
+    out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
+    try:
+        for question in questions:
+            answer = qa.ask(question, k=args.k, parts=args.part)
+            if out is not None:
+                out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
+            elif args.json:
+                print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+            else:
+                print(render(answer))
+    finally:
+        if out is not None:
+            out.close()
+            print(f"wrote {len(questions)} answers to {args.jsonl}", file=sys.stderr)
+    return 0
+
+
+def _read_questions(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanqaError(f"无法读取问题文件 / cannot read {path}: {exc}") from exc
+    questions = [line.strip() for line in lines if line.strip()]
+    if not questions:
+        raise PlanqaError(f"问题文件为空 / no questions in {path}")
+    return questions
+
+
+def render(answer: Answer) -> str:
+    """Terminal form: the answer, then numbered sources with their place in the plan."""
+    lines = [f"问：{answer.question}", f"答：{answer.text}"]
+    if answer.notice:
+        lines.append(f"注：{answer.notice}")
+    lines.append("来源：" if answer.found else "最接近的段落：")
+    for c in answer.citations:
+        passage = c.text if len(c.text) <= 200 else c.text[:200] + "……"
+        lines.append(f"  [{c.number}] {c.path_text}\n      {passage}")
+    lines.append(f"（{answer.mode} · {answer.model_id} · {answer.latency_ms:.0f} ms）")
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""What the assistant returns: an Answer with numbered Citations. Other tools depend on it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from corpus import PATH_SEP
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A passage the answer comes from, shown as [number].
+
+    ``highlight`` is the (start, end) span of ``text`` that answers the question, if any;
+    ``section_id`` opens the whole section in the plan.
+    """
+
+    number: int
+    chunk_id: str
+    doc_id: str
+    doc_title: str
+    path: tuple[str, ...]
+    text: str
+    score: float
+    section_id: str
+    highlight: tuple[int, int] | None = None
+    footnotes: tuple[str, ...] = ()
+
+    @property
+    def path_text(self) -> str:
+        """「第四篇 … › 第十三章 … › 专栏4-6 …」."""
+        return PATH_SEP.join(self.path)
+
+    def reference(self) -> str:
+        """A quotable reference: 《…纲要》第四篇第十三章第三节 专栏4-6 数字经济领域重点工程."""
+        numbered = "".join(p.split(" ", 1)[0] for p in self.path if p.startswith("第"))
+        tail = [p for p in self.path if not p.startswith("第")]
+        return f"《{self.doc_title}》{numbered}" + (f" {tail[-1]}" if tail else "")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to one question.
+
+    ``text`` is what the user sees, with [n] markers into ``citations``; ``found`` is False
+    when the plan does not answer the question (``text`` then says 「规划中未找到……」 and
+    ``citations`` lists the nearest passages). ``key_spans`` are the figures or list items
+    to emphasise.
+    """
+
+    question: str
+    text: str
+    found: bool
+    citations: tuple[Citation, ...]
+    question_type: str
+    mode: str
+    model_id: str
+    answerer: str = "extractive"
+    latency_ms: float = 0.0
+    key_spans: tuple[str, ...] = ()
+    notice: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (citations with their path text and quotable reference)."""
+        data = asdict(self)
+        data["citations"] = [
+            {**asdict(c), "path_text": c.path_text, "reference": c.reference()} for c in self.citations
+        ]
+        return data
