@@ -20,9 +20,11 @@ install: $(STAMP)
 run: install
 	$(BIN)/planqa serve
 
-# Debian's Chromium drives the browser tests (Playwright with executable_path=/usr/bin/chromium).
+# Debian's Chromium drives the browser tests (Playwright with executable_path=/usr/bin/chromium);
+# Noto CJK so that screenshots show Chinese.
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@(test -x /usr/bin/chromium && fc-list :lang=zh | grep -q .) || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from assistant.generative import refiner_from_env, refiner_from_spec
 from assistant.planqa import DEFAULT_K, PlanQA
 from assistant.records import Answer
 from corpus import PlanqaError
@@ -29,11 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def load_from_args(args: argparse.Namespace) -> PlanQA:
-    refiner = None
-    if getattr(args, "llm", None):
-        from assistant.generative import refiner_from_spec
-
-        refiner = refiner_from_spec(args.llm)
+    """PlanQA as the command line asks for it (--llm, else $PLANQA_LLM, else extractive only)."""
+    spec = getattr(args, "llm", None)
+    refiner = refiner_from_spec(spec) if spec else refiner_from_env()
     return PlanQA.load(index_dir=args.index_dir, model=args.model, mode=args.mode, llm=refiner)
 
 

@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
-from assistant.evidence import Coverage
+from assistant.evidence import BigramStats, Coverage, bigrams
 from assistant.extractive import NOT_FOUND, Abstention, Draft, draft_answer
-from assistant.question import analyze
+from assistant.glossary import expand_english
+from assistant.question import QuestionAnalysis, analyze
 from assistant.ranking import Candidate, rank_candidates
 from assistant.records import Answer, Citation
 from corpus import SHIPPED_PLAN, PlanDocument, Section, load_document
 from corpus.navigation import find_section, render_section
 from index.embedders import load_embedder
-from index.searcher import MAX_QUERY_CHARS, Mode, Retrieval, Searcher, check_query
+from index.searcher import MAX_QUERY_CHARS, Mode, Searcher, check_query
 from index.store import IndexCorrupt, IndexError_, IndexNotBuilt, IndexSpec, build_index, default_index_root, load_index
+from index.tokenization import STOPWORDS, ZhTokenizer
 
 Rebuild = Literal["auto", "never", "force"]
 DEFAULT_K = 5
@@ -62,6 +64,8 @@ class PlanQA:
         self.abstention = abstention or Abstention()
         self.notices = list(notices)
         self._docs = {d.meta.doc_id: d for d in self.documents}
+        self._bigrams = BigramStats([c.search_text() for c in searcher.index.chunks])
+        self._subject = _subject_terms(self.documents, searcher.index.bm25.tokenizer)
         self._section_of = {
             (d.meta.doc_id, b.block_id): s.section_id for d in self.documents for s in d.root.walk() for b in s.blocks
         }
@@ -130,10 +134,7 @@ class PlanQA:
             notice = f"问题过长，已截取前{MAX_QUERY_CHARS}个字符 / question truncated to {MAX_QUERY_CHARS} characters"
             question = question[:MAX_QUERY_CHARS]
         mode = mode or self.mode
-        analysis = analyze(check_query(question))
-        retrieval = self.searcher.retrieve(question, mode=mode, parts=parts, doc_ids=doc_ids)
-        coverage = self._coverage(retrieval.query)
-        candidates = rank_candidates(retrieval, self.searcher.by_id, coverage, analysis.question_type)
+        analysis, candidates, coverage = self._candidates(question, mode, parts, doc_ids)
         draft = draft_answer(analysis, candidates, coverage, self.abstention)
         citations, markers = self._citations(candidates, draft, k)
         answer = Answer(
@@ -156,16 +157,22 @@ class PlanQA:
         parts: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None,
     ) -> list[Citation]:
         """The ``k`` best passages for ``question``, reranked as ``ask`` ranks them."""
-        analysis = analyze(check_query(question))
-        retrieval = self.searcher.retrieve(question, mode=mode or self.mode, parts=parts, doc_ids=doc_ids)
-        coverage = self._coverage(retrieval.query)
-        candidates = rank_candidates(retrieval, self.searcher.by_id, coverage, analysis.question_type)
+        _, candidates, _ = self._candidates(question, mode or self.mode, parts, doc_ids)
         return [self._citation(n, c, None) for n, c in enumerate(candidates[:k], start=1)]
+
+    def _candidates(
+        self, question: str, mode: Mode, parts: Sequence[str] | None, doc_ids: Sequence[str] | None
+    ) -> tuple[QuestionAnalysis, list[Candidate], Coverage]:
+        """Analyse, retrieve (English expanded with the plan's terms) and rerank."""
+        analysis = analyze(check_query(question))
+        query = expand_english(question) if analysis.english else question
+        retrieval = self.searcher.retrieve(query, mode=mode, parts=parts, doc_ids=doc_ids)
+        coverage = self._coverage(retrieval.query)
+        return analysis, rank_candidates(retrieval, self.searcher.by_id, coverage, analysis.question_type), coverage
 
     def _coverage(self, query: str) -> Coverage:
         bm25 = self.searcher.index.bm25
-        tokens = bm25.tokenizer(query)
-        return Coverage(tokens, bm25.idf(tokens), bm25.tokenizer)
+        return Coverage(bm25.tokenizer.words(query), bm25.idf, self._bigrams, bm25.tokenizer, STOPWORDS, self._subject)
 
     def _citation(self, number: int, candidate: Candidate, highlight: tuple[int, int] | None) -> Citation:
         chunk = candidate.chunk
@@ -217,6 +224,17 @@ class PlanQA:
         return render_section(section) if section is not None else None
 
 
+def _subject_terms(documents: Sequence[PlanDocument], tokenizer: ZhTokenizer) -> frozenset[str]:
+    """Place names of the indexed documents' regions (鄂州市 → 鄂州市, 鄂州, 州市 and their bigrams)."""
+    terms: set[str] = set()
+    for doc in documents:
+        for name in {doc.meta.region, doc.meta.region.rstrip("市省县区")} - {""}:
+            terms.update(tokenizer(name))
+            terms.update(bigrams(name))
+            terms.add(name)
+    return frozenset(terms)
+
+
 def _answer_text(draft: Draft, markers: list[int], english: bool) -> str:
     if not draft.found:
         lead = "The plan does not answer this question. " if english else ""
@@ -229,6 +247,3 @@ def _with_latency(answer: Answer, started: float) -> Answer:
     from dataclasses import replace
 
     return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1))
-
-
-__all__ = ["DEFAULT_K", "PlanQA", "Retrieval", "TocEntry"]

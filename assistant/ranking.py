@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.evidence import Coverage, Unit, score_units
@@ -10,6 +11,8 @@ from corpus import Chunk
 from index.searcher import Retrieval
 
 RERANK_DEPTH = 30
+# 「葛店开发区。全面承接……」「数字基础设施工程：到2025年……」: what a paragraph or entry is about
+_LEAD_IN = re.compile(r"^(?:（[一二三四五六七八九十]+）\s*)?([^，。：；]{2,16})[。：]")
 
 
 @dataclass(frozen=True)
@@ -20,8 +23,15 @@ class Candidate:
     score: float
     best: Unit
     coverage: float  # of the best sentence, in context, in [0, 1]
+    topic: float  # coverage of the chunk's own topic: its lead-in and nearest heading
     dense: float  # cosine similarity of question and chunk (0 when not computed)
     retrieval_rank: int
+
+
+def topic_of(chunk: Chunk) -> str:
+    """The lead-in of a paragraph or box entry plus its nearest heading."""
+    match = _LEAD_IN.match(chunk.text)
+    return " ".join(p for p in (match.group(1) if match else "", chunk.path[-1] if chunk.path else "") if p)
 
 
 def rank_candidates(
@@ -40,9 +50,10 @@ def rank_candidates(
         chunk = chunks[hit.chunk_id]
         units = score_units(chunk, coverage, question_type)
         best = max(units, key=lambda u: (u.score, -u.start))
+        topic = coverage(topic_of(chunk))
         dense = retrieval.dense_scores.get(hit.chunk_id, lo)
         dense_norm = (dense - lo) / (hi - lo) if hi > lo else 0.0
-        score = 0.5 * best.score + 0.3 * (hit.score / top) + 0.2 * dense_norm
-        out.append(Candidate(chunk, score, best, best.coverage, dense, rank))
+        score = 0.5 * best.score + 0.2 * topic + 0.2 * (hit.score / top) + 0.1 * dense_norm
+        out.append(Candidate(chunk, score, best, best.coverage, topic, dense, rank))
     out.sort(key=lambda c: (-c.score, c.retrieval_rank))
     return out

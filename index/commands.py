@@ -9,7 +9,7 @@ from pathlib import Path
 from corpus import SHIPPED_PLAN, load_document
 from index.embedders import load_embedder
 from index.searcher import MODES, Searcher
-from index.store import build_index, default_index_root, load_index, read_manifest
+from index.store import IndexError_, IndexSpec, build_index, default_index_root, load_index, read_manifest
 
 
 def add_index_options(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build = actions.add_parser("build", help="chunk, embed and index the plan(s)")
     add_index_options(build)
     build.add_argument("files", nargs="*", help="plan files (default: the shipped plan)")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild even when the index is current (also repairs a damaged index)")
     build.set_defaults(handler=_build)
     info = actions.add_parser("info", help="print the index manifest")
     add_index_options(info)
@@ -46,7 +48,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _build(args: argparse.Namespace) -> int:
     embedder = load_embedder(args.model)
     docs = [load_document(f) for f in (args.files or [SHIPPED_PLAN])]
-    build = build_index(index_root(args, embedder.model_id), docs, embedder)
+    root = index_root(args, embedder.model_id)
+    if not args.force:
+        try:
+            if not IndexSpec.for_documents(docs, embedder).differences(load_index(root).spec):
+                print(f"index is up to date: {root} (use --force to rebuild)")
+                return 0
+        except IndexError_:
+            pass  # missing or damaged: build it
+    build = build_index(root, docs, embedder)
     manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     print(f"built {manifest['chunk_count']} chunks with {embedder.model_id} in {manifest['build_seconds']} s → {build}")
     return 0

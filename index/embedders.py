@@ -73,7 +73,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.dimension = int(self._model.get_embedding_dimension())
         self.model_id = f"sentence-transformers:{_model_name(name_or_path)}"
-        self._query_prefix, self._passage_prefix = _prefixes(name_or_path, self._model.prompts)
+        self._query_prefix, self._passage_prefix = _prefixes(_model_name(name_or_path), self._model.prompts)
 
     def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
         vectors = self._model.encode(

@@ -36,6 +36,13 @@ def normalize_text(text: str) -> str:
     return _t2s().convert(text).lower()
 
 
+# Relative time in questions, anchored to a five-year plan's period: 「五年后」 is its end year.
+_RELATIVE_TIME = (
+    (re.compile(r"(?:“?十四五”?|规划)(?:期末|末期|末)|五年(?:以)?后|五年之后|到时候|届时"), "2025年"),
+    (re.compile(r"“?十三五”?(?:期末|末期|末)"), "2020年"),
+)
+
+
 def normalize_query(query: str) -> str:
     """A user's question in canonical form, without trailing particles and punctuation.
 
@@ -43,5 +50,7 @@ def normalize_query(query: str) -> str:
     '到2025年鄂州要建多少个5g基站'
     """
     text = years_to_digits(normalize_text(query.strip()))
+    for pattern, replacement in _RELATIVE_TIME:
+        text = pattern.sub(replacement, text)
     text = re.sub(r"\s+", " ", text)
     return _TRAILING_PARTICLES.sub("", text).strip() or text.strip()

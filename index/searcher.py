@@ -62,6 +62,10 @@ class Searcher:
         if not parts and not doc_ids:
             return None
         wanted = [_part_prefix(p) for p in parts or []]
+        labels = self.part_labels()
+        bad = [p for p, w in zip(parts or [], wanted, strict=True) if not any(label.startswith(w) for label in labels)]
+        if bad:
+            raise QueryError(f"未知篇 / unknown part(s): {', '.join(bad)}; parts: {'; '.join(labels)}")
         known_docs = {d.doc_id for d in self.index.documents}
         unknown = [d for d in doc_ids or [] if d not in known_docs]
         if unknown:

@@ -271,10 +271,13 @@ def read_manifest(root: Path) -> dict:
     try:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
         if manifest.get("format") != INDEX_FORMAT:
-            raise IndexCorrupt(f"index format {manifest.get('format')!r} in {build} is not {INDEX_FORMAT}")
+            raise IndexCorrupt(
+                f"索引格式不兼容 / the index in {build} has format {manifest.get('format')!r}, this planqa reads "
+                f"{INDEX_FORMAT}; rebuild it with `planqa index build --force`"
+            )
         IndexSpec(**manifest["spec"])
         return manifest
-    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise IndexCorrupt(
             f"索引已损坏 / the index in {build} is unreadable ({exc.__class__.__name__}: {exc}); "
             "rebuild it with `planqa index build --force`"

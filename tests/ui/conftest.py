@@ -1,0 +1,58 @@
+"""The real `planqa serve` in a subprocess, shared by the browser and API tests."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 180
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def server_url(qa, index_dir, tmp_path_factory) -> Iterator[str]:
+    """URL of a running server on a free loopback port (``qa`` first makes sure the index is built)."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    command = [sys.executable, "-m", "planqa", "serve", "--index-dir", str(index_dir), "--port", str(port)]
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _answers(url):
+            if process.poll() is not None:
+                pytest.fail(f"planqa serve exited with {process.returncode}:\n{log_path.read_text(encoding='utf-8')}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"planqa serve did not answer in {STARTUP_SECONDS} s:\n{log_path.read_text('utf-8')}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,1 @@
+"""The browser chat UI (Gradio): ``planqa serve``. Calls only the ``assistant`` API."""

@@ -1,0 +1,175 @@
+"""The Gradio page: a chat tab with cited sources and a browse tab with the plan's contents.
+
+Only calls the ``assistant`` API (``qa.ask``, ``qa.toc``, ``qa.section_text``); the HTML
+comes from ui.render. The same answer is exposed to programs as the ``/ask`` endpoint:
+
+    >>> from gradio_client import Client                          # doctest: +SKIP
+    >>> Client("http://127.0.0.1:7860/").predict("鄂州打算建多少5G基站？", api_name="/ask")["found"]  # doctest: +SKIP
+    True
+"""
+
+# No ``from __future__ import annotations``: gr.api reads the real type hints of ``ask``.
+
+from typing import Any
+
+import gradio as gr
+
+from assistant import DEFAULT_K, Answer, PlanQA
+from corpus import PlanqaError
+from ui import render
+
+MAX_K = 10
+EXAMPLES = [
+    "鄂州打算建多少5G基站？",
+    "葛店开发区的重点产业有哪些？",
+    "到2025年常住人口城镇化率目标是多少？",
+    "三区三线是什么？",
+    "What are the plan's targets for 5G base stations?",
+]
+EMPTY_QUESTION = "请输入一个关于规划的问题，例如：「鄂州打算建多少5G基站？」"
+SOURCES_PLACEHOLDER = render.render_notice(
+    "提问后，这里会列出答案所依据的规划原文，可展开全节、复制引用或在目录中查看。"
+)
+ALL_PARTS = ""
+
+# Source cards and the table of contents share one click handler: a "复制引用" button copies its
+# reference in the browser; any element with data-section asks the server to open that section.
+CLICK_JS = """
+element.addEventListener('click', (event) => {
+  const copy = event.target.closest('[data-ref]');
+  if (copy) {
+    const done = () => { copy.textContent = '已复制 ✓'; setTimeout(() => { copy.textContent = '复制引用'; }, 1500); };
+    const ask = () => window.prompt('复制引用：', copy.dataset.ref);
+    if (navigator.clipboard) { navigator.clipboard.writeText(copy.dataset.ref).then(done, ask); } else { ask(); }
+    return;
+  }
+  const link = event.target.closest('[data-section]');
+  if (link) { trigger('click', {doc_id: link.dataset.doc, section_id: link.dataset.section}); }
+});
+"""
+TOC_JS = CLICK_JS + "watch('value', () => element.querySelector('.pq-current')?.scrollIntoView({block: 'nearest'}));"
+
+FONTS = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", "system-ui", "sans-serif"]
+THEME = gr.themes.Soft(primary_hue="red", secondary_hue="amber", neutral_hue="stone", font=FONTS,
+                       font_mono=["Noto Sans Mono CJK SC", "monospace"])
+
+
+def build_app(qa: PlanQA) -> gr.Blocks:
+    """The whole page for ``qa``; launch it with :func:`launch`."""
+    title = render.app_title([d.meta.title for d in qa.documents])
+    toc = qa.toc()
+    toc_choices = [("\u3000" * e.depth + e.label, render.toc_key(e.doc_id, e.section_id)) for e in toc]
+    first = toc_choices[0][1] if toc_choices else None
+    part_choices = [("全部篇", ALL_PARTS), *((label, label) for label in qa.searcher.part_labels())]
+
+    def answer(question: str, k: float, mode: str, part: str) -> Answer:
+        return qa.ask(question, k=int(k), mode=mode, parts=[part] if part else None)
+
+    def respond(question: str | None, history: list[dict[str, Any]], mode: str, k: float, part: str):
+        """Chat turn: (history, cleared input, source cards, references)."""
+        history = list(history or [])
+        question = question or ""
+        if not question.strip():
+            history.append({"role": "assistant", "content": render.render_notice(EMPTY_QUESTION)})
+            return history, "", gr.skip(), gr.skip()
+        history.append({"role": "user", "content": render.render_question(question)})
+        try:
+            ans = answer(question, k, mode, part)
+        except PlanqaError as exc:
+            history.append({"role": "assistant", "content": render.render_notice(str(exc), "error")})
+            return history, question, gr.skip(), gr.skip()
+        sections = {(c.doc_id, c.section_id): qa.section_text(c.section_id, c.doc_id) for c in ans.citations}
+        history.append({"role": "assistant", "content": render.render_answer(ans)})
+        return history, "", render.render_sources(ans, sections), render.references(ans)
+
+    def ask(question: str, mode: str = "hybrid", k: int = DEFAULT_K, part: str = ALL_PARTS) -> dict[str, Any]:
+        """Answer a question about the plan: the answer text, found, and numbered citations (Answer.to_dict)."""
+        if mode not in render.MODE_LABELS:
+            raise gr.Error(f"未知的检索模式 / unknown mode {mode!r}: use one of {', '.join(render.MODE_LABELS)}")
+        if not 1 <= int(k) <= MAX_K:
+            raise gr.Error(f"k 应在 1 到 {MAX_K} 之间 / k must be between 1 and {MAX_K}")
+        try:
+            return answer(question, k, mode, part).to_dict()
+        except PlanqaError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    def show_section(key: str | None):
+        """Browse tab: the selected section's full text, and the contents with it marked."""
+        text = None
+        if key:
+            doc_id, section_id = render.split_toc_key(key)
+            text = qa.section_text(section_id, doc_id)
+        return render.render_section_body(text), render.render_toc(toc, key)
+
+    def open_section(evt: gr.EventData):
+        return render.toc_key(evt.doc_id, evt.section_id), gr.Tabs(selected="browse")
+
+    def pick_section(evt: gr.EventData):
+        return render.toc_key(evt.doc_id, evt.section_id)
+
+    with gr.Blocks(title=title, analytics_enabled=False) as demo:
+        gr.HTML(_header(title, qa), js_on_load=None)
+        with gr.Tabs() as tabs:
+            with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=360):
+                    chat = gr.Chatbot(
+                        label="问答", elem_id="pq-chat", height=380, feedback_options=None, buttons=[],
+                        latex_delimiters=[], placeholder=_placeholder(),
+                    )
+                    with gr.Row(elem_id="pq-ask-row"):
+                        question = gr.Textbox(
+                            show_label=False, placeholder="输入问题，例如：鄂州打算建多少5G基站？（按回车提问）",
+                            elem_id="pq-question", scale=5, lines=1, max_lines=4, autofocus=True,
+                        )
+                        send = gr.Button("提问", variant="primary", elem_id="pq-send", scale=1, min_width=90)
+                    gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
+                    sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="pq-sources", js_on_load=CLICK_JS)
+                with gr.Column(scale=1, min_width=260, elem_id="pq-side"):
+                    with gr.Accordion("检索设置", open=True):
+                        mode = gr.Radio(
+                            [(label, m) for m, label in render.MODE_LABELS.items()], value=qa.mode,
+                            label="检索方式", elem_id="pq-mode",
+                        )
+                        k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="来源数量", elem_id="pq-k")
+                        part = gr.Dropdown(part_choices, value=ALL_PARTS, label="只在此篇中查找", elem_id="pq-part")
+                    refs = gr.Textbox(
+                        label="引用（可复制）", lines=6, max_lines=10, interactive=False, buttons=["copy"],
+                        elem_id="pq-refs", placeholder="提问后生成可直接引用的出处",
+                    )
+            with gr.Tab("目录浏览", id="browse"), gr.Row(equal_height=False):
+                with gr.Column(scale=1, min_width=280):
+                    section_select = gr.Dropdown(
+                        toc_choices, value=first, label="选择章节", elem_id="pq-section-select"
+                    )
+                    toc_html = gr.HTML(render.render_toc(toc, first), elem_id="pq-toc", js_on_load=TOC_JS,
+                                       max_height=620)
+                with gr.Column(scale=2, min_width=360):
+                    section_view = gr.HTML(show_section(first)[0], elem_id="pq-section-view", js_on_load=None)
+
+        chat_io = {"inputs": [question, chat, mode, k, part], "outputs": [chat, question, sources, refs]}
+        for trigger in (question.submit, send.click):
+            trigger(respond, **chat_io, api_visibility="private", concurrency_id="planqa")
+        sources.click(open_section, outputs=[section_select, tabs], api_visibility="private")
+        toc_html.click(pick_section, outputs=section_select, api_visibility="private")
+        section_select.change(show_section, inputs=section_select, outputs=[section_view, toc_html],
+                              api_visibility="private")
+        gr.api(ask, api_name="ask", concurrency_id="planqa")
+    return demo
+
+
+def launch(qa: PlanQA, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Serve the page until interrupted."""
+    demo = build_app(qa)
+    demo.launch(
+        server_name=host, server_port=port, theme=THEME, css=render.CSS, ssr_mode=False,
+        footer_links=["api"], show_error=False,
+    )
+
+
+def _header(title: str, qa: PlanQA) -> str:
+    docs = "、".join(f"《{d.meta.title}》" for d in qa.documents)
+    return render.render_header(title, docs)
+
+
+def _placeholder() -> str:
+    return "**您好！** 请就规划内容提问，例如目标指标、重点工程、产业布局或名词解释。每个回答都附有规划原文出处。"

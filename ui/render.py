@@ -1,0 +1,258 @@
+"""HTML for the chat page: answers, source cards, sections and the table of contents.
+
+Every piece of plan text or user input goes through :func:`html.escape` before any
+markup is added, so a question such as ``<img src=x onerror=alert(1)>`` is shown as
+text, never run. Links that open a section carry ``data-doc``/``data-section``
+attributes; the page's click handler (ui.app) turns them into a Gradio event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from html import escape
+from itertools import pairwise
+
+from assistant import Answer, Citation, TocEntry
+from corpus import PATH_SEP
+
+MODE_LABELS = {"hybrid": "混合检索", "bm25": "关键词检索", "dense": "语义检索"}
+QUESTION_PREVIEW_CHARS = 300
+_MARKER = re.compile(r"\[\d+\]")
+_TAGS = {"pq-ref": "sup"}
+
+Span = tuple[int, int, str]  # (start, end, CSS class) over the raw text
+
+
+def app_title(doc_titles: Sequence[str]) -> str:
+    """A short page title naming the plan: 「鄂州“十四五”规划问答」 for the shipped plan."""
+    if len(doc_titles) == 1 and "第十四个五年规划" in doc_titles[0]:
+        place = doc_titles[0].split("国民经济", 1)[0].removesuffix("市")
+        return f"{place}“十四五”规划问答"
+    return "规划问答"
+
+
+def marked(text: str, spans: Iterable[Span]) -> str:
+    """``text`` escaped, each span wrapped in ``<mark class=…>`` (``<sup>`` for [n] markers); overlaps nest."""
+    spans = [(max(0, s), min(len(text), e), cls) for s, e, cls in spans if e > s]
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    out: list[str] = []
+    for start, end in pairwise(cuts):
+        piece = escape(text[start:end])
+        for cls in sorted({cls for s, e, cls in spans if s <= start and end <= e}):
+            tag = _TAGS.get(cls, "mark")
+            piece = f'<{tag} class="{cls}">{piece}</{tag}>'
+        out.append(piece)
+    return "".join(out)
+
+
+def key_spans_in(text: str, keys: Iterable[str]) -> list[Span]:
+    """Every occurrence of each key figure in ``text``, as ``pq-key`` spans."""
+    return [
+        (m.start(), m.end(), "pq-key") for key in keys if key for m in re.finditer(re.escape(key), text)
+    ]
+
+
+def render_question(question: str) -> str:
+    """The user's chat bubble: the question as text (long ones shortened for display)."""
+    shown = question if len(question) <= QUESTION_PREVIEW_CHARS else (
+        f"{question[:QUESTION_PREVIEW_CHARS]}……（共{len(question)}字）"
+    )
+    return f'<div class="pq-question">{escape(shown)}</div>'
+
+
+def render_answer(answer: Answer) -> str:
+    """The assistant's chat bubble: answer with key figures and [n] markers, notices, latency."""
+    text = answer.text
+    markers = [(m.start(), m.end(), "pq-ref") for m in _MARKER.finditer(text)]
+    keys = [k for k in key_spans_in(text, answer.key_spans) if not any(k[0] < e and s < k[1] for s, e, _ in markers)]
+    body = marked(text, keys + markers)
+    parts = []
+    if answer.notice:
+        parts.append(render_notice(answer.notice, "warn"))
+    if answer.found:
+        parts.append(f'<div class="pq-answer">{body}</div>')
+    else:
+        parts.append(f'<div class="pq-notice pq-notfound"><span class="pq-icon">⚠</span>{body}</div>')
+    parts.append(f'<div class="pq-meta">{escape(_meta(answer))}</div>')
+    return "".join(parts)
+
+
+def _meta(answer: Answer) -> str:
+    mode = MODE_LABELS.get(answer.mode, answer.mode)
+    sources = f"{len(answer.citations)}段原文" if answer.found else f"{len(answer.citations)}段相近原文"
+    answerer = "" if answer.answerer == "extractive" else f" · {answer.answerer}"
+    return f"{mode} · 用时 {answer.latency_ms:.0f} ms · 依据{sources}{answerer}"
+
+
+def render_notice(message: str, kind: str = "info") -> str:
+    """A styled message (``info``, ``warn`` or ``error``), e.g. for an empty question."""
+    icon = {"info": "ℹ", "warn": "⚠", "error": "✖"}.get(kind, "ℹ")
+    return f'<div class="pq-notice pq-{kind}"><span class="pq-icon">{icon}</span>{escape(message)}</div>'
+
+
+def render_sources(answer: Answer, sections: Mapping[tuple[str, str], str | None]) -> str:
+    """Numbered source cards for ``answer``; ``sections`` maps (doc id, section id) to the section's text."""
+    if not answer.citations:
+        return render_notice("没有可显示的来源。")
+    heading, kind = ("来源", "pq-sources") if answer.found else ("最接近的段落（仅供参考）", "pq-sources pq-nearest")
+    cards = "".join(render_card(c, sections.get((c.doc_id, c.section_id))) for c in answer.citations)
+    return (
+        f'<div class="{kind}"><div class="pq-sources-head">{heading}'
+        f'<span class="pq-for">问：{escape(_shorten(answer.question, 60))}</span></div>{cards}</div>'
+    )
+
+
+def render_card(citation: Citation, section_text: str | None) -> str:
+    """One source card: number, breadcrumb, passage with the answering span, score, actions."""
+    text = citation.text
+    spans = [] if citation.highlight is None else [(*citation.highlight, "pq-hl")]
+    footnotes = "".join(f'<div class="pq-footnote">注：{escape(f)}</div>' for f in citation.footnotes)
+    section = (
+        f'<details class="pq-section"><summary>展开全节原文</summary>{render_section_body(section_text)}</details>'
+        if section_text else ""
+    )
+    return (
+        f'<div class="pq-card" id="pq-src-{citation.number}">'
+        f'<div class="pq-card-head"><span class="pq-num">{citation.number}</span>'
+        f'<span class="pq-path">{render_path(citation.path)}</span>'
+        f'<span class="pq-score" title="相关度得分">得分 {citation.score:.3f}</span></div>'
+        f'<div class="pq-passage">{marked(text, spans)}</div>{footnotes}{section}'
+        f'<div class="pq-actions">'
+        f'<button type="button" class="pq-link" data-doc="{escape(citation.doc_id)}" '
+        f'data-section="{escape(citation.section_id)}">在目录中查看</button>'
+        f'<button type="button" class="pq-copy" data-ref="{escape(citation.reference())}" '
+        f'title="{escape(citation.reference())}">复制引用</button></div></div>'
+    )
+
+
+def render_path(path: Sequence[str]) -> str:
+    """The breadcrumb 篇 › 章 › 节 › 专栏, each level escaped."""
+    return '<span class="pq-sep">›</span>'.join(f"<span>{escape(p)}</span>" for p in path)
+
+
+def references(answer: Answer) -> str:
+    """Quotable references, one per line: ``[1] 《…纲要》第四篇第十三章第三节 专栏4-6 …``."""
+    return "\n".join(f"[{c.number}] {c.reference()}" for c in answer.citations)
+
+
+def render_section_body(text: str | None) -> str:
+    """A section's plain text (see corpus.navigation.render_section) as paragraphs and headings.
+
+    The first line is the section's path; a line after a blank line is a sub-heading.
+    """
+    if not text:
+        return render_notice("未找到该章节。", "warn")
+    lines = text.split("\n")
+    path = lines[0].split(PATH_SEP)
+    out = [f'<div class="pq-section-path">{render_path(path[:-1])}</div><h3>{escape(path[-1])}</h3>']
+    after_blank = False
+    for line in lines[1:]:
+        if not line.strip():
+            after_blank = True
+            continue
+        tag = "h4" if after_blank else "p"
+        out.append(f"<{tag}>{escape(line)}</{tag}>")
+        after_blank = False
+    return f'<div class="pq-section-body">{"".join(out)}</div>'
+
+
+def render_toc(entries: Sequence[TocEntry], selected: str | None = None) -> str:
+    """The table of contents as clickable entries, indented by depth; ``selected`` is a toc key."""
+    items = []
+    for entry in entries:
+        key = toc_key(entry.doc_id, entry.section_id)
+        current = " pq-current" if key == selected else ""
+        items.append(
+            f'<button type="button" class="pq-toc-item pq-depth-{entry.depth}{current}" '
+            f'data-doc="{escape(entry.doc_id)}" data-section="{escape(entry.section_id)}">'
+            f"{escape(entry.label)}</button>"
+        )
+    return f'<nav class="pq-toc">{"".join(items)}</nav>'
+
+
+def toc_key(doc_id: str, section_id: str) -> str:
+    """The value identifying a section in the browse tab's selector."""
+    return f"{doc_id}::{section_id}"
+
+
+def split_toc_key(key: str) -> tuple[str, str]:
+    """(doc id, section id) from :func:`toc_key`."""
+    doc_id, section_id = key.split("::", 1)
+    return doc_id, section_id
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "……"
+
+
+def render_header(title: str, documents: str) -> str:
+    """The page banner: title, the plan(s) it answers from, and what it offers."""
+    return (
+        f'<header class="pq-header"><h1>{escape(title)}</h1>'
+        f'<p class="pq-doc">依据{escape(documents)}</p>'
+        '<p class="pq-intro">市民和机关干部都可以用自然语言提问：答案摘自规划原文，关键数字高亮，'
+        "每句都标注出处，可展开整节原文或复制规范引用。</p></header>"
+    )
+
+
+# Styles for the markup above (and the page around it); passed to Blocks.launch(css=…).
+CSS = """
+.gradio-container { max-width: 1320px !important; margin: 0 auto !important; }
+.pq-header { padding: 18px 22px; border-radius: 14px; color: #fff;
+  background: linear-gradient(120deg, #9f1d20 0%, #c2410c 100%); }
+.pq-header h1 { margin: 0 0 6px; font-size: 28px; font-weight: 700; letter-spacing: 2px; color: #fff; }
+.pq-header p { margin: 2px 0; color: #fde8d8; font-size: 14px; line-height: 1.6; }
+.pq-header .pq-doc { color: #fff; font-weight: 600; }
+.pq-question { white-space: pre-wrap; word-break: break-all; }
+.pq-answer { font-size: 16px; line-height: 1.9; }
+mark.pq-key { background: #fde68a; color: #7c2d12; font-weight: 700; padding: 0 2px; border-radius: 3px; }
+mark.pq-hl { background: #fef3c7; color: inherit; border-bottom: 2px solid #f59e0b; padding: 0 1px; }
+mark.pq-hl mark.pq-key, mark.pq-key mark.pq-hl { background: #fcd34d; }
+sup.pq-ref { color: #b91c1c; font-weight: 700; margin: 0 1px; }
+.pq-meta { margin-top: 8px; font-size: 12px; color: #78716c; }
+.pq-notice { display: flex; gap: 8px; align-items: flex-start; padding: 10px 12px; border-radius: 8px;
+  border: 1px solid #bfdbfe; background: #eff6ff; color: #1e3a8a; line-height: 1.7; }
+.pq-notice.pq-warn, .pq-notice.pq-notfound { border-color: #fcd34d; background: #fffbeb; color: #92400e; }
+.pq-notice.pq-notfound { font-weight: 600; }
+.pq-notice.pq-error { border-color: #fecaca; background: #fef2f2; color: #991b1b; }
+.pq-notice + .pq-answer, .pq-notice + .pq-notice { margin-top: 8px; }
+.pq-sources-head { display: flex; flex-wrap: wrap; gap: 10px; align-items: baseline; margin: 6px 0 10px;
+  font-size: 17px; font-weight: 700; color: #7f1d1d; }
+.pq-for { font-size: 13px; font-weight: 400; color: #78716c; }
+.pq-card { border: 1px solid #e7e5e4; border-left: 4px solid #b91c1c; border-radius: 10px; padding: 12px 14px;
+  margin-bottom: 12px; background: #fff; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
+.pq-card-head { display: flex; gap: 10px; align-items: flex-start; margin-bottom: 8px; }
+.pq-num { flex: none; width: 24px; height: 24px; border-radius: 50%; background: #b91c1c; color: #fff;
+  font-size: 13px; font-weight: 700; display: inline-flex; align-items: center; justify-content: center; }
+.pq-path { flex: 1; font-size: 13px; color: #57534e; line-height: 1.6; }
+.pq-sep { margin: 0 6px; color: #a8a29e; }
+.pq-score { flex: none; font-size: 12px; color: #78716c; background: #f5f5f4; border-radius: 999px; padding: 2px 8px; }
+.pq-nearest .pq-card { border-left-color: #a8a29e; }
+.pq-nearest .pq-num { background: #a8a29e; }
+.pq-passage { font-size: 15px; line-height: 1.85; color: #1c1917; }
+.pq-footnote { margin-top: 6px; font-size: 12px; color: #78716c; }
+.pq-section { margin-top: 8px; }
+.pq-section summary { cursor: pointer; color: #b45309; font-size: 13px; }
+.pq-section[open] .pq-section-body { max-height: 360px; overflow-y: auto; margin-top: 6px; padding: 8px 12px;
+  background: #fafaf9; border-radius: 8px; }
+.pq-actions { display: flex; gap: 8px; margin-top: 10px; }
+.pq-actions button { font-size: 13px; padding: 3px 12px; border-radius: 6px; cursor: pointer;
+  border: 1px solid #d6d3d1; background: #fff; color: #44403c; }
+.pq-actions button:hover { border-color: #b91c1c; color: #b91c1c; }
+.pq-section-path { font-size: 13px; color: #78716c; margin-bottom: 8px; }
+.pq-section-body p { margin: 0 0 10px; line-height: 1.9; text-indent: 2em; font-size: 15px; }
+.pq-section-body h3 { margin: 0 0 12px; font-size: 20px; color: #7f1d1d; }
+.pq-section-body h4 { margin: 16px 0 8px; font-size: 16px; color: #7f1d1d; }
+#pq-section-view .pq-section-body { padding: 6px 18px; }
+.pq-toc { display: flex; flex-direction: column; }
+.pq-toc .pq-toc-item { text-align: left; background: none; border: none; box-shadow: none; cursor: pointer;
+  padding: 4px 8px; margin: 0; border-radius: 6px; color: #292524; font-size: 14px; font-weight: 400;
+  line-height: 1.5; }
+.pq-toc .pq-toc-item:hover { background: #fef2f2; color: #b91c1c; }
+.pq-toc .pq-toc-item.pq-current { background: #fee2e2; color: #991b1b; font-weight: 700; }
+.pq-toc .pq-depth-0 { font-weight: 700; margin-top: 8px; color: #7f1d1d; }
+.pq-toc .pq-depth-1 { padding-left: 20px; }
+.pq-toc .pq-depth-2 { padding-left: 36px; font-size: 13px; }
+.pq-toc .pq-depth-3 { padding-left: 52px; font-size: 13px; color: #57534e; }
+"""
