@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -18,6 +19,7 @@ from index.store import StoredIndex
 Mode = Literal["bm25", "dense", "hybrid"]
 MODES: tuple[str, ...] = get_args(Mode)
 MAX_QUERY_CHARS = 2000
+_SEARCHABLE = re.compile(r"[0-9a-z\u3400-\u9fff]")
 FUSION_DEPTH = 50
 
 
@@ -127,8 +129,8 @@ def check_query(query: str) -> str:
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"问题过长 / the question is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
     text = normalize_query(query)
-    if not text:
-        raise QueryError("问题为空 / the question has no searchable text")
+    if not _SEARCHABLE.search(text):
+        raise QueryError("问题为空 / the question is empty: it has no words or numbers to search for")
     return text
 
 
