@@ -198,6 +198,10 @@ class Coverage:
         return sum(shares) / len(shares) if shares else 0.0
 
 
+# how much the kind of answer matters next to coverage: a number question wants a figure
+_TYPE_WEIGHT = {"number": 0.3, "date": 0.3, "list": 0.15, "definition": 0.15, "fact": 0.15}
+
+
 def _merge_lead_ins(spans: list[tuple[int, int]], max_lead: int = 16) -> list[tuple[int, int]]:
     """「葛店开发区。」 opens the sentence after it: keep a short lead-in with what it introduces."""
     out: list[tuple[int, int]] = []
@@ -218,7 +222,8 @@ def score_units(chunk: Chunk, coverage: Coverage, question_type: QuestionType) -
         text = chunk.text[start:end]
         own = coverage(text)
         blended = 0.6 * own + 0.4 * context
-        units.append(Unit(chunk.chunk_id, start, end, text, blended, blended + 0.15 * type_fit(text, question_type)))
+        score = blended + _TYPE_WEIGHT[question_type] * type_fit(text, question_type)
+        units.append(Unit(chunk.chunk_id, start, end, text, blended, score))
     return units
 
 

@@ -39,7 +39,7 @@ class Abstention:
     Calibrated on the project's Q&A set (see eval/ and the README).
     """
 
-    min_coverage: float = 0.3
+    min_coverage: float = 0.25
 
     def reason(self, question: QuestionAnalysis, candidate: Candidate) -> str:
         """Why ``candidate`` does not answer ``question`` ("" when it does)."""

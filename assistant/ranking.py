@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.evidence import Coverage, Unit, score_units
+from assistant.evidence import Coverage, Unit, score_units, type_fit
 from assistant.question import QuestionType
 from corpus import Chunk
 from index.searcher import Retrieval
@@ -54,6 +54,9 @@ def rank_candidates(
         dense = retrieval.dense_scores.get(hit.chunk_id, lo)
         dense_norm = (dense - lo) / (hi - lo) if hi > lo else 0.0
         score = 0.5 * best.score + 0.2 * topic + 0.2 * (hit.score / top) + 0.1 * dense_norm
+        if question_type in ("number", "date"):
+            # a question for a figure or a date is answered by a passage that has one
+            score += 0.2 * type_fit(best.text, question_type)
         out.append(Candidate(chunk, score, best, best.coverage, topic, dense, rank))
     out.sort(key=lambda c: (-c.score, c.retrieval_rank))
     return out
