@@ -12,7 +12,7 @@ import sys
 
 from corpus import PlanqaError
 
-COMMAND_MODULES = ("corpus.commands", "index.commands", "assistant.commands", "ui.commands")
+COMMAND_MODULES = ("corpus.commands", "index.commands", "assistant.commands", "eval.commands", "ui.commands")
 
 
 def build_parser() -> argparse.ArgumentParser:

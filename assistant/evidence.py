@@ -25,7 +25,6 @@ UNITS = (
 )
 # a quantity: digits (not glued to Latin letters as in 5G, IPv6, PM2.5) with an optional unit
 FIGURE = re.compile(rf"(?<![A-Za-z\d.])[<>≥≤＞＜]?\d+(?:[.,]\d+)*(?:\s*(?:{UNITS}))?(?![A-Za-z\d])")
-_CLAUSE = re.compile(r"(?<=[，、：；,;:])")
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:底|前|末)?|\d{1,2}月")
 
 
@@ -225,28 +224,3 @@ def score_units(chunk: Chunk, coverage: Coverage, question_type: QuestionType) -
         score = blended + _TYPE_WEIGHT[question_type] * type_fit(text, question_type)
         units.append(Unit(chunk.chunk_id, start, end, text, blended, score))
     return units
-
-
-def shortest_span(text: str, coverage: Coverage, question_type: QuestionType, max_chars: int = 90) -> tuple[int, int]:
-    """The shortest run of clauses of ``text`` that covers as much as the whole and fits the type.
-
-    Long sentences in plans chain many clauses; the answer is usually one or two of them.
-    """
-    if len(text) <= max_chars:
-        return 0, len(text)
-    bounds = [0] + [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() < len(text)] + [len(text)]
-    target = coverage(text)
-    best: tuple[float, int, int, int] | None = None
-    for i in range(len(bounds) - 1):
-        for j in range(i + 1, len(bounds)):
-            start, end = bounds[i], bounds[j]
-            if end - start > max_chars and j > i + 1:
-                break
-            piece = text[start:end]
-            fit = coverage(piece) / target if target else 0.0
-            fit += 0.3 * type_fit(piece, question_type)
-            key = (round(fit, 3), -(end - start), -start, end)
-            if best is None or key > best:
-                best = key
-    assert best is not None
-    return -best[2], best[3]

@@ -106,6 +106,8 @@ def load_qa(path: str | Path) -> list[QAItem]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise QASetError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise QASetError(f"{path}: cannot read the Q&A file ({exc.strerror or exc})") from exc
     items: list[QAItem] = []
     first_seen: dict[str, int] = {}
     # split on "\n" only: JSON strings may hold U+2028 and the like, which splitlines() would cut

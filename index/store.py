@@ -254,11 +254,13 @@ def build_index(
         (partial / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         final = builds / build_id
         partial.rename(final)
+        previous = current_build(root)
         pointer = root / "CURRENT.tmp"
         pointer.write_text(build_id, encoding="utf-8")
         os.replace(pointer, root / "CURRENT")
+        # keep the build just replaced: another process may be loading it right now
         for old in builds.iterdir():
-            if old != final:
+            if old not in (final, previous):
                 shutil.rmtree(old, ignore_errors=True)
         return final
 

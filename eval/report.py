@@ -1,0 +1,194 @@
+"""Render evaluation runs: a terminal table, a JSON document, a Markdown report with a PNG chart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from eval.qaset import QAItem
+from eval.scorer import METRIC_NAMES, EvalRun
+
+LATENCY_METRICS = frozenset({"latency_p50_ms", "latency_p95_ms"})
+CHART_METRICS: tuple[str, ...] = tuple(m for m in METRIC_NAMES if m not in LATENCY_METRICS)
+LABELS = {
+    "answer_accuracy": "answer accuracy",
+    "citation_precision": "citation precision",
+    "abstention_precision": "abstention precision",
+    "abstention_recall": "abstention recall",
+    "recall@1": "Recall@1",
+    "recall@3": "Recall@3",
+    "recall@5": "Recall@5",
+    "mrr": "MRR",
+    "latency_p50_ms": "latency p50 (ms)",
+    "latency_p95_ms": "latency p95 (ms)",
+}
+REPORT_NAME = "report.md"
+CHART_NAME = "modes.png"
+_GOT_CHARS = 120
+
+
+def format_value(metric: str, value: float | None) -> str:
+    """0.7134 → 「71.3%」, MRR as 0.713, latencies in whole ms, None → 「n/a」 (undefined: no such items)."""
+    if value is None:
+        return "n/a"
+    if metric in LATENCY_METRICS:
+        return f"{value:.0f}"
+    if metric == "mrr":
+        return f"{value:.3f}"
+    return f"{100 * value:.1f}%"
+
+
+def _set_description(items: Sequence[QAItem]) -> str:
+    answerable = sum(item.answerable for item in items)
+    return f"{len(items)} questions ({answerable} answerable, {len(items) - answerable} unanswerable)"
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Columns padded to a common display width (CJK characters count double)."""
+
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell + " " * (widths[i] - width(cell)) for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def _breakdown_rows(runs: Sequence[EvalRun], attribute: str) -> list[list[str]]:
+    tables = [getattr(run, attribute)() for run in runs]
+    groups = list(dict.fromkeys(group for table in tables for group in table))
+    rows = [["", "n", *(run.label for run in runs)]]
+    for group in groups:
+        count = next(table[group]["count"] for table in tables if group in table)
+        cells = [format_value("accuracy", table.get(group, {}).get("accuracy")) for table in tables]
+        rows.append([group, str(count), *cells])
+    return rows
+
+
+def terminal_table(runs: Sequence[EvalRun], items: Sequence[QAItem], source: str) -> str:
+    """Metrics with the runs side by side, then accuracy by type and by difficulty."""
+    header = [
+        f"Q&A set: {source} — {_set_description(items)}",
+        f"model: {runs[0].model_id} · k={runs[0].k}",
+        "",
+    ]
+    rows = [["metric", *(run.label for run in runs)]]
+    for metric in METRIC_NAMES:
+        rows.append([LABELS[metric], *(format_value(metric, run.metrics[metric]) for run in runs)])
+    lines = header + _aligned(rows)
+    lines += ["", "accuracy by type (unanswerable: share declined)", *_aligned(_breakdown_rows(runs, "by_type"))]
+    lines += ["", "accuracy by difficulty", *_aligned(_breakdown_rows(runs, "by_difficulty"))]
+    counts = ", ".join(f"{run.label} {len(run.failures())}" for run in runs)
+    lines += ["", f"failures: {counts} (listed by --json / --report)"]
+    return "\n".join(lines)
+
+
+def json_document(runs: Sequence[EvalRun], items: Sequence[QAItem], source: str) -> dict[str, Any]:
+    """Everything measured, JSON-ready: the set, each run's metrics, breakdowns, failures and items."""
+    return {
+        "qa_file": source,
+        "questions": len(items),
+        "answerable": sum(item.answerable for item in items),
+        "evaluated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "primary_metric": "answer_accuracy",
+        "runs": {run.label: run.to_dict() for run in runs},
+    }
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: one line, pipes escaped."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _markdown_table(rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(_cell(c) for c in rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows[1:]]
+    return lines
+
+
+def markdown_report(runs: Sequence[EvalRun], items: Sequence[QAItem], source: str, chart_name: str) -> str:
+    """The report: configuration, metrics side by side, chart, breakdowns, failures per run."""
+    lines = [
+        "# planqa evaluation",
+        "",
+        f"- Q&A set: `{source}` — {_set_description(items)}",
+        f"- model: `{runs[0].model_id}`, k = {runs[0].k}",
+        f"- runs: {', '.join(f'`{run.label}` (mode {run.mode}, answerer {run.answerer})' for run in runs)}",
+        f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        "",
+        "## Metrics",
+        "",
+    ]
+    rows = [["metric", *(run.label for run in runs)]]
+    rows += [[LABELS[m], *(format_value(m, run.metrics[m]) for run in runs)] for m in METRIC_NAMES]
+    lines += _markdown_table(rows)
+    lines += [
+        "",
+        "Answer accuracy: answerable questions answered with every expected string; citation precision: "
+        "answered questions whose first citation holds the evidence; abstention: 「not found」 as a "
+        "prediction of the unanswerable questions; Recall@n / MRR: rank of the first cited passage "
+        "holding the evidence (answerable questions).",
+        "",
+        f"![metrics by run]({chart_name})",
+        "",
+        "## Accuracy by question type",
+        "",
+        *_markdown_table(_breakdown_rows(runs, "by_type")),
+        "",
+        "## Accuracy by difficulty",
+        "",
+        *_markdown_table(_breakdown_rows(runs, "by_difficulty")),
+    ]
+    for run in runs:
+        failures = run.failures()
+        lines += ["", f"## Failures: {run.label} ({len(failures)})", ""]
+        if not failures:
+            lines.append("None.")
+            continue
+        rows = [["id", "type", "question", "expected", "why", "got", "cited"]]
+        for f in failures:
+            got = f["got"] if len(f["got"]) <= _GOT_CHARS else f["got"][:_GOT_CHARS] + "……"
+            rows.append([f["id"], f["type"], f["question"], "、".join(f["expected"]) or "—", f["reason"], got,
+                         f["cited_path"]])
+        lines += _markdown_table(rows)
+    return "\n".join(lines) + "\n"
+
+
+def write_chart(path: Path, runs: Sequence[EvalRun]) -> None:
+    """A grouped bar chart of the ratio metrics, one bar colour per run."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(11, 4.5), dpi=100)
+    width = 0.8 / len(runs)
+    for i, run in enumerate(runs):
+        values = [100 * (run.metrics[m] or 0.0) for m in CHART_METRICS]
+        positions = [x + (i - (len(runs) - 1) / 2) * width for x in range(len(CHART_METRICS))]
+        ax.bar(positions, values, width, label=run.label)
+    ax.set_xticks(range(len(CHART_METRICS)), [LABELS[m] for m in CHART_METRICS], rotation=20, ha="right")
+    ax.set_ylabel("% (MRR × 100)")
+    ax.set_ylim(0, 100)
+    ax.set_title(f"planqa evaluation ({len(runs[0].results)} questions, {runs[0].model_id})")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def write_report(directory: Path, runs: Sequence[EvalRun], items: Sequence[QAItem], source: str) -> Path:
+    """Write report.md and modes.png into ``directory``; returns the Markdown path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    write_chart(directory / CHART_NAME, runs)
+    report = directory / REPORT_NAME
+    report.write_text(markdown_report(runs, items, source, CHART_NAME), encoding="utf-8")
+    return report

@@ -1,0 +1,201 @@
+"""The metric rules on hand-made cases: normalization, evidence matching, ranks, aggregates.
+
+Also the benchmark's pure helpers (the baseline's recursive splitter), which need no index.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.baseline import split_text
+from eval.metrics import (
+    cn_numeral_value,
+    contains_all,
+    contains_normalized,
+    evidence_in_passage,
+    first_match_rank,
+    longest_common_substring,
+    mean_reciprocal_rank,
+    missing_strings,
+    normalize_answer,
+    percentile,
+    precision_recall,
+    recall_at,
+    table_cells,
+)
+
+# --- normalization -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("全市建设5G基站5,000个", "5000个"),
+        ("全市建设5G基站5000个", "5,000个"),
+        ("全市建设5G基站五千个", "5000个"),
+        ("全市建设5G基站５０００个", "5000个"),
+        ("全市建设5G基站５，０００个", "五千个"),
+        ("城镇化率达到70％", "70%"),
+        ("引进六家企业", "6家"),
+        ("引进6家企业", "六家"),
+        ("到二〇三五年基本实现", "2035年"),
+        ("建设 5G 基站", "5g基站"),
+        ("打造“三城一化”", "「三城一化」"),
+        ("「到2025年，全市建设5G基站5000个」[1]", "5000个"),
+        ("年均增长7%左右", "7"),
+    ],
+)
+def test_equivalent_forms_match(answer, expected):
+    assert contains_normalized(answer, expected)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("比重提高3个百分点", "3%"),  # percentage points are not percent
+        ("比重提高到3%", "3个百分点"),
+        ("引进十六家企业", "六家"),  # a number never matches inside a longer number
+        ("引进16家企业", "6家"),
+        ("达到18件", "8"),
+        ("全市5.2万贫困人口", "5"),
+        ("全市5.2万贫困人口", "2万"),
+        ("建设基站50000个", "5000个"),
+        ("建设基站5000个", "500个"),
+    ],
+)
+def test_different_claims_do_not_match(answer, expected):
+    assert not contains_normalized(answer, expected)
+
+
+def test_normalize_answer_canonical_form():
+    assert normalize_answer("ＡＢＣ　５，０００ 个[2]") == "abc5000个"
+    assert normalize_answer("两千") == "2000"
+    # an ambiguous run stays as written on both sides, so it still matches itself
+    assert normalize_answer("“十四五”时期") == "十四五时期"
+    assert contains_normalized("编制“十四五”规划", "十四五")
+
+
+@pytest.mark.parametrize(
+    ("run", "value"),
+    [("五千", 5000), ("六", 6), ("十四", 14), ("二十一", 21), ("一百零五", 105), ("两千", 2000),
+     ("九千九百九十九", 9999), ("十四五", None), ("三四", None), ("八五", None), ("千", None),
+     ("一百五", None), ("零", None), ("三百零", None)],
+)
+def test_chinese_numerals_only_when_unambiguous(run, value):
+    assert cn_numeral_value(run) == value
+
+
+def test_contains_all_and_missing_strings():
+    answer = "空气优良天数提高到87.4%，PM2.5下降47.7%。"
+    assert contains_all(answer, ["87.4%", "47.7%"])
+    assert missing_strings(answer, ["87.4%", "47.7%", "90%"]) == ["90%"]
+    assert contains_all(answer, [])
+
+
+# --- evidence matching ---------------------------------------------------------------------
+
+EVIDENCE = "全市5.2万贫困人口实现稳定脱贫，贫困村生产生活条件明显改善"
+
+
+def test_evidence_substring_ignores_whitespace_and_width():
+    passage = "“十三五”期间，全市５.２万贫困人口实现稳定脱贫，\n贫困村生产生活条件明显改善，人民生活水平提高。"
+    assert evidence_in_passage(EVIDENCE, passage)
+
+
+def test_evidence_cut_by_a_chunk_boundary_still_matches():
+    # the chunk ends after 65% of the evidence
+    cut = len(EVIDENCE) * 65 // 100
+    assert evidence_in_passage(EVIDENCE, "上一段的结尾。" + EVIDENCE[:cut])
+    assert evidence_in_passage(EVIDENCE, EVIDENCE[-cut:] + "下一段的开头")
+
+
+def test_evidence_with_too_little_overlap_does_not_match():
+    cut = len(EVIDENCE) * 45 // 100
+    assert not evidence_in_passage(EVIDENCE, "上一段的结尾。" + EVIDENCE[:cut])
+    assert not evidence_in_passage(EVIDENCE, "贫困人口与贫困村的其他段落")
+    assert not evidence_in_passage("", "任何段落")
+
+
+def test_table_evidence_matches_the_indexed_row():
+    evidence = "常住人口城镇化率（%）\n\t66.8\n\t70\n\t-\n\t预期性"
+    row = "常住人口城镇化率（%）——类别：经济发展；2020年预计：66.8；2025年：70；属性：预期性"
+    assert table_cells(evidence) == ["常住人口城镇化率(%)", "66.8", "70", "预期性"]
+    assert evidence_in_passage(evidence, row)
+    assert evidence_in_passage(evidence, evidence)  # the raw cell lines (baseline chunks)
+    other_row = "户籍人口城镇化率（%）——类别：经济发展；2020年预计：66.8；2025年：70；属性：预期性"
+    assert not evidence_in_passage(evidence, other_row)
+    assert not evidence_in_passage(evidence, "常住人口城镇化率（%）——2025年：72；属性：预期性")
+
+
+def test_longest_common_substring():
+    assert longest_common_substring("abcdef", "xxcdeyy") == 3
+    assert longest_common_substring("abc", "xyz") == 0
+    assert longest_common_substring("", "abc") == 0
+
+
+def test_first_match_rank():
+    passages = ["无关段落", "另一段", "……" + EVIDENCE + "……"]
+    assert first_match_rank(EVIDENCE, passages) == 3
+    assert first_match_rank(EVIDENCE, passages[:2]) is None
+
+
+# --- aggregates ----------------------------------------------------------------------------
+
+
+def test_recall_and_mrr():
+    ranks = [1, 3, None, 2]
+    assert recall_at(ranks, 1) == 0.25
+    assert recall_at(ranks, 3) == 0.75
+    assert mean_reciprocal_rank(ranks) == pytest.approx((1 + 1 / 3 + 0 + 1 / 2) / 4)
+    assert recall_at([], 5) is None
+    assert mean_reciprocal_rank([]) is None
+
+
+def test_precision_recall():
+    # positives: unanswerable questions; predictions: declined
+    predicted = [True, True, False, False, True]
+    actual = [True, False, True, False, True]
+    assert precision_recall(predicted, actual) == (pytest.approx(2 / 3), pytest.approx(2 / 3))
+    assert precision_recall([False, False], [True, False]) == (None, 0.0)
+    assert precision_recall([True], [False]) == (0.0, None)
+    with pytest.raises(ValueError):
+        precision_recall([True], [True, False])
+
+
+def test_percentile_interpolates_like_numpy():
+    values = [10.0, 20.0, 30.0, 40.0]
+    assert percentile(values, 50) == 25.0
+    assert percentile(values, 95) == pytest.approx(38.5)
+    assert percentile(values, 0) == 10.0
+    assert percentile(values, 100) == 40.0
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([], 50) is None
+    with pytest.raises(ValueError):
+        percentile(values, 101)
+
+
+# --- the baseline's recursive splitter -----------------------------------------------------
+
+
+def test_splitter_prefers_coarse_separators_and_keeps_them():
+    text = "第一句话。第二句话。\n第三句话，很长的从句，还有一个从句。"
+    chunks = split_text(text, chunk_size=12, overlap=0)
+    assert all(len(c) <= 12 for c in chunks)
+    assert chunks[0] == "第一句话。第二句话。"  # split at 。 kept at the end, not mid-sentence
+    assert "".join(chunks) == text.replace("\n", "")
+
+
+def test_splitter_overlap_and_character_fallback():
+    chunks = split_text("abcdefghij", chunk_size=4, overlap=1)
+    assert chunks == ["abcd", "defg", "ghij"]
+    with pytest.raises(ValueError):
+        split_text("abc", chunk_size=4, overlap=4)
+
+
+def test_splitter_on_the_default_sizes():
+    sentence = "鄂州加快建设现代产业体系，推动高质量发展。"  # 21 characters
+    chunks = split_text(sentence * 40)
+    assert len(chunks) >= 4
+    assert all(len(c) <= 250 for c in chunks)
+    # consecutive chunks overlap by whole sentences of at most 50 characters
+    assert chunks[1].startswith(chunks[0][-42:])
