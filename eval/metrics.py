@@ -21,12 +21,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from corpus.numerals import int_to_cn
+
 EVIDENCE_OVERLAP = 0.6
 
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_RUN = re.compile("[〇零一二三四五六七八九两十百千]+")
-_CANONICAL_DIGITS = "零一二三四五六七八九"
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _WHITESPACE = re.compile(r"\s+")
 _QUOTES = re.compile("[\"'“”‘’「」『』]")
@@ -36,26 +37,6 @@ _NUMBER_AFTER = re.compile(r"^(?:\.)?\d")
 
 
 # --- answer normalization ----------------------------------------------------------------
-
-
-def _small_to_cn(number: int) -> str:
-    """Canonical Chinese form of 1 ≤ number < 10 000 (十四, 二十一, 一百零五, 五千)."""
-    if number < 10:
-        return _CANONICAL_DIGITS[number]
-    if number < 20:
-        return "十" + (_CANONICAL_DIGITS[number % 10] if number % 10 else "")
-    out: list[str] = []
-    zero = False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = number // value % 10
-        if digit:
-            if zero:
-                out.append("零")
-            out.append(_CANONICAL_DIGITS[digit] + unit)
-            zero = False
-        elif out:
-            zero = True
-    return "".join(out)
 
 
 def cn_numeral_value(run: str) -> int | None:
@@ -83,7 +64,7 @@ def cn_numeral_value(run: str) -> int | None:
     if total == 0:
         return None
     canonical = run.replace("两", "二")
-    return total if _small_to_cn(total) == canonical or canonical == "一" + _small_to_cn(total) else None
+    return total if int_to_cn(total) == canonical or canonical == "一" + int_to_cn(total) else None
 
 
 def _year_value(run: str) -> int | None:
