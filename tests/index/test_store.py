@@ -215,7 +215,10 @@ def test_killed_build_leaves_the_previous_build_loadable(tmp_path, pristine, ind
     changed = load_document(changed_path)
     second = built(root, changed, lock_wait_seconds=5)
     assert load_index(root).chunks == chunk_document(changed)
-    assert [p.name for p in (root / "builds").iterdir()] == [second.name]
+    names = sorted(p.name for p in (root / "builds").iterdir())
+    # the killed build's leftover is gone; the build it replaced is kept for readers still loading it
+    assert names == sorted({first.name, second.name})
+    assert not any(name.endswith(".partial") for name in names)
 
 
 # --- corrupt files ----------------------------------------------------------------------------
