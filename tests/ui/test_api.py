@@ -27,7 +27,7 @@ def test_ask_returns_the_answer_as_json(client):
 def test_ask_takes_mode_k_and_part(client):
     data = client.predict("鄂州打算建多少5G基站？", "bm25", 2, PART_4, api_name="/ask")
     assert data["mode"] == "bm25"
-    assert 1 <= len(data["citations"]) <= 2
+    assert len(data["citations"]) in (1, 2)
     assert all(c["path"][0] == PART_4 for c in data["citations"])
 
 
