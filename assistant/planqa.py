@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -244,6 +244,4 @@ def _answer_text(draft: Draft, markers: list[int], english: bool) -> str:
 
 
 def _with_latency(answer: Answer, started: float) -> Answer:
-    from dataclasses import replace
-
     return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1))
