@@ -19,7 +19,7 @@ from corpus import SHIPPED_PLAN, PlanDocument, Section, load_document
 from corpus.navigation import find_section, render_section
 from index.embedders import load_embedder
 from index.searcher import MAX_QUERY_CHARS, Mode, Searcher, check_query
-from index.store import IndexCorrupt, IndexError_, IndexNotBuilt, IndexSpec, build_index, default_index_root, load_index
+from index.store import IndexError_, IndexNotBuilt, IndexSpec, build_index, default_index_root, load_index
 from index.tokenization import STOPWORDS, ZhTokenizer
 
 Rebuild = Literal["auto", "never", "force"]
@@ -100,9 +100,7 @@ class PlanQA:
                     reason = "索引已过期 / the index is stale: " + "; ".join(diffs)
             except IndexNotBuilt:
                 reason = "索引不存在 / no index yet"
-            except IndexCorrupt:
-                if rebuild != "force":
-                    raise
+            # IndexCorrupt propagates: a damaged index is rebuilt only when asked (rebuild="force")
         if reason:
             if rebuild == "never":
                 raise IndexError_(f"{reason}; build it with `planqa index build`")
