@@ -54,7 +54,8 @@ GLOSSARY: dict[str, str] = {
     "professional and technical personnel": "专业技术人才", "personnel": "人才 人员", "skills": "技能",
     "training": "培训", "veterans": "退役军人", "volunteer": "志愿服务", "safety": "安全", "emergency": "应急",
     "fire": "消防", "police": "公安", "governance": "治理", "government services": "政务服务", "law": "法治",
-    "party": "党", "credit": "信用",
+    "party": "党", "credit": "信用", "secretary": "书记", "mayor": "市长", "campus": "校区 院区",
+    "throughput": "吞吐量", "tonnes": "吨", "tons": "吨", "passengers": "旅客 客运", "flights": "航线 航班",
     # environment
     "forest coverage": "森林覆盖率", "forest": "森林", "air quality": "空气质量 空气优良天数",
     "good air days": "空气优良天数", "pm2.5": "PM2.5", "water quality": "水质", "lake": "湖", "lakes": "湖泊",

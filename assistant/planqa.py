@@ -11,7 +11,7 @@ from typing import Literal, Protocol
 
 from assistant.evidence import BigramStats, Coverage, bigrams
 from assistant.extractive import NOT_FOUND, Abstention, Draft, draft_answer
-from assistant.glossary import expand_english
+from assistant.glossary import chinese_terms, expand_english
 from assistant.question import QuestionAnalysis, analyze
 from assistant.ranking import Candidate, rank_candidates
 from assistant.records import Answer, Citation
@@ -165,7 +165,8 @@ class PlanQA:
         analysis = analyze(check_query(question))
         query = expand_english(question) if analysis.english else question
         retrieval = self.searcher.retrieve(query, mode=mode, parts=parts, doc_ids=doc_ids)
-        coverage = self._coverage(retrieval.query)
+        # English words never occur in the plan: judge an English question by its Chinese terms
+        coverage = self._coverage(" ".join(chinese_terms(question)) if analysis.english else retrieval.query)
         return analysis, rank_candidates(retrieval, self.searcher.by_id, coverage, analysis.question_type), coverage
 
     def _coverage(self, query: str) -> Coverage:
