@@ -22,10 +22,14 @@ class Candidate:
     chunk: Chunk
     score: float
     best: Unit
-    coverage: float  # of the best sentence, in context, in [0, 1]
     topic: float  # coverage of the chunk's own topic: its lead-in and nearest heading
     dense: float  # cosine similarity of question and chunk (0 when not computed)
     retrieval_rank: int
+
+    @property
+    def coverage(self) -> float:
+        """Coverage of the question by the best sentence, in its context, in [0, 1]."""
+        return self.best.coverage
 
 
 def topic_of(chunk: Chunk) -> str:
@@ -57,6 +61,6 @@ def rank_candidates(
         if question_type in ("number", "date"):
             # a question for a figure or a date is answered by a passage that has one
             score += 0.2 * type_fit(best.text, question_type)
-        out.append(Candidate(chunk, score, best, best.coverage, topic, dense, rank))
+        out.append(Candidate(chunk, score, best, topic, dense, rank))
     out.sort(key=lambda c: (-c.score, c.retrieval_rank))
     return out
