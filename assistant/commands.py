@@ -11,7 +11,7 @@ from assistant.generative import refiner_from_env, refiner_from_spec
 from assistant.planqa import DEFAULT_K, PlanQA
 from assistant.records import Answer
 from corpus import PlanqaError
-from index.commands import add_index_options
+from index.commands import add_filter_options, add_index_options
 from index.searcher import MODES
 
 
@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
     parser.add_argument("--mode", choices=MODES, default="hybrid")
     parser.add_argument("-k", type=int, default=DEFAULT_K, help="number of cited passages")
-    parser.add_argument("--part", action="append", help="only this 篇 (e.g. 第四篇 or 4); repeatable")
+    add_filter_options(parser)
     parser.add_argument("--llm", help="generative answerer: an OpenAI-compatible base URL or a local model path")
     add_index_options(parser)
     parser.set_defaults(handler=_ask)
@@ -44,13 +44,13 @@ def _ask(args: argparse.Namespace) -> int:
     out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
     try:
         for question in questions:
-            answer = qa.ask(question, k=args.k, parts=args.part)
+            answer = qa.ask(question, k=args.k, parts=args.part, doc_ids=args.doc, regions=args.region)
             if out is not None:
                 out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
             elif args.json:
                 print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
             else:
-                print(render(answer))
+                print(render(answer, show_documents=len(qa.documents) > 1))
     finally:
         if out is not None:
             out.close()
@@ -69,14 +69,15 @@ def _read_questions(path: Path) -> list[str]:
     return questions
 
 
-def render(answer: Answer) -> str:
-    """Terminal form: the answer, then numbered sources with their place in the plan."""
+def render(answer: Answer, show_documents: bool = False) -> str:
+    """Terminal form: the answer, then numbered sources with their place in the plan (and document)."""
     lines = [f"问：{answer.question}", f"答：{answer.text}"]
     if answer.notice:
         lines.append(f"注：{answer.notice}")
     lines.append("来源：" if answer.found else "最接近的段落：")
     for c in answer.citations:
         passage = c.text if len(c.text) <= 200 else c.text[:200] + "……"
-        lines.append(f"  [{c.number}] {c.path_text}\n      {passage}")
+        where = f"《{c.doc_title}》 › {c.path_text}" if show_documents else c.path_text
+        lines.append(f"  [{c.number}] {where}\n      {passage}")
     lines.append(f"（{answer.mode} · {answer.model_id} · {answer.latency_ms:.0f} ms）")
     return "\n".join(lines)

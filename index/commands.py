@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
-from corpus import SHIPPED_PLAN, load_document
+from corpus import PlanqaError, chunk_document, load_document
+from corpus.library import Library
 from index.embedders import load_embedder
 from index.searcher import MODES, Searcher
 from index.store import IndexError_, IndexSpec, build_index, default_index_root, load_index, read_manifest
@@ -28,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="index_command", required=True)
     build = actions.add_parser("build", help="chunk, embed and index the plan(s)")
     add_index_options(build)
-    build.add_argument("files", nargs="*", help="plan files (default: the shipped plan)")
+    build.add_argument("files", nargs="*", help="plan files (default: the document library, see `planqa docs`)")
     build.add_argument("--force", action="store_true",
                        help="rebuild even when the index is current (also repairs a damaged index)")
     build.set_defaults(handler=_build)
@@ -40,14 +42,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("query")
     search.add_argument("--mode", choices=MODES, default="hybrid")
     search.add_argument("-k", type=int, default=5)
-    search.add_argument("--part", action="append", help="only this 篇 (e.g. 第四篇 or 4); repeatable")
+    add_filter_options(search)
     add_index_options(search)
     search.set_defaults(handler=_search)
+
+    add = subparsers.add_parser("add", help="add plan files (.txt .md .docx .pdf .html) to the library and index them")
+    add.add_argument("files", nargs="+", help="the files to add")
+    add.add_argument("--title", help="document title (default: the file's title line)")
+    add.add_argument("--region", help="region, e.g. 湖北省 (default: guessed from the title)")
+    add.add_argument("--period", help="period, e.g. 2021–2025 (default: guessed from the title)")
+    add.add_argument("--id", dest="doc_id", help="document id (default: the file name); an existing id is replaced")
+    add.add_argument("--no-index", action="store_true", help="only add to the library; index later")
+    add_index_options(add)
+    add.set_defaults(handler=_add)
+    remove = subparsers.add_parser("remove", help="remove added documents from the library and the index")
+    remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    remove.add_argument("--no-index", action="store_true", help="only remove from the library; index later")
+    add_index_options(remove)
+    remove.set_defaults(handler=_remove)
+    docs = subparsers.add_parser("docs", help="list the documents planqa answers from")
+    docs.set_defaults(handler=_docs)
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """--part, --doc and --region, shared by `search` and `ask`."""
+    parser.add_argument("--part", action="append", help="only this 篇 (e.g. 第四篇 or 4); repeatable")
+    parser.add_argument("--doc", action="append", help="only this document id (see `planqa docs`); repeatable")
+    parser.add_argument("--region", action="append", help="only documents of this region (e.g. 鄂州); repeatable")
 
 
 def _build(args: argparse.Namespace) -> int:
     embedder = load_embedder(args.model)
-    docs = [load_document(f) for f in (args.files or [SHIPPED_PLAN])]
+    docs = [load_document(f) for f in args.files] if args.files else Library().load()
     root = index_root(args, embedder.model_id)
     if not args.force:
         try:
@@ -56,9 +82,68 @@ def _build(args: argparse.Namespace) -> int:
                 return 0
         except IndexError_:
             pass  # missing or damaged: build it
-    build = build_index(root, docs, embedder)
+    _report_build(build_index(root, docs, embedder), embedder.model_id)
+    return 0
+
+
+def _report_build(build: Path, model_id: str) -> None:
     manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    print(f"built {manifest['chunk_count']} chunks with {embedder.model_id} in {manifest['build_seconds']} s → {build}")
+    changes = ", ".join(
+        f"{kind} {' '.join(ids)}" for kind, ids in manifest["changes"].items() if ids and kind != "unchanged"
+    )
+    print(
+        f"built {manifest['chunk_count']} chunks with {model_id} in {manifest['build_seconds']} s "
+        f"(embedded {manifest['embedded_chunks']}, reused {manifest['reused_chunks']}"
+        f"{'; ' + changes if changes else ''}) → {build}"
+    )
+
+
+def _add(args: argparse.Namespace) -> int:
+    if len(args.files) > 1 and (args.title or args.doc_id):
+        raise PlanqaError("--title 和 --id 只能用于单个文件 / --title and --id apply to one file at a time")
+    library = Library()
+    failures: list[str] = []
+    for path in args.files:
+        try:
+            change = library.add(path, title=args.title, region=args.region, period=args.period, doc_id=args.doc_id)
+        except PlanqaError as exc:  # one bad file must not stop the others
+            failures.append(str(exc))
+            print(f"planqa: {exc}", file=sys.stderr)
+            continue
+        meta = change.entry.meta
+        print(f"{change.action} {meta.doc_id}: 《{meta.title}》 region={meta.region or '-'} "
+              f"period={meta.period or '-'} ({len(chunk_document(change.document))} passages)")
+    if len(failures) < len(args.files):
+        _reindex(args, library)
+    if failures:
+        raise PlanqaError(f"{len(failures)} of {len(args.files)} file(s) not added (see above)")
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    library = Library()
+    for doc_id in args.doc_ids:
+        entry = library.remove(doc_id)
+        print(f"removed {entry.meta.doc_id}: 《{entry.meta.title}》")
+    return _reindex(args, library)
+
+
+def _reindex(args: argparse.Namespace, library: Library) -> int:
+    if args.no_index:
+        print("index not updated (--no-index): the next `planqa ask`/`serve` or `planqa index build` updates it")
+        return 0
+    embedder = load_embedder(args.model)
+    _report_build(build_index(index_root(args, embedder.model_id), library.load(), embedder), embedder.model_id)
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    library = Library()
+    for entry in library.entries():
+        meta = entry.meta
+        origin = "shipped" if entry.builtin else f"added {entry.added_at}"
+        print(f"{meta.doc_id}\t《{meta.title}》\tregion={meta.region or '-'}\tperiod={meta.period or '-'}\t"
+              f"{meta.source}\t{origin}\tsha256={entry.sha256[:12]}")
     return 0
 
 
@@ -71,7 +156,8 @@ def _info(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     embedder = load_embedder(args.model)
     searcher = Searcher(load_index(index_root(args, embedder.model_id)), embedder)
-    for rank, hit in enumerate(searcher.search(args.query, args.k, args.mode, parts=args.part), start=1):
+    hits = searcher.search(args.query, args.k, args.mode, parts=args.part, doc_ids=args.doc, regions=args.region)
+    for rank, hit in enumerate(hits, start=1):
         chunk = searcher.by_id[hit.chunk_id]
-        print(f"[{rank}] {hit.score:.4f}  {chunk.path_text}\n    {chunk.text[:160]}")
+        print(f"[{rank}] {hit.score:.4f}  {chunk.doc_id} › {chunk.path_text}\n    {chunk.text[:160]}")
     return 0

@@ -59,9 +59,26 @@ class Searcher:
         """The 篇 headings present in the index, in order (for filters)."""
         return list(dict.fromkeys(c.path[0] for c in self.index.chunks if c.path and "篇" in c.path[0][:6]))
 
-    def mask(self, parts: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None) -> np.ndarray | None:
-        """Boolean row mask for filters by 篇 (label or 「第四篇」/「4」) and by document id."""
-        if not parts and not doc_ids:
+    def regions(self) -> list[str]:
+        """The regions of the indexed documents (for filters), in index order."""
+        return list(dict.fromkeys(d.region for d in self.index.documents if d.region))
+
+    def docs_in_regions(self, regions: Sequence[str]) -> list[str]:
+        """Ids of the documents of ``regions`` (「鄂州」 matches 鄂州市); QueryError for an unknown region."""
+        known = self.regions()
+        unknown = [r for r in regions if not any(_same_region(r, k) for k in known)]
+        if unknown:
+            raise QueryError(
+                f"未知地区 / unknown region(s): {', '.join(unknown)}; indexed: {', '.join(known) or '(none)'}"
+            )
+        return [d.doc_id for d in self.index.documents if any(_same_region(r, d.region) for r in regions)]
+
+    def mask(
+        self, parts: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None,
+        regions: Sequence[str] | None = None,
+    ) -> np.ndarray | None:
+        """Boolean row mask for filters by 篇 (label or 「第四篇」/「4」), document id and region."""
+        if not parts and not doc_ids and not regions:
             return None
         wanted = [_part_prefix(p) for p in parts or []]
         labels = self.part_labels()
@@ -74,9 +91,11 @@ class Searcher:
             raise QueryError(
                 f"未知文档 / unknown document(s): {', '.join(unknown)}; indexed: {', '.join(sorted(known_docs))}"
             )
+        docs = set(doc_ids or known_docs)
+        if regions:
+            docs &= set(self.docs_in_regions(regions))
         keep = np.array([
-            (not wanted or (bool(c.path) and any(c.path[0].startswith(w) for w in wanted)))
-            and (not doc_ids or c.doc_id in doc_ids)
+            (not wanted or (bool(c.path) and any(c.path[0].startswith(w) for w in wanted))) and c.doc_id in docs
             for c in self.index.chunks
         ])
         return keep
@@ -88,9 +107,10 @@ class Searcher:
         mode: Mode = "hybrid",
         parts: Sequence[str] | None = None,
         doc_ids: Sequence[str] | None = None,
+        regions: Sequence[str] | None = None,
     ) -> list[Hit]:
         """The top ``k`` chunks for ``query``."""
-        return self.retrieve(query, max(k, 1), mode, parts, doc_ids).hits[:k]
+        return self.retrieve(query, max(k, 1), mode, parts, doc_ids, regions).hits[:k]
 
     def retrieve(
         self,
@@ -99,12 +119,13 @@ class Searcher:
         mode: Mode = "hybrid",
         parts: Sequence[str] | None = None,
         doc_ids: Sequence[str] | None = None,
+        regions: Sequence[str] | None = None,
     ) -> Retrieval:
         """Ranked hits plus each retriever's own scores, for rerankers and abstention."""
         text = check_query(query)
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        mask = self.mask(parts, doc_ids)
+        mask = self.mask(parts, doc_ids, regions)
         depth = max(depth, FUSION_DEPTH) if mode == "hybrid" else depth
         bm25_hits = self.index.bm25.search(text, depth, mask) if mode != "dense" else []
         dense_hits = self.index.dense.search(self.embed_query(text), depth, mask) if mode != "bm25" else []
@@ -132,6 +153,13 @@ def check_query(query: str) -> str:
     if not _SEARCHABLE.search(text):
         raise QueryError("问题为空 / the question is empty: it has no words or numbers to search for")
     return text
+
+
+def _same_region(asked: str, region: str) -> bool:
+    """鄂州 = 鄂州市, 湖北 = 湖北省: the administrative suffix is optional."""
+    def core(name: str) -> str:
+        return name.strip().removesuffix("市").removesuffix("省").removesuffix("县").removesuffix("区")
+    return bool(region) and core(asked) == core(region)
 
 
 def _part_prefix(part: str) -> str:

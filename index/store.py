@@ -43,6 +43,7 @@ from corpus import (
     chunk_document,
 )
 from corpus.chunker import DEFAULT_MAX_CHARS, DEFAULT_TARGET_CHARS
+from corpus.library import planqa_home
 from index.bm25 import BM25Index
 from index.dense import HNSW_THRESHOLD, DenseIndex
 from index.embedders import Embedder
@@ -51,7 +52,6 @@ from index.tokenization import TOKENIZER_VERSION, ZhTokenizer
 
 INDEX_FORMAT = 1
 EMBED_BATCH = 16
-HOME_ENV = "PLANQA_HOME"
 
 
 class IndexError_(PlanqaError):
@@ -71,10 +71,9 @@ class IndexBusy(IndexError_):
 
 
 def default_index_root(model_id: str) -> Path:
-    """Where the index for a model lives by default: $PLANQA_HOME or ~/.cache/planqa."""
-    home = Path(os.environ.get(HOME_ENV) or Path.home() / ".cache" / "planqa")
+    """Where the index for a model lives by default: $PLANQA_HOME/indexes/<model> (~/.cache/planqa)."""
     slug = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in model_id)
-    return home / "indexes" / slug
+    return planqa_home() / "indexes" / slug
 
 
 @dataclass(frozen=True)
@@ -172,8 +171,8 @@ def current_build(root: Path) -> Path | None:
 
 
 def _embed_all(chunks: list[Chunk], embedder: Embedder, previous: dict[str, np.ndarray],
-               progress: bool) -> tuple[np.ndarray, list[str]]:
-    """Vectors for every chunk, reusing ``previous`` vectors of identical texts."""
+               progress: bool) -> tuple[np.ndarray, list[str], int]:
+    """Vectors for every chunk, reusing ``previous`` vectors of identical texts; also how many were embedded."""
     texts = [dense_text(c) for c in chunks]
     keys = [_dense_key(embedder.model_id, t) for t in texts]
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
@@ -187,7 +186,7 @@ def _embed_all(chunks: list[Chunk], embedder: Embedder, previous: dict[str, np.n
         vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
         bar.update(len(batch))
     bar.close()
-    return vectors, keys
+    return vectors, keys, len(todo)
 
 
 def _previous_vectors(root: Path, model_id: str) -> dict[str, np.ndarray]:
@@ -202,6 +201,24 @@ def _previous_vectors(root: Path, model_id: str) -> dict[str, np.ndarray]:
         return dict(zip(keys, vectors, strict=True))
     except (OSError, TypeError, KeyError, ValueError, json.JSONDecodeError):
         return {}
+
+
+def _previous_documents(root: Path) -> dict[str, dict]:
+    """doc_id → {"sha256", "chunks"} of the live build (empty when there is none or it is unreadable)."""
+    try:
+        return dict(read_manifest(root).get("documents", {}))
+    except IndexError_:
+        return {}
+
+
+def document_changes(before: dict[str, dict], after: dict[str, dict]) -> dict[str, list[str]]:
+    """Which documents a build added, changed (new hash), removed or kept, by doc_id."""
+    return {
+        "added": sorted(d for d in after if d not in before),
+        "changed": sorted(d for d in after if d in before and before[d]["sha256"] != after[d]["sha256"]),
+        "removed": sorted(d for d in before if d not in after),
+        "unchanged": sorted(d for d in after if d in before and before[d]["sha256"] == after[d]["sha256"]),
+    }
 
 
 def build_index(
@@ -222,7 +239,7 @@ def build_index(
         started = time.perf_counter()
         spec = IndexSpec.for_documents(docs, embedder, target_chars, max_chars)
         chunks = [c for d in docs for c in chunk_document(d, target_chars, max_chars)]
-        vectors, keys = _embed_all(chunks, embedder, _previous_vectors(root, embedder.model_id), progress)
+        vectors, keys, embedded = _embed_all(chunks, embedder, _previous_vectors(root, embedder.model_id), progress)
         tokenizer = ZhTokenizer(plan_terms(chunks))
         ids = [c.chunk_id for c in chunks]
         bm25 = BM25Index.build([c.search_text() for c in chunks], ids, tokenizer)
@@ -243,10 +260,18 @@ def build_index(
             json.dumps([{**asdict(d.meta), "sha256": d.sha256} for d in docs], ensure_ascii=False, indent=1),
             encoding="utf-8",
         )
+        per_document = {
+            d.meta.doc_id: {"sha256": d.sha256, "chunks": sum(c.doc_id == d.meta.doc_id for c in chunks)}
+            for d in docs
+        }
         manifest = {
             "format": INDEX_FORMAT,
             "spec": asdict(spec),
             "chunk_count": len(chunks),
+            "documents": per_document,
+            "changes": document_changes(_previous_documents(root), per_document),
+            "embedded_chunks": embedded,
+            "reused_chunks": len(chunks) - embedded,
             "dense_index": dense.kind,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 2),

@@ -20,7 +20,6 @@ import pytest
 from assistant import PlanQA
 from corpus import CHUNKER_VERSION, PlanDocument, chunk_document, load_document
 from index import commands as index_commands
-from index import embedders
 from index.store import (
     IndexBusy,
     IndexCorrupt,
@@ -134,14 +133,6 @@ def test_spec_differences_name_what_changed(mini_plan, tmp_path):
     changed = load_document(write_plan(tmp_path, CHANGED_PLAN))
     stale = IndexSpec.for_documents([changed], HashEmbedder())
     assert [d.split(":")[0] for d in spec.differences(stale)] == ["corpus_sha256"]
-
-
-@pytest.fixture
-def fake_model(monkeypatch) -> str:
-    """A model name that load_embedder resolves to a fresh HashEmbedder."""
-    name = "fake-hash-model"
-    monkeypatch.setitem(embedders._cache, name, HashEmbedder())
-    return name
 
 
 def test_load_never_builds_a_missing_or_stale_index(tmp_path, mini_plan_path, fake_model):

@@ -1,0 +1,245 @@
+"""The document library: the shipped plan plus every file a user added with `planqa add`.
+
+Layout under ``$PLANQA_HOME/library`` (default ``~/.cache/planqa/library``)::
+
+    library.json        one entry per added document: metadata, SHA-256, stored file name
+    files/<doc_id>.<ext> a copy of the added file's bytes (so the source can move or vanish)
+    .lock               held while the library is changed
+
+Adding validates the file completely (it must load and parse) before anything is written, so
+a bad file is refused and the library stays as it was. A file whose bytes are already in the
+library is refused as a duplicate; a file with the ``doc_id`` of an added document replaces it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from corpus.documents import SHIPPED_PLAN, load_document, read_meta
+from corpus.loaders import CorpusError, load_lines
+from corpus.records import DocumentMeta, PlanDocument
+
+HOME_ENV = "PLANQA_HOME"
+LIBRARY_FORMAT = 1
+_DOC_ID = re.compile(r"[^0-9A-Za-z\u3400-\u9fff_.-]+")
+# provinces and cities first: 「鄂州市」 is a 市, not 「鄂州」 (a 州)
+_REGIONS = (
+    re.compile(r"^(?:\d{4}年)?([\u4e00-\u9fff]{1,8}?(?:自治区|自治州|省|市))"),
+    re.compile(r"^(?:\d{4}年)?([\u4e00-\u9fff]{1,8}?(?:县|区|州|盟|旗))"),
+)
+_REPORT_YEAR = re.compile(r"((?:19|20)\d{2})年[^，。]{0,12}(?:政府工作报告|工作报告|年度计划)")
+_TITLE_HINTS = ("规划", "纲要", "报告", "计划", "方案", "意见", "决定", "通知", "建议")
+_FIVE_YEAR_PERIODS = {"十三五": "2016–2020", "十四五": "2021–2025", "十五五": "2026–2030"}
+_ORDINAL_FIVE_YEAR = {"第十三个五年": "十三五", "第十四个五年": "十四五", "第十五个五年": "十五五"}
+
+
+def planqa_home() -> Path:
+    """Where planqa keeps its data: $PLANQA_HOME, else ~/.cache/planqa."""
+    return Path(os.environ.get(HOME_ENV) or Path.home() / ".cache" / "planqa")
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """One document of the library; ``file`` is empty for the shipped plan."""
+
+    meta: DocumentMeta
+    sha256: str
+    file: str = ""
+    added_at: str = ""
+
+    @property
+    def builtin(self) -> bool:
+        return not self.file
+
+
+@dataclass(frozen=True)
+class LibraryChange:
+    """What `add` did: ``added`` a new document or ``replaced`` the one with the same id."""
+
+    action: Literal["added", "replaced"]
+    entry: LibraryEntry
+    document: PlanDocument
+    previous: LibraryEntry | None = None
+
+
+class Library:
+    """The documents planqa answers from.
+
+    >>> lib = Library(tmp_root)                                  # doctest: +SKIP
+    >>> lib.add("hubei-14th.pdf", region="湖北省").action        # doctest: +SKIP
+    'added'
+    >>> [d.meta.doc_id for d in lib.load()]                      # doctest: +SKIP
+    ['ezhou-14th-five-year-plan', 'hubei-14th']
+    """
+
+    def __init__(self, root: str | Path | None = None) -> None:
+        self.root = Path(root) if root else planqa_home() / "library"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.root / "files"
+
+    def entries(self) -> list[LibraryEntry]:
+        """The shipped plan first, then the added documents in the order they were added."""
+        return [_shipped_entry(), *self._added()]
+
+    def path_of(self, entry: LibraryEntry) -> Path:
+        return SHIPPED_PLAN if entry.builtin else self.files_dir / entry.file
+
+    def load(self) -> list[PlanDocument]:
+        """Every document of the library, parsed; a stored file that went missing is a CorpusError."""
+        return [load_document(self.path_of(e), e.meta) for e in self.entries()]
+
+    def add(
+        self, source: str | Path, *, title: str | None = None, region: str | None = None,
+        period: str | None = None, doc_id: str | None = None,
+    ) -> LibraryChange:
+        """Add (or replace) one file; CorpusError for unreadable files and duplicates."""
+        source = Path(source)
+        lines, _ = load_lines(source)
+        meta = guess_meta(source, lines, title=title, region=region, period=period, doc_id=doc_id)
+        document = load_document(source, meta)
+        with self._locked():
+            added = self._added()
+            for entry in [_shipped_entry(), *added]:
+                if entry.sha256 == document.sha256:
+                    raise CorpusError(
+                        f"重复文档 / duplicate: {source.name} has the same content as 《{entry.meta.title}》 "
+                        f"({entry.meta.doc_id}), already in the library"
+                    )
+            if meta.doc_id == _shipped_entry().meta.doc_id:
+                raise CorpusError(
+                    f"不能替换内置规划 / {meta.doc_id} is the shipped plan; give the new file another id with --id"
+                )
+            previous = next((e for e in added if e.meta.doc_id == meta.doc_id), None)
+            entry = LibraryEntry(meta, document.sha256, meta.doc_id + source.suffix.lower(),
+                                 datetime.now(UTC).isoformat(timespec="seconds"))
+            self.files_dir.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.files_dir / entry.file, source.read_bytes())
+            kept = [e for e in added if e.meta.doc_id != meta.doc_id]
+            self._save([*kept, entry])
+            if previous is not None and previous.file != entry.file:
+                (self.files_dir / previous.file).unlink(missing_ok=True)
+        return LibraryChange("replaced" if previous else "added", entry, document, previous)
+
+    def remove(self, doc_id: str) -> LibraryEntry:
+        """Drop an added document and its stored file; CorpusError for the shipped plan or an unknown id."""
+        with self._locked():
+            added = self._added()
+            entry = next((e for e in added if e.meta.doc_id == doc_id), None)
+            if entry is None:
+                if doc_id == _shipped_entry().meta.doc_id:
+                    raise CorpusError(f"内置规划不能删除 / {doc_id} is the shipped plan and cannot be removed")
+                known = ", ".join(e.meta.doc_id for e in added) or "(none)"
+                raise CorpusError(f"文档库中没有 {doc_id} / no added document {doc_id!r}; added: {known}")
+            self._save([e for e in added if e is not entry])
+            (self.files_dir / entry.file).unlink(missing_ok=True)
+        return entry
+
+    # --- storage ---------------------------------------------------------------------------
+
+    def _added(self) -> list[LibraryEntry]:
+        path = self.root / "library.json"
+        if not path.exists():
+            return []
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != LIBRARY_FORMAT:
+                raise ValueError(f"format {data.get('format')!r}, expected {LIBRARY_FORMAT}")
+            return [
+                LibraryEntry(DocumentMeta(**e["meta"]), e["sha256"], e["file"], e.get("added_at", ""))
+                for e in data["documents"]
+            ]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise CorpusError(
+                f"文档库索引损坏 / the library file {path} is unreadable ({exc}); fix or delete it "
+                "(the stored files stay in files/ and can be added again)"
+            ) from exc
+
+    def _save(self, entries: Sequence[LibraryEntry]) -> None:
+        data = {"format": LIBRARY_FORMAT, "documents": [asdict(e) for e in entries]}
+        _write_atomic(self.root / "library.json", json.dumps(data, ensure_ascii=False, indent=1).encode())
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _shipped_entry() -> LibraryEntry:
+    if not SHIPPED_PLAN.exists():
+        raise CorpusError(f"内置规划文件缺失 / the shipped plan is missing: {SHIPPED_PLAN}")
+    _, sha256 = load_lines(SHIPPED_PLAN)
+    return LibraryEntry(read_meta(SHIPPED_PLAN), sha256)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def guess_meta(
+    source: Path, lines: Sequence[str], *, title: str | None = None, region: str | None = None,
+    period: str | None = None, doc_id: str | None = None,
+) -> DocumentMeta:
+    """Metadata for an added file: what the user gave, else what its title line says.
+
+    A file 「hb.txt」 whose first line is 「湖北省国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要」
+    gets doc_id ``hb``, that title, region 湖北省 and period 2021–2025.
+    """
+    title = (title or "").strip() or guess_title(lines) or source.stem
+    ident = _DOC_ID.sub("-", (doc_id or source.stem).strip()).strip("-.")
+    if not ident:
+        raise CorpusError(f"无效的文档编号 / cannot make a document id from {doc_id or source.stem!r}; use --id")
+    return DocumentMeta(
+        doc_id=ident,
+        title=title,
+        region=(region if region is not None else guess_region(title)).strip(),
+        period=(period if period is not None else guess_period(title)).strip(),
+        source=source.name,
+    )
+
+
+def guess_title(lines: Sequence[str]) -> str:
+    """The first short line among the first few that names a plan or report (「…规划纲要」「…工作报告」)."""
+    for line in [ln.strip() for ln in lines if ln.strip()][:5]:
+        line = line.strip("《》 \t")
+        if len(line) <= 80 and any(h in line for h in _TITLE_HINTS) and not line.endswith(("。", "；")):
+            return line
+    return ""
+
+
+def guess_region(title: str) -> str:
+    """「湖北省…」→ 湖北省, 「中华人民共和国…」→ 全国, 「2024年鄂州市政府工作报告」→ 鄂州市; else ''."""
+    if title.startswith(("中华人民共和国", "国家", "全国")):
+        return "全国"
+    for pattern in _REGIONS:
+        if match := pattern.match(title):
+            return match.group(1)
+    return ""
+
+
+def guess_period(title: str) -> str:
+    """「…第十四个五年规划…」→ 2021–2025, 「2024年政府工作报告」→ 2024; else ''."""
+    for ordinal, short in _ORDINAL_FIVE_YEAR.items():
+        title = title.replace(ordinal, short)
+    for short, years in _FIVE_YEAR_PERIODS.items():
+        if short in title:
+            return years
+    match = _REPORT_YEAR.search(title)
+    return match.group(1) if match else ""

@@ -1,0 +1,24 @@
+"""Small plan texts the tests write to disk (test fixtures, not real plans)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROVINCE_PLAN = """\
+湖北省国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要（测试样本）
+第一篇 开启全面建设社会主义现代化新征程
+第一章 发展环境
+第一节 发展基础
+“十三五”时期，全省地区生产总值迈上4万亿元台阶。
+第二篇 建设数字湖北
+第二章 加快新型基础设施建设
+第一节 建设5G网络
+到2025年，全省建成5G基站15万个，实现县城以上区域全覆盖。
+"""
+
+
+def write(directory: Path, name: str, text: str = PROVINCE_PLAN, encoding: str = "utf-8") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    path.write_bytes(text.encode(encoding))
+    return path
