@@ -1,7 +1,9 @@
-"""The Gradio page: a chat tab with cited sources and a browse tab with the plan's contents.
+"""The Gradio page: a chat tab with cited sources, a browse tab with the plans' contents and a
+document-library tab (upload, list, remove).
 
-Only calls the ``assistant`` API (``qa.ask``, ``qa.toc``, ``qa.section_text``); the HTML
-comes from ui.render. The same answer is exposed to programs as the ``/ask`` endpoint:
+Only calls the ``assistant`` API (``qa.ask``, ``qa.toc``, ``qa.section_text``) through
+ui.live.LiveQA; the HTML comes from ui.render. The same answer is exposed to programs as the
+``/ask`` endpoint:
 
     >>> from gradio_client import Client                          # doctest: +SKIP
     >>> Client("http://127.0.0.1:7860/").predict("鄂州打算建多少5G基站？", api_name="/ask")["found"]  # doctest: +SKIP
@@ -15,8 +17,10 @@ from typing import Any
 import gradio as gr
 
 from assistant import DEFAULT_K, Answer, PlanQA
-from corpus import PlanqaError
+from corpus import SUPPORTED_SUFFIXES, PlanqaError
+from corpus.loaders import MAX_FILE_BYTES
 from ui import render
+from ui.live import LibraryReport, LiveQA
 
 MAX_K = 10
 EXAMPLES = [
@@ -31,6 +35,9 @@ SOURCES_PLACEHOLDER = render.render_notice(
     "提问后，这里会列出答案所依据的规划原文，可展开全节、复制引用或在目录中查看。"
 )
 ALL_PARTS = ""
+ALL_DOCS = ""
+ALL_REGIONS = ""
+UPLOAD_LABEL = f"添加规划文件（{' '.join(SUPPORTED_SUFFIXES)}，每个不超过 {MAX_FILE_BYTES // 2**20} MB）"
 
 # Source cards and the table of contents share one click handler: a "复制引用" button copies its
 # reference in the browser; any element with data-section asks the server to open that section.
@@ -54,18 +61,22 @@ THEME = gr.themes.Soft(primary_hue="red", secondary_hue="amber", neutral_hue="st
                        font_mono=["Noto Sans Mono CJK SC", "monospace"])
 
 
-def build_app(qa: PlanQA) -> gr.Blocks:
-    """The whole page for ``qa``; launch it with :func:`launch`."""
+def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
+    """The whole page; launch it with :func:`launch`. A bare PlanQA gives a read-only library tab."""
+    live = live if isinstance(live, LiveQA) else LiveQA(live)
+    qa = live.qa
     title = render.app_title([d.meta.title for d in qa.documents])
-    toc = qa.toc()
-    toc_choices = [("\u3000" * e.depth + e.label, render.toc_key(e.doc_id, e.section_id)) for e in toc]
-    first = toc_choices[0][1] if toc_choices else None
+    first = next(iter(_toc_choices(qa)), (None, None))[1]
     part_choices = [("全部篇", ALL_PARTS), *((label, label) for label in qa.searcher.part_labels())]
 
-    def answer(question: str, k: float, mode: str, part: str) -> Answer:
-        return qa.ask(question, k=int(k), mode=mode, parts=[part] if part else None)
+    def answer(question: str, k: float, mode: str, part: str, doc: str = ALL_DOCS, region: str = ALL_REGIONS) -> Answer:
+        return live.qa.ask(
+            question, k=int(k), mode=mode, parts=[part] if part else None,
+            doc_ids=[doc] if doc else None, regions=[region] if region else None,
+        )
 
-    def respond(question: str | None, history: list[dict[str, Any]], mode: str, k: float, part: str):
+    def respond(question: str | None, history: list[dict[str, Any]], mode: str, k: float, part: str, doc: str,
+                region: str):
         """Chat turn: (history, cleared input, source cards, references)."""
         history = list(history or [])
         question = question or ""
@@ -73,39 +84,62 @@ def build_app(qa: PlanQA) -> gr.Blocks:
             history.append({"role": "assistant", "content": render.render_notice(EMPTY_QUESTION)})
             return history, "", gr.skip(), gr.skip()
         history.append({"role": "user", "content": render.render_question(question)})
+        current = live.qa
         try:
-            ans = answer(question, k, mode, part)
+            ans = answer(question, k, mode, part, doc, region)
         except PlanqaError as exc:
             history.append({"role": "assistant", "content": render.render_notice(str(exc), "error")})
             return history, question, gr.skip(), gr.skip()
-        sections = {(c.doc_id, c.section_id): qa.section_text(c.section_id, c.doc_id) for c in ans.citations}
+        sections = {(c.doc_id, c.section_id): current.section_text(c.section_id, c.doc_id) for c in ans.citations}
         history.append({"role": "assistant", "content": render.render_answer(ans)})
-        return history, "", render.render_sources(ans, sections), render.references(ans)
+        cards = render.render_sources(ans, sections, show_documents=len(current.documents) > 1)
+        return history, "", cards, render.references(ans)
 
-    def ask(question: str, mode: str = "hybrid", k: int = DEFAULT_K, part: str = ALL_PARTS) -> dict[str, Any]:
-        """Answer a question about the plan: the answer text, found, and numbered citations (Answer.to_dict)."""
+    def ask(question: str, mode: str = "hybrid", k: int = DEFAULT_K, part: str = ALL_PARTS, doc: str = ALL_DOCS,
+            region: str = ALL_REGIONS) -> dict[str, Any]:
+        """Answer a question about the plans: the answer text, found, and numbered citations (Answer.to_dict).
+
+        Optional filters: ``part`` (a 篇), ``doc`` (a document id), ``region`` (e.g. 鄂州).
+        """
         if mode not in render.MODE_LABELS:
             raise gr.Error(f"未知的检索模式 / unknown mode {mode!r}: use one of {', '.join(render.MODE_LABELS)}")
         if not 1 <= int(k) <= MAX_K:
             raise gr.Error(f"k 应在 1 到 {MAX_K} 之间 / k must be between 1 and {MAX_K}")
         try:
-            return answer(question, k, mode, part).to_dict()
+            return answer(question, k, mode, part, doc, region).to_dict()
         except PlanqaError as exc:
             raise gr.Error(str(exc)) from exc
 
     def show_section(key: str | None):
         """Browse tab: the selected section's full text, and the contents with it marked."""
+        current = live.qa
         text = None
         if key:
             doc_id, section_id = render.split_toc_key(key)
-            text = qa.section_text(section_id, doc_id)
-        return render.render_section_body(text), render.render_toc(toc, key)
+            text = current.section_text(section_id, doc_id)
+        return render.render_section_body(text), render.render_toc(current.toc(), key, _titles(current))
 
     def open_section(evt: gr.EventData):
         return render.toc_key(evt.doc_id, evt.section_id), gr.Tabs(selected="browse")
 
     def pick_section(evt: gr.EventData):
         return render.toc_key(evt.doc_id, evt.section_id)
+
+    def library_changed(report: LibraryReport):
+        """After an upload or removal: status, table, and every selector that lists documents."""
+        current = live.qa
+        status = render.render_notice("\n".join(report.lines), "error" if report.failed else "info")
+        return (
+            status, render.render_library(live.rows()), gr.Dropdown(choices=_doc_choices(current), value=ALL_DOCS),
+            gr.Dropdown(choices=_region_choices(current), value=ALL_REGIONS),
+            gr.Dropdown(choices=_toc_choices(current)), gr.Dropdown(choices=_removable(live), value=None),
+        )
+
+    def upload(files: list[str] | None, doc_title: str, doc_region: str, doc_period: str):
+        return library_changed(live.add(files or [], doc_title, doc_region, doc_period))
+
+    def remove(doc_id: str | None):
+        return library_changed(live.remove(doc_id or ""))
 
     with gr.Blocks(title=title, analytics_enabled=False) as demo:
         gr.HTML(_header(title, qa), js_on_load=None)
@@ -131,6 +165,9 @@ def build_app(qa: PlanQA) -> gr.Blocks:
                             label="检索方式", elem_id="pq-mode",
                         )
                         k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="来源数量", elem_id="pq-k")
+                        doc = gr.Dropdown(_doc_choices(qa), value=ALL_DOCS, label="只在此文档中查找", elem_id="pq-doc")
+                        region = gr.Dropdown(_region_choices(qa), value=ALL_REGIONS, label="只查此地区",
+                                             elem_id="pq-region")
                         part = gr.Dropdown(part_choices, value=ALL_PARTS, label="只在此篇中查找", elem_id="pq-part")
                     refs = gr.Textbox(
                         label="引用（可复制）", lines=6, max_lines=10, interactive=False, buttons=["copy"],
@@ -139,36 +176,83 @@ def build_app(qa: PlanQA) -> gr.Blocks:
             with gr.Tab("目录浏览", id="browse"), gr.Row(equal_height=False):
                 with gr.Column(scale=1, min_width=280):
                     section_select = gr.Dropdown(
-                        toc_choices, value=first, label="选择章节", elem_id="pq-section-select"
+                        _toc_choices(qa), value=first, label="选择章节", elem_id="pq-section-select"
                     )
-                    toc_html = gr.HTML(render.render_toc(toc, first), elem_id="pq-toc", js_on_load=TOC_JS,
-                                       max_height=620)
+                    toc_html = gr.HTML(render.render_toc(qa.toc(), first, _titles(qa)), elem_id="pq-toc",
+                                       js_on_load=TOC_JS, max_height=620)
                 with gr.Column(scale=2, min_width=360):
                     section_view = gr.HTML(show_section(first)[0], elem_id="pq-section-view", js_on_load=None)
+            with gr.Tab("文档库", id="library"):
+                library_table = gr.HTML(render.render_library(live.rows()), elem_id="pq-library")
+                library_status = gr.HTML("", elem_id="pq-library-status")
+                with gr.Row(visible=live.editable):
+                    with gr.Column(scale=2):
+                        files = gr.File(
+                            label=UPLOAD_LABEL,
+                            file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), type="filepath",
+                            elem_id="pq-upload",
+                        )
+                    with gr.Column(scale=1):
+                        doc_title = gr.Textbox(label="标题（可选，默认取文件首行）", elem_id="pq-doc-title")
+                        doc_region = gr.Textbox(label="地区（可选，如 湖北省）", elem_id="pq-doc-region")
+                        doc_period = gr.Textbox(label="期限（可选，如 2021–2025）", elem_id="pq-doc-period")
+                        add_button = gr.Button("添加并更新索引", variant="primary", elem_id="pq-add")
+                with gr.Row(visible=live.editable):
+                    removable = gr.Dropdown(_removable(live), value=None, label="删除已添加的文档",
+                                            elem_id="pq-remove-select")
+                    remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove")
 
-        chat_io = {"inputs": [question, chat, mode, k, part], "outputs": [chat, question, sources, refs]}
+        chat_io = {"inputs": [question, chat, mode, k, part, doc, region], "outputs": [chat, question, sources, refs]}
         for trigger in (question.submit, send.click):
             trigger(respond, **chat_io, api_visibility="private", concurrency_id="planqa")
         sources.click(open_section, outputs=[section_select, tabs], api_visibility="private")
         toc_html.click(pick_section, outputs=section_select, api_visibility="private")
         section_select.change(show_section, inputs=section_select, outputs=[section_view, toc_html],
                               api_visibility="private")
+        library_outputs = [library_status, library_table, doc, region, section_select, removable]
+        add_button.click(upload, inputs=[files, doc_title, doc_region, doc_period], outputs=library_outputs,
+                         api_visibility="private", concurrency_id="library")
+        remove_button.click(remove, inputs=removable, outputs=library_outputs, api_visibility="private",
+                            concurrency_id="library")
         gr.api(ask, api_name="ask", concurrency_id="planqa")
     return demo
 
 
-def launch(qa: PlanQA, host: str = "127.0.0.1", port: int = 7860) -> None:
+def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the page until interrupted."""
-    demo = build_app(qa)
+    demo = build_app(live)
     demo.launch(
         server_name=host, server_port=port, theme=THEME, css=render.CSS, ssr_mode=False,
-        footer_links=["api"], show_error=False,
+        footer_links=["api"], show_error=False, max_file_size=MAX_FILE_BYTES,
     )
 
 
 def _header(title: str, qa: PlanQA) -> str:
     docs = "、".join(f"《{d.meta.title}》" for d in qa.documents)
     return render.render_header(title, docs)
+
+
+def _toc_choices(qa: PlanQA) -> list[tuple[str, str]]:
+    titles = _titles(qa)
+    prefix = {d: f"〔{d}〕" if len(titles) > 1 else "" for d in titles}
+    return [(prefix.get(e.doc_id, "") + "\u3000" * e.depth + e.label, render.toc_key(e.doc_id, e.section_id))
+            for e in qa.toc()]
+
+
+def _titles(qa: PlanQA) -> dict[str, str]:
+    return {d.meta.doc_id: d.meta.title for d in qa.documents}
+
+
+def _doc_choices(qa: PlanQA) -> list[tuple[str, str]]:
+    return [("全部文档", ALL_DOCS), *((d.meta.title, d.meta.doc_id) for d in qa.documents)]
+
+
+def _region_choices(qa: PlanQA) -> list[tuple[str, str]]:
+    return [("全部地区", ALL_REGIONS), *((r, r) for r in qa.searcher.regions())]
+
+
+def _removable(live: LiveQA) -> list[tuple[str, str]]:
+    return [(f"{e.meta.title}（{e.meta.doc_id}）", e.meta.doc_id) for e in live.library.entries() if not e.builtin]
 
 
 def _placeholder() -> str:

@@ -25,9 +25,10 @@ def _serve(args: argparse.Namespace) -> int:
         raise PlanqaError(f"端口无效 / invalid port {args.port}")
     qa = load_from_args(args)
     from ui.app import launch  # gradio takes seconds to import: only `serve` pays for it
+    from ui.live import LiveQA
 
     try:
-        launch(qa, host=args.host, port=args.port)
+        launch(LiveQA(qa, reload=lambda: load_from_args(args)), host=args.host, port=args.port)
     except OSError as exc:
         raise PlanqaError(f"无法在 {args.host}:{args.port} 启动 / cannot serve there: {exc}") from exc
     return 0

@@ -91,20 +91,27 @@ def render_notice(message: str, kind: str = "info") -> str:
     return f'<div class="pq-notice pq-{kind}"><span class="pq-icon">{icon}</span>{escape(message)}</div>'
 
 
-def render_sources(answer: Answer, sections: Mapping[tuple[str, str], str | None]) -> str:
-    """Numbered source cards for ``answer``; ``sections`` maps (doc id, section id) to the section's text."""
+def render_sources(
+    answer: Answer, sections: Mapping[tuple[str, str], str | None], show_documents: bool = False
+) -> str:
+    """Numbered source cards for ``answer``; ``sections`` maps (doc id, section id) to the section's text.
+
+    ``show_documents``: name each card's document (when more than one plan is indexed).
+    """
     if not answer.citations:
         return render_notice("没有可显示的来源。")
     heading, kind = ("来源", "pq-sources") if answer.found else ("最接近的段落（仅供参考）", "pq-sources pq-nearest")
-    cards = "".join(render_card(c, sections.get((c.doc_id, c.section_id))) for c in answer.citations)
+    cards = "".join(
+        render_card(c, sections.get((c.doc_id, c.section_id)), show_documents) for c in answer.citations
+    )
     return (
         f'<div class="{kind}"><div class="pq-sources-head">{heading}'
         f'<span class="pq-for">问：{escape(_shorten(answer.question, 60))}</span></div>{cards}</div>'
     )
 
 
-def render_card(citation: Citation, section_text: str | None) -> str:
-    """One source card: number, breadcrumb, passage with the answering span, score, actions."""
+def render_card(citation: Citation, section_text: str | None, show_document: bool = False) -> str:
+    """One source card: number, (document,) breadcrumb, passage with the answering span, score, actions."""
     text = citation.text
     spans = [] if citation.highlight is None else [(*citation.highlight, "pq-hl")]
     footnotes = "".join(f'<div class="pq-footnote">注：{escape(f)}</div>' for f in citation.footnotes)
@@ -112,10 +119,11 @@ def render_card(citation: Citation, section_text: str | None) -> str:
         f'<details class="pq-section"><summary>展开全节原文</summary>{render_section_body(section_text)}</details>'
         if section_text else ""
     )
+    document = f'<span class="pq-doc-title">《{escape(citation.doc_title)}》</span>' if show_document else ""
     return (
         f'<div class="pq-card" id="pq-src-{citation.number}">'
         f'<div class="pq-card-head"><span class="pq-num">{citation.number}</span>'
-        f'<span class="pq-path">{render_path(citation.path)}</span>'
+        f'<span class="pq-path">{document}{render_path(citation.path)}</span>'
         f'<span class="pq-score" title="相关度得分">得分 {citation.score:.3f}</span></div>'
         f'<div class="pq-passage">{marked(text, spans)}</div>{footnotes}{section}'
         f'<div class="pq-actions">'
@@ -157,10 +165,19 @@ def render_section_body(text: str | None) -> str:
     return f'<div class="pq-section-body">{"".join(out)}</div>'
 
 
-def render_toc(entries: Sequence[TocEntry], selected: str | None = None) -> str:
-    """The table of contents as clickable entries, indented by depth; ``selected`` is a toc key."""
+def render_toc(
+    entries: Sequence[TocEntry], selected: str | None = None, titles: Mapping[str, str] | None = None
+) -> str:
+    """The table of contents as clickable entries, indented by depth; ``selected`` is a toc key.
+
+    ``titles`` (doc id → title), when given for several documents, heads each document's entries.
+    """
     items = []
+    previous_doc = None
     for entry in entries:
+        if titles and len(titles) > 1 and entry.doc_id != previous_doc:
+            items.append(f'<div class="pq-toc-doc">《{escape(titles.get(entry.doc_id, entry.doc_id))}》</div>')
+        previous_doc = entry.doc_id
         key = toc_key(entry.doc_id, entry.section_id)
         current = " pq-current" if key == selected else ""
         items.append(
@@ -180,6 +197,17 @@ def split_toc_key(key: str) -> tuple[str, str]:
     """(doc id, section id) from :func:`toc_key`."""
     doc_id, section_id = key.split("::", 1)
     return doc_id, section_id
+
+
+def render_library(rows: Sequence[Mapping[str, str]]) -> str:
+    """The document library as a table: id, title, region, period, passages, source, origin."""
+    columns = {"doc_id": "编号", "title": "标题", "region": "地区", "period": "期限", "passages": "段落数",
+               "source": "文件", "origin": "来源"}
+    head = "".join(f"<th>{label}</th>" for label in columns.values())
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(row.get(key, '')))}</td>" for key in columns) + "</tr>" for row in rows
+    )
+    return f'<table class="pq-library"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -211,7 +239,7 @@ mark.pq-hl { background: #fef3c7; color: inherit; border-bottom: 2px solid #f59e
 mark.pq-hl mark.pq-key, mark.pq-key mark.pq-hl { background: #fcd34d; }
 sup.pq-ref { color: #b91c1c; font-weight: 700; margin: 0 1px; }
 .pq-meta { margin-top: 8px; font-size: 12px; color: #78716c; }
-.pq-notice { display: flex; gap: 8px; align-items: flex-start; padding: 10px 12px; border-radius: 8px;
+.pq-notice { white-space: pre-line; display: flex; gap: 8px; align-items: flex-start; padding: 10px 12px; border-radius: 8px;
   border: 1px solid #bfdbfe; background: #eff6ff; color: #1e3a8a; line-height: 1.7; }
 .pq-notice.pq-warn, .pq-notice.pq-notfound { border-color: #fcd34d; background: #fffbeb; color: #92400e; }
 .pq-notice.pq-notfound { font-weight: 600; }
@@ -251,6 +279,12 @@ sup.pq-ref { color: #b91c1c; font-weight: 700; margin: 0 1px; }
   line-height: 1.5; }
 .pq-toc .pq-toc-item:hover { background: #fef2f2; color: #b91c1c; }
 .pq-toc .pq-toc-item.pq-current { background: #fee2e2; color: #991b1b; font-weight: 700; }
+.pq-toc-doc { margin: 12px 0 2px; padding: 4px 8px; font-weight: 700; color: #fff; background: #9f1d20;
+  border-radius: 6px; font-size: 13px; }
+.pq-doc-title { display: block; font-weight: 600; color: #7f1d1d; }
+.pq-library { width: 100%; border-collapse: collapse; font-size: 13px; }
+.pq-library th, .pq-library td { border-bottom: 1px solid #e7e5e4; padding: 6px 8px; text-align: left; }
+.pq-library th { color: #7f1d1d; background: #fef2f2; }
 .pq-toc .pq-depth-0 { font-weight: 700; margin-top: 8px; color: #7f1d1d; }
 .pq-toc .pq-depth-1 { padding-left: 20px; }
 .pq-toc .pq-depth-2 { padding-left: 36px; font-size: 13px; }

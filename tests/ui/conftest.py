@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -31,15 +33,16 @@ def _answers(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def server_url(qa, index_dir, tmp_path_factory) -> Iterator[str]:
-    """URL of a running server on a free loopback port (``qa`` first makes sure the index is built)."""
+@contextlib.contextmanager
+def serve(index_dir: Path, workdir: Path, home: Path | None = None) -> Iterator[str]:
+    """Run `planqa serve` on a free loopback port (PLANQA_HOME=``home`` if given); yield its URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    log_path = workdir / "serve.log"
     command = [sys.executable, "-m", "planqa", "serve", "--index-dir", str(index_dir), "--port", str(port)]
+    env = {**os.environ, **({"PLANQA_HOME": str(home)} if home else {})}
     with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not _answers(url):
@@ -56,3 +59,10 @@ def server_url(qa, index_dir, tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def server_url(qa, index_dir, tmp_path_factory) -> Iterator[str]:
+    """URL of a running server on a free loopback port (``qa`` first makes sure the index is built)."""
+    with serve(index_dir, tmp_path_factory.mktemp("serve")) as url:
+        yield url

@@ -6,11 +6,15 @@ Screenshots go to artifacts/screenshots/ (git-ignored).
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from tests.samples import write
+from tests.ui.conftest import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -139,3 +143,48 @@ def test_browse_tab_reads_any_section(page, qa):
     view = page.locator("#pq-section-view")
     expect(view.locator("h3")).to_have_text(entry.label)
     expect(view).to_contain_text(qa.section_text(entry.section_id, entry.doc_id).split("\n")[1])
+
+
+# --- the document library tab (its own server: uploads change its library and index) -----------
+
+
+@pytest.fixture(scope="module")
+def library_server_url(qa, index_dir, tmp_path_factory) -> Iterator[str]:
+    """A server on a copy of the session index with an empty library of its own."""
+    work = tmp_path_factory.mktemp("library-serve")
+    shutil.copytree(index_dir, work / "index")
+    with serve(work / "index", work, home=work / "home") as url:
+        yield url
+
+
+def test_upload_a_plan_then_ask_it_and_remove_it(browser, library_server_url, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page.goto(library_server_url)
+    page.get_by_role("tab", name="文档库").click()
+    expect(page.locator("#pq-library tbody tr")).to_have_count(1)
+    plan = write(tmp_path, "hubei.txt")
+    page.locator("#pq-upload input[type=file]").set_input_files(str(plan))
+    page.locator("#pq-doc-region textarea, #pq-doc-region input").first.fill("湖北省")
+    page.locator("#pq-add").click()
+    expect(page.locator("#pq-library-status")).to_contain_text("已添加", timeout=120_000)
+    expect(page.locator("#pq-library tbody tr")).to_have_count(2)
+    expect(page.locator("#pq-library")).to_contain_text("湖北省")
+    shot(page, "library")
+
+    page.locator("#pq-upload input[type=file]").set_input_files(str(write(tmp_path, "copy.txt")))
+    page.locator("#pq-add").click()
+    expect(page.locator("#pq-library-status")).to_contain_text("duplicate", timeout=60_000)
+    expect(page.locator("#pq-library tbody tr")).to_have_count(2)
+
+    page.get_by_role("tab", name="问答").click()
+    answer = ask(page, "湖北省到2025年建多少5G基站？")
+    expect(answer).to_contain_text("15万个")
+    expect(page.locator("#pq-sources .pq-doc-title").first).to_contain_text("湖北省国民经济")
+
+    page.get_by_role("tab", name="文档库").click()
+    page.locator("#pq-remove-select input").click()
+    page.get_by_role("option", name=re.compile("hubei")).click()
+    page.locator("#pq-remove").click()
+    expect(page.locator("#pq-library-status")).to_contain_text("已删除", timeout=120_000)
+    expect(page.locator("#pq-library tbody tr")).to_have_count(1)
+    page.close()
