@@ -188,6 +188,11 @@ class Coverage:
         self._gram_total = sum(self.grams.values())
         self._tokenize = tokenize
 
+    @property
+    def has_content(self) -> bool:
+        """Whether the question names anything besides bare numbers and symbols (「1 OR 1=1」 does not)."""
+        return any(re.search(r"[^\W\d_]", term) for term in self.words)
+
     def __call__(self, text: str) -> float:
         shares = []
         if self._gram_total:

@@ -107,6 +107,8 @@ def draft_answer(
     """Choose what to quote from the ranked candidates, or abstain."""
     if not candidates:
         return Draft(False, [], {}, (), "nothing retrieved")
+    if not coverage.has_content:
+        return Draft(False, [], {}, (), "the question has no words to look up")
     if question.question_type in ("definition", "list", "fact") and (draft := _footnote(question, candidates)):
         return draft
     chosen = _choose(question, candidates, abstention)

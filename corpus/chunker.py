@@ -7,7 +7,7 @@ import re
 
 from corpus.records import Block, Chunk, Footnote, PlanDocument
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 DEFAULT_TARGET_CHARS = 300
 DEFAULT_MAX_CHARS = 500
 

@@ -1,21 +1,37 @@
 """Reading plan files from disk into text lines, with clear errors for bad input.
 
-Supported now: ``.txt`` and ``.md`` (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GBK/GB18030)
-and ``.docx`` (paragraphs in order, table cells as tab-indented lines, as the shipped plan's
-conversion writes them).
+Supported: ``.txt`` and ``.md`` (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GBK/GB18030);
+``.docx`` (paragraphs in order, table cells as tab-indented lines, as the shipped plan's
+conversion writes them); ``.pdf`` with a text layer (running headers, footers and page
+numbers dropped, lines that the page width wrapped rejoined); ``.html``/``.htm`` (charset
+from BOM or <meta>, navigation and scripts dropped, tables written like .docx tables).
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
+import logging
 import re
+import unicodedata
 import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+    from pypdf import PdfReader
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_CJK = "\u2e80-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")  # spaces between Chinese characters mean nothing
+_SPACES = re.compile(r"[\s\u00a0\u3000]+")
 
 
 class PlanqaError(Exception):
@@ -44,7 +60,7 @@ def read_source(path: str | Path) -> bytes:
     if size > MAX_FILE_BYTES:
         raise CorpusError(
             f"文件过大 / file too large: {path.name} is {size / 2**20:.1f} MB, "
-            f"the limit is {MAX_FILE_BYTES // 2**20} MB"
+            f"the limit is {MAX_FILE_BYTES // 2**20} MB; split it or convert it to .txt first"
         )
     return path.read_bytes()
 
@@ -105,16 +121,311 @@ def docx_lines(data: bytes, name: str = "<docx>") -> list[str]:
     return lines
 
 
+# --- PDF -------------------------------------------------------------------------------------
+
+# 「— 12 —」「- 3 -」「12」「第3页」「3 / 10」「第3页 共10页」
+_PAGE_MARK = re.compile(r"^[-－—–~·\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-－—–~·\s]*$")
+_PAGE_NUMBER_CHARS = "0123456789-－—–~·|/／第页共"
+_EDGE_LINES = 2  # running headers and footers are among the first and last two lines of a page
+_SENTENCE_FINAL = tuple("。！？；：”")
+_MIN_LINE_WIDTH = 40  # display columns (a Chinese character is 2): shorter lines never set the page width
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Silence a library's log ("EOF marker not found", "Advanced encoding … not implemented") for one file."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _pdf_reader(data: bytes, name: str) -> PdfReader:
+    """An open, decrypted pypdf reader; CorpusError for a damaged or password-protected file."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        decrypted = not reader.is_encrypted or bool(reader.decrypt(""))  # owner-only passwords open with ""
+    except DependencyError as exc:
+        raise CorpusError(
+            f"PDF 使用 AES 加密，需要安装 cryptography / {name} is AES-encrypted: "
+            f"`pip install cryptography`, or save an unencrypted copy ({exc})"
+        ) from exc
+    except Exception as exc:  # pypdf raises many exception types on damaged files
+        raise CorpusError(
+            f"无法读取 PDF 文件（文件损坏或不完整）/ not a valid PDF, or damaged or truncated: {name} ({exc}); "
+            "download or export it again"
+        ) from exc
+    if not decrypted:
+        raise CorpusError(
+            f"PDF 需要密码才能打开 / {name} is password-protected: remove the password "
+            "(e.g. save an unprotected copy in a PDF reader) and load that file"
+        )
+    return reader
+
+
+def _pdf_pages(data: bytes, name: str) -> list[list[str]]:
+    """The non-blank text lines of each page, with spaces between Chinese characters removed."""
+    with _quiet("pypdf"):
+        reader = _pdf_reader(data, name)
+        try:
+            texts = [page.extract_text() for page in reader.pages]
+        except Exception as exc:  # a damaged content stream
+            raise CorpusError(
+                f"无法提取 PDF 文字（文件损坏）/ cannot extract the text of {name} ({exc}); "
+                "download or export it again, or convert it to .txt"
+            ) from exc
+    pages = []
+    for text in texts:
+        lines = (_CJK_GAP.sub("", line).strip(" \t\u00a0\u3000") for line in text.splitlines())
+        pages.append([line for line in lines if line])
+    return pages
+
+
+def _drop_running_lines(pages: list[list[str]]) -> list[str]:
+    """All pages' lines, minus page numbers and headers/footers repeated at the page edges."""
+    def key(line: str) -> str:  # a header that carries the page number: 「规划纲要 · 12」
+        return line.replace(" ", "").strip(_PAGE_NUMBER_CHARS)
+
+    def edges(lines: list[str]) -> set[int]:
+        return {*range(min(_EDGE_LINES, len(lines))), *range(max(0, len(lines) - _EDGE_LINES), len(lines))}
+
+    seen = Counter(k for lines in pages for k in {key(lines[i]) for i in edges(lines)})
+    repeated = 2 if len(pages) <= 4 else 3
+    return [
+        line
+        for lines in pages
+        for i, line in enumerate(lines)
+        if i not in edges(lines) or not (_PAGE_MARK.match(line) or seen[key(line)] >= repeated)
+    ]
+
+
+def _display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _page_width(widths: list[int]) -> int:
+    """The width of a full line: the commonest width of the long lines (0 if there is none)."""
+    common = Counter(w for w in widths if w >= _MIN_LINE_WIDTH).most_common(1)
+    return common[0][0] if common and common[0][1] >= 3 else 0
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join a line that fills the page width and does not end a sentence to the line after it.
+
+    A shorter line is left alone: a heading, or a paragraph's last line; the parser joins an
+    unfinished paragraph with its continuation (see parser._Builder.add_paragraph).
+    """
+    widths = [_display_width(line) for line in lines]
+    full = _page_width(widths)
+    out: list[str] = []
+    wrapped = False
+    for line, width in zip(lines, widths, strict=True):
+        if wrapped:
+            space = " " if out[-1][-1:].isascii() and out[-1][-1:].isalpha() and line[:1].isascii() else ""
+            out[-1] += space + line
+        else:
+            out.append(line)
+        wrapped = bool(full) and width >= 0.9 * full and not line.endswith(_SENTENCE_FINAL)
+    return out
+
+
+def pdf_lines(data: bytes, name: str = "<pdf>") -> list[str]:
+    """The text of a PDF as lines: page furniture dropped, wrapped paragraph lines rejoined."""
+    pages = _pdf_pages(data, name)
+    blank = sum(1 for lines in pages if not lines)
+    if blank * 2 > len(pages):
+        raise CorpusError(
+            f"扫描件/图片 PDF 没有文字层，请先做 OCR / {name}: {blank} of {len(pages)} pages have no text "
+            "layer (a scanned or image-only PDF); run OCR on it first (e.g. `ocrmypdf`) or load a .docx/.txt"
+        )
+    return _unwrap(_drop_running_lines(pages))
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+_HTML_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_HTML_SKIP = frozenset(
+    "script style noscript template head nav header footer aside form iframe svg button select textarea "
+    "object canvas map".split()
+)
+_HTML_BLOCK = frozenset(
+    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr td th table caption section article main body blockquote "
+    "pre center figure figcaption address hr".split()
+)
+_HTML_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_NOISE_NAMES = frozenset("nav navbar menu breadcrumb crumb footer sidebar share toolbar".split())
+_MAX_CELL_CHARS = 200  # a longer cell means a layout table, read as text
+_MAX_SPAN = 50
+
+
+def _html_text(data: bytes, name: str) -> str:
+    """Decode by BOM; valid UTF-8 as UTF-8 (whatever the label says); else by <meta charset> /
+    http-equiv; else like a text file (GB18030)."""
+    match = _HTML_CHARSET.search(data[:4096])
+    if match and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-8")  # GBK bytes are almost never valid UTF-8; the reverse is common
+        except UnicodeDecodeError:
+            pass
+        try:
+            encoding = codecs.lookup(match.group(1).decode("ascii")).name
+            # pages labelled gb2312/gbk routinely use characters only GB18030 has
+            return data.decode("gb18030" if encoding in ("gb2312", "gbk") else encoding)
+        except (LookupError, UnicodeDecodeError):
+            pass  # an unknown or wrong label: guess as for a text file
+    return decode_text(data, name)
+
+
+def _squash(text: str) -> str:
+    return _CJK_GAP.sub("", _SPACES.sub(" ", text)).strip()
+
+
+def _is_noise(element: HtmlElement) -> bool:
+    """Script, style, navigation, menus, footers and hidden elements."""
+    if element.tag in _HTML_SKIP or element.get("role") == "navigation":
+        return True
+    names = re.split(r"[\s_-]+", f"{element.get('class', '')} {element.get('id', '')}".lower())
+    style = element.get("style", "").replace(" ", "").lower()
+    return bool(_NOISE_NAMES.intersection(names)) or "display:none" in style
+
+
+def _rows(table: HtmlElement) -> list[HtmlElement]:
+    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+
+
+def _cells(row: HtmlElement) -> list[HtmlElement]:
+    return row.xpath("./td|./th")
+
+
+def _span(cell: HtmlElement, attribute: str) -> int:
+    value = cell.get(attribute, "1").strip()
+    return min(int(value), _MAX_SPAN) if value.isdigit() and int(value) > 0 else 1
+
+
+def _is_data_table(table: HtmlElement) -> bool:
+    """A grid of short cells; a table used for page layout is read as ordinary text instead."""
+    rows = _rows(table)
+    return (
+        not table.xpath(".//table")
+        and sum(1 for row in rows if len(_cells(row)) >= 2) >= 2
+        and all(len(_squash(cell.text_content())) <= _MAX_CELL_CHARS for row in rows for cell in _cells(row))
+    )
+
+
+def _skip_covered(cells: list[str], below: dict[int, int]) -> None:
+    """Write empty cells where a rowspan from a row above covers the next column."""
+    while below.get(len(cells), 0) > 0:
+        below[len(cells)] -= 1
+        cells.append("")
+
+
+def _table_lines(table: HtmlElement) -> list[str]:
+    """A table as docx_lines writes one: a blank line, then per row one tab line per cell and a blank.
+
+    A cell covered by a rowspan/colspan from above or the left is written empty, which the
+    parser fills from the row above; a row of one cell (a title) is written as one cell.
+    """
+    lines = [""]
+    caption = table.find("caption")
+    if caption is not None and (title := _squash(caption.text_content())):
+        lines += ["\t" + title, ""]
+    below: dict[int, int] = {}  # column -> rows still covered by a rowspan
+    for row in _rows(table):
+        cells: list[str] = []
+        elements = _cells(row)
+        for element in elements:
+            _skip_covered(cells, below)
+            text = _squash(element.text_content())
+            for k in range(_span(element, "colspan") if len(elements) > 1 else 1):
+                if (rows := _span(element, "rowspan")) > 1:
+                    below[len(cells)] = rows - 1
+                cells.append("" if k else text)
+        _skip_covered(cells, below)
+        lines += ["\t" + cell for cell in cells]
+        lines.append("")
+    return lines
+
+
+class _HtmlLines:
+    """Walks an lxml tree: block elements and <br> end a line, data tables become tab lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.buffer: list[str] = []
+
+    def flush(self) -> None:
+        text = _squash("".join(self.buffer))
+        self.buffer.clear()
+        if text:
+            self.lines.append(text)
+
+    def walk(self, element: HtmlElement) -> None:
+        if isinstance(element.tag, str) and not _is_noise(element):  # comments have a callable tag
+            if element.tag == "table" and _is_data_table(element):
+                self.flush()
+                self.lines += _table_lines(element)
+            elif element.tag == "br":
+                self.flush()
+            else:
+                self.walk_children(element)
+        self.buffer.append(element.tail or "")
+
+    def walk_children(self, element: HtmlElement) -> None:
+        block, heading = element.tag in _HTML_BLOCK, element.tag in _HTML_HEADINGS
+        if block:
+            self.flush()
+        if heading:  # blank lines around <hN> keep the parser from joining it to a neighbour
+            self.lines.append("")
+        self.buffer.append(element.text or "")
+        for child in element:
+            self.walk(child)
+        if block:
+            self.flush()
+        if heading:
+            self.lines.append("")
+
+
+
+def html_lines(data: bytes, name: str = "<html>") -> list[str]:
+    """The visible text of an HTML page, one line per block element, tables as tab-cell lines."""
+    import lxml.html  # installed with python-docx
+    from lxml.etree import ParserError
+
+    try:
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", _html_text(data, name)))
+    except (ParserError, ValueError) as exc:
+        raise CorpusError(f"无法解析网页文件 / cannot parse the HTML file {name} ({exc}); save the page again") from exc
+    walker = _HtmlLines()
+    walker.walk(root)
+    walker.flush()
+    return walker.lines
+
+
+# --- dispatch --------------------------------------------------------------------------------
+
+_FORMAT_LINES: dict[str, Callable[[bytes, str], list[str]]] = {
+    ".docx": docx_lines, ".pdf": pdf_lines, ".html": html_lines, ".htm": html_lines,
+}
+
+
 def load_lines(path: str | Path) -> tuple[list[str], str]:
     """The text lines of a plan file and the SHA-256 of its bytes."""
     path = Path(path)
     data = read_source(path)
-    if path.suffix.lower() == ".docx":
-        lines = docx_lines(data, path.name)
+    suffix = path.suffix.lower()
+    if suffix in _FORMAT_LINES:
+        lines = _FORMAT_LINES[suffix](data, path.name)
     else:
         text = decode_text(data, path.name)
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        if path.suffix.lower() == ".md":
+        if suffix == ".md":
             lines = [_MD_HEADING.sub("", line) for line in lines]
     if not any(line.strip() for line in lines):
         raise CorpusError(f"文件没有文字内容 / no text in file: {path}")

@@ -20,10 +20,13 @@ class Heading:
     level: Level
     number: str  # "4" for 篇/章/节, "4-6" for a box
     title: str
+    printed: str = ""  # the source's own label when it numbers differently: 「一、总体要求」
 
     @property
     def label(self) -> str:
-        """The heading as printed: 「第十三章 加快建设数字鄂州」, 「专栏4-6 数字经济领域重点工程」."""
+        """The heading as printed: 「第十三章 加快建设数字鄂州」, 「专栏4-6 数字经济领域重点工程」, 「一、总体要求」."""
+        if self.printed:
+            return self.printed
         if self.level == "专栏":
             return f"专栏{self.number} {self.title}".strip()
         if self.level == "表":

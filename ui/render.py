@@ -239,8 +239,8 @@ mark.pq-hl { background: #fef3c7; color: inherit; border-bottom: 2px solid #f59e
 mark.pq-hl mark.pq-key, mark.pq-key mark.pq-hl { background: #fcd34d; }
 sup.pq-ref { color: #b91c1c; font-weight: 700; margin: 0 1px; }
 .pq-meta { margin-top: 8px; font-size: 12px; color: #78716c; }
-.pq-notice { white-space: pre-line; display: flex; gap: 8px; align-items: flex-start; padding: 10px 12px; border-radius: 8px;
-  border: 1px solid #bfdbfe; background: #eff6ff; color: #1e3a8a; line-height: 1.7; }
+.pq-notice { white-space: pre-line; display: flex; gap: 8px; align-items: flex-start; padding: 10px 12px;
+  border-radius: 8px; border: 1px solid #bfdbfe; background: #eff6ff; color: #1e3a8a; line-height: 1.7; }
 .pq-notice.pq-warn, .pq-notice.pq-notfound { border-color: #fcd34d; background: #fffbeb; color: #92400e; }
 .pq-notice.pq-notfound { font-weight: 600; }
 .pq-notice.pq-error { border-color: #fecaca; background: #fef2f2; color: #991b1b; }

@@ -75,7 +75,8 @@ def test_docx_paragraphs_and_tables(tmp_path):
         ("blank.txt", b"\n \n\t\n", "no text"),
         ("binary.txt", bytes(range(256)) * 4, "binary"),
         ("undecodable.txt", b"plan \xff\xff text \x80", "cannot decode"),
-        ("plan.pdf", b"%PDF-1.4", "unsupported file type"),
+        ("plan.odt", b"PK\x03\x04", "unsupported file type"),
+        ("broken.pdf", b"%PDF-1.4", "not a valid PDF"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "not a valid .docx"),
     ],
 )
