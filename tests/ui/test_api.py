@@ -40,3 +40,14 @@ def test_ask_reports_bad_input_as_a_message(client):
 
 def test_only_ask_is_public(client):
     assert set(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == {"/ask"}
+
+
+def test_ask_filters_by_document_and_region(client):
+    doc = "ezhou-14th-five-year-plan"
+    data = client.predict("鄂州打算建多少5G基站？", "hybrid", 3, "", doc, "鄂州", api_name="/ask")
+    assert data["found"] and {c["doc_id"] for c in data["citations"]} == {doc}
+    assert data["citations"][0]["doc_title"].startswith("鄂州市国民经济")
+    with pytest.raises(AppError, match="unknown region"):
+        client.predict("5G基站", "hybrid", 3, "", "", "上海", api_name="/ask")
+    with pytest.raises(AppError, match="unknown document"):
+        client.predict("5G基站", "hybrid", 3, "", "no-such-plan", "", api_name="/ask")
