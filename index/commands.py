@@ -12,6 +12,7 @@ from corpus.library import Library
 from index.embedders import load_embedder
 from index.searcher import MODES, Searcher
 from index.store import IndexError_, IndexSpec, build_index, default_index_root, load_index, read_manifest
+from index.vector_store import StoreMismatch
 
 
 def add_index_options(parser: argparse.ArgumentParser) -> None:
@@ -80,8 +81,8 @@ def _build(args: argparse.Namespace) -> int:
             if not IndexSpec.for_documents(docs, embedder).differences(load_index(root).spec):
                 print(f"index is up to date: {root} (use --force to rebuild)")
                 return 0
-        except IndexError_:
-            pass  # missing or damaged: build it
+        except (IndexError_, StoreMismatch):
+            pass  # missing, damaged or in another vector store than $PLANQA_VECTOR_STORE: build it
     _report_build(build_index(root, docs, embedder), embedder.model_id)
     return 0
 

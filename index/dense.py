@@ -1,4 +1,4 @@
-"""FAISS vector index over normalized embeddings (inner product = cosine).
+"""FAISS vector index over normalized embeddings (inner product = cosine): the embedded VectorStore.
 
 Exact search (IndexFlatIP) below HNSW_THRESHOLD vectors; HNSW above, where a flat scan's
 latency grows linearly (see benchmarks/growth.py for the measured crossover).
@@ -16,6 +16,7 @@ from index.hits import Hit
 HNSW_THRESHOLD = 50_000
 HNSW_M = 32
 HNSW_EF_SEARCH = 128
+FAISS_FILE = "dense.faiss"  # the index's file in a build directory
 
 
 class DenseIndex:
@@ -54,6 +55,9 @@ class DenseIndex:
             if i >= 0 and (mask is None or mask[i])
         ]
         return hits[:k]
+
+    def close(self) -> None:
+        """Nothing to release: the index lives in memory (part of the VectorStore protocol)."""
 
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))

@@ -9,12 +9,14 @@ Layout of an index root::
         documents.json      metadata of every indexed document
         chunks.jsonl        the chunks, in order (row i = vector i = BM25 doc i)
         embeddings.npy      float32 vectors, reused by later builds for unchanged texts
-        dense.faiss         the FAISS index
+        dense.faiss         the FAISS index (vector store "faiss", the default), or
+        qdrant.json         where the Qdrant collection is (+ qdrant/ in local mode); see index.vector_store
         bm25/               the bm25s index
         userdict.txt        jieba user dictionary (the plan's own names)
 
 A build writes ``builds/<id>.partial`` and renames it, then replaces CURRENT: a crash at any
-point leaves the previous build loadable.
+point leaves the previous build loadable. The manifest records the vector store; an index is loaded
+with the store it was built with ($PLANQA_VECTOR_STORE, when set, must name the same one).
 """
 
 from __future__ import annotations
@@ -45,10 +47,19 @@ from corpus import (
 from corpus.chunker import DEFAULT_MAX_CHARS, DEFAULT_TARGET_CHARS
 from corpus.library import planqa_home
 from index.bm25 import BM25Index
-from index.dense import HNSW_THRESHOLD, DenseIndex
+from index.dense import HNSW_THRESHOLD
 from index.embedders import Embedder
 from index.lexicon import plan_terms
 from index.tokenization import TOKENIZER_VERSION, ZhTokenizer
+from index.vector_store import (
+    DEFAULT_SPEC,
+    VectorStore,
+    build_store,
+    drop_store,
+    load_store,
+    parse_spec,
+    spec_for_loading,
+)
 
 INDEX_FORMAT = 1
 EMBED_BATCH = 16
@@ -132,7 +143,7 @@ class StoredIndex:
     documents: list[DocumentMeta]
     chunks: list[Chunk]
     bm25: BM25Index
-    dense: DenseIndex
+    dense: VectorStore
 
     @property
     def chunk_ids(self) -> list[str]:
@@ -230,10 +241,15 @@ def build_index(
     progress: bool = True,
     lock_wait_seconds: float = 600.0,
     hnsw_threshold: int = HNSW_THRESHOLD,
+    vector_store: str | None = None,
 ) -> Path:
-    """Chunk, embed and index ``docs`` into a new build under ``root``; returns its directory."""
+    """Chunk, embed and index ``docs`` into a new build under ``root``; returns its directory.
+
+    ``vector_store``: a spec of index.vector_store (None: $PLANQA_VECTOR_STORE, default "faiss").
+    """
     if not docs:
         raise IndexError_("没有可索引的文档 / no documents to index")
+    store_spec = parse_spec(vector_store)  # before the slow part: an unknown or unusable store fails now
     root = Path(root)
     with build_lock(root, lock_wait_seconds):
         started = time.perf_counter()
@@ -243,7 +259,6 @@ def build_index(
         tokenizer = ZhTokenizer(plan_terms(chunks))
         ids = [c.chunk_id for c in chunks]
         bm25 = BM25Index.build([c.search_text() for c in chunks], ids, tokenizer)
-        dense = DenseIndex.build(vectors, ids, hnsw_threshold)
 
         builds = root / "builds"
         build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -253,7 +268,8 @@ def build_index(
             for chunk, key in zip(chunks, keys, strict=True):
                 fh.write(json.dumps({**asdict(chunk), "dense_key": key}, ensure_ascii=False) + "\n")
         np.save(partial / "embeddings.npy", vectors)
-        dense.save(partial / "dense.faiss")
+        dense = build_store(store_spec, vectors, ids, partial, build_id, hnsw_threshold)
+        dense.close()  # a Qdrant local store locks its directory, which is renamed below
         bm25.save(partial / "bm25")
         (partial / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
         (partial / "documents.json").write_text(
@@ -273,6 +289,7 @@ def build_index(
             "embedded_chunks": embedded,
             "reused_chunks": len(chunks) - embedded,
             "dense_index": dense.kind,
+            "vector_store": str(store_spec),
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 2),
         }
@@ -286,6 +303,7 @@ def build_index(
         # keep the build just replaced: another process may be loading it right now
         for old in builds.iterdir():
             if old not in (final, previous):
+                drop_store(old)
                 shutil.rmtree(old, ignore_errors=True)
         return final
 
@@ -318,6 +336,7 @@ def load_index(root: Path) -> StoredIndex:
     build = current_build(root)
     assert build is not None
     try:
+        store_spec = spec_for_loading(manifest.get("vector_store", DEFAULT_SPEC))
         chunks = []
         for line in (build / "chunks.jsonl").open(encoding="utf-8"):
             record = json.loads(line)
@@ -332,7 +351,7 @@ def load_index(root: Path) -> StoredIndex:
         ids = [c.chunk_id for c in chunks]
         user_words = (build / "userdict.txt").read_text(encoding="utf-8").split()
         bm25 = BM25Index.load(build / "bm25", ZhTokenizer(user_words), ids)
-        dense = DenseIndex.load(build / "dense.faiss", ids)
+        dense = load_store(store_spec, build, ids)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorrupt(
             f"索引已损坏 / the index in {build} is damaged ({exc.__class__.__name__}: {exc}); "
