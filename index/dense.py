@@ -46,15 +46,17 @@ class DenseIndex:
         n = len(self.chunk_ids)
         if n == 0 or k <= 0:
             return []
-        # over-fetch when filtering so that k allowed hits survive
-        fetch = n if mask is not None and self.kind == "flat" else min(n, k if mask is None else k * 20)
-        scores, ids = self._index.search(np.asarray(query_vector, dtype=np.float32).reshape(1, -1), fetch)
-        hits = [
-            Hit(self.chunk_ids[i], float(s))
-            for s, i in zip(scores[0], ids[0], strict=True)
-            if i >= 0 and (mask is None or mask[i])
-        ]
-        return hits[:k]
+        query = np.asarray(query_vector, dtype=np.float32).reshape(1, -1)
+        if mask is None:
+            scores, ids = self._index.search(query, min(n, k))
+        else:
+            # the filter runs inside FAISS: exact top k of the allowed rows (flat), no over-fetching
+            bits = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")  # FAISS reads it during search
+            selector = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bits))
+            params = (faiss.SearchParametersHNSW(sel=selector, efSearch=HNSW_EF_SEARCH) if self.kind == "hnsw"
+                      else faiss.SearchParameters(sel=selector))
+            scores, ids = self._index.search(query, min(n, k), params=params)
+        return [Hit(self.chunk_ids[i], float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
 
     def close(self) -> None:
         """Nothing to release: the index lives in memory (part of the VectorStore protocol)."""

@@ -19,6 +19,7 @@ from qdrant_client import QdrantClient, models
 from corpus import PlanqaError
 from index import qdrant_store
 from index.bm25 import BM25Index
+from index.dense import DenseIndex
 from index.lexicon import plan_terms
 from index.searcher import Searcher
 from index.store import IndexCorrupt, IndexSpec, StoredIndex, build_index, dense_text, load_index, read_manifest
@@ -458,3 +459,17 @@ def test_rebuilds_drop_the_server_collections_of_deleted_builds(server, tmp_path
     assert collections() == {f"planqa_{b.name}" for b in builds[1:]}
     assert sorted(p.name for p in (tmp_path / "builds").iterdir()) == sorted(b.name for b in builds[1:])
     assert load_index(tmp_path).dense.kind == "qdrant-server"
+
+
+@pytest.mark.parametrize("threshold", [10**9, 100], ids=["flat", "hnsw"])
+def test_faiss_filters_inside_the_search_and_returns_the_exact_allowed_top_k(threshold):
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"c{i}" for i in range(len(vectors))]
+    store = DenseIndex.build(vectors, ids, threshold)
+    for _ in range(10):
+        mask = rng.random(len(ids)) < 0.05  # a selective filter: ~150 allowed rows
+        query = rng.standard_normal(32).astype(np.float32)
+        exact = [ids[i] for i in np.argsort(-(vectors @ query)) if mask[i]][:10]
+        assert [h.chunk_id for h in store.search(query, 10, mask)] == exact
