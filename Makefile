@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.planqa-installed
 
-.PHONY: install run test lint browser bench eval
+.PHONY: install run test lint browser bench bench-load bench-growth eval
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: install browser lint
 
 bench: install
 	$(BIN)/planqa bench
+
+# concurrency: 32 threads x 25 questions against PlanQA.ask and the running Gradio API
+bench-load: install
+	$(BIN)/python -m eval.load
+
+# growth: synthetic 1x/10x/100x corpora, flat vs HNSW (writes docs/benchmarks.md and docs/growth.png)
+bench-growth: install
+	$(BIN)/python -m eval.growth
 
 eval: install
 	$(BIN)/planqa eval

@@ -130,7 +130,8 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
         current = live.qa
         status = render.render_notice("\n".join(report.lines), "error" if report.failed else "info")
         return (
-            status, render.render_library(live.rows()), gr.Dropdown(choices=_doc_choices(current), value=ALL_DOCS),
+            _header(render.app_title([d.meta.title for d in current.documents]), current), status,
+            render.render_library(live.rows()), gr.Dropdown(choices=_doc_choices(current), value=ALL_DOCS),
             gr.Dropdown(choices=_region_choices(current), value=ALL_REGIONS),
             gr.Dropdown(choices=_toc_choices(current)), gr.Dropdown(choices=_removable(live), value=None),
         )
@@ -142,7 +143,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
         return library_changed(live.remove(doc_id or ""))
 
     with gr.Blocks(title=title, analytics_enabled=False) as demo:
-        gr.HTML(_header(title, qa), js_on_load=None)
+        header = gr.HTML(_header(title, qa), js_on_load=None)
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=360):
@@ -209,7 +210,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
         toc_html.click(pick_section, outputs=section_select, api_visibility="private")
         section_select.change(show_section, inputs=section_select, outputs=[section_view, toc_html],
                               api_visibility="private")
-        library_outputs = [library_status, library_table, doc, region, section_select, removable]
+        library_outputs = [header, library_status, library_table, doc, region, section_select, removable]
         add_button.click(upload, inputs=[files, doc_title, doc_region, doc_period], outputs=library_outputs,
                          api_visibility="private", concurrency_id="library")
         remove_button.click(remove, inputs=removable, outputs=library_outputs, api_visibility="private",
