@@ -23,6 +23,9 @@ from ui import render
 from ui.live import LibraryReport, LiveQA
 
 MAX_K = 10
+# questions answered at once (chat and /ask share the group): 2 = the cores of the machines it was
+# measured on; 32 REST clients got 14.8 answers/s at 2, 10–12 at 1, no more at 4 (docs/benchmarks.md)
+QA_CONCURRENCY = 2
 EXAMPLES = [
     "鄂州打算建多少5G基站？",
     "葛店开发区的重点产业有哪些？",
@@ -205,7 +208,8 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
 
         chat_io = {"inputs": [question, chat, mode, k, part, doc, region], "outputs": [chat, question, sources, refs]}
         for trigger in (question.submit, send.click):
-            trigger(respond, **chat_io, api_visibility="private", concurrency_id="planqa")
+            trigger(respond, **chat_io, api_visibility="private", concurrency_id="planqa",
+                    concurrency_limit=QA_CONCURRENCY)
         sources.click(open_section, outputs=[section_select, tabs], api_visibility="private")
         toc_html.click(pick_section, outputs=section_select, api_visibility="private")
         section_select.change(show_section, inputs=section_select, outputs=[section_view, toc_html],
@@ -215,7 +219,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
                          api_visibility="private", concurrency_id="library")
         remove_button.click(remove, inputs=removable, outputs=library_outputs, api_visibility="private",
                             concurrency_id="library")
-        gr.api(ask, api_name="ask", concurrency_id="planqa")
+        gr.api(ask, api_name="ask", concurrency_id="planqa", concurrency_limit=QA_CONCURRENCY)
     return demo
 
 
