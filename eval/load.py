@@ -213,12 +213,14 @@ def reference_answers(ask: Asker, questions: Sequence[str]) -> dict[str, AnswerK
 
 
 def free_port() -> int:
+    """A free TCP port on the loopback interface."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _answers(url: str) -> bool:
+def is_up(url: str) -> bool:
+    """Whether a server answers ``url`` with 200."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status == 200
@@ -244,7 +246,7 @@ def serve(index_dir: Path, model: str | None, limit: str = DEFAULT_LIMIT) -> Ite
         process = subprocess.Popen(command, cwd=_REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + STARTUP_SECONDS
-            while not _answers(url):
+            while not is_up(url):
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     raise LoadError(f"服务未能启动 / the server did not start (exit {process.poll()}): "

@@ -4,39 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from eval.load import free_port, is_up
+
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 180
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @contextlib.contextmanager
 def serve(index_dir: Path, workdir: Path, home: Path | None = None) -> Iterator[str]:
     """Run `planqa serve` on a free loopback port (PLANQA_HOME=``home`` if given); yield its URL."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log_path = workdir / "serve.log"
     command = [sys.executable, "-m", "planqa", "serve", "--index-dir", str(index_dir), "--port", str(port)]
@@ -45,7 +30,7 @@ def serve(index_dir: Path, workdir: Path, home: Path | None = None) -> Iterator[
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
-        while not _answers(url):
+        while not is_up(url):
             if process.poll() is not None:
                 pytest.fail(f"planqa serve exited with {process.returncode}:\n{log_path.read_text(encoding='utf-8')}")
             if time.monotonic() > deadline:
