@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import random
 import socket
 import subprocess
@@ -229,11 +230,14 @@ def is_up(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serve(index_dir: Path, model: str | None, limit: str = DEFAULT_LIMIT) -> Iterator[str]:
-    """The app in a subprocess on a free loopback port; yields its URL.
+def serve(
+    index_dir: Path, model: str | None = None, limit: str = DEFAULT_LIMIT, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """The app in a subprocess on a free loopback port; yields its URL (the UI tests use it too).
 
     ``limit``: ``default`` runs ``planqa serve`` (the app as shipped); a number runs the same
     ``ui.app.build_app`` with that concurrency limit on the ``planqa`` group (see :func:`_serve_app`).
+    ``env``: extra environment variables for the server (e.g. its own PLANQA_HOME).
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
@@ -243,14 +247,15 @@ def serve(index_dir: Path, model: str | None, limit: str = DEFAULT_LIMIT) -> Ite
     else:
         command = [sys.executable, "-m", "eval.load", "--serve", str(index_dir), model or "", str(port), limit]
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        process = subprocess.Popen(command, cwd=_REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=_REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(env or {})})
         try:
             deadline = time.monotonic() + STARTUP_SECONDS
             while not is_up(url):
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     raise LoadError(f"服务未能启动 / the server did not start (exit {process.poll()}): "
-                                    f"{log.read()[-800:]}")
+                                    f"{log.read()[-2000:]}")
                 time.sleep(0.5)
             yield url
         finally:
