@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from corpus.documents import SHIPPED_PLAN, load_document, read_meta
+from corpus.documents import SHIPPED_PLAN, load_document, load_shipped_plan, read_meta
 from corpus.loaders import CorpusError, load_lines
 from corpus.records import DocumentMeta, PlanDocument
 
@@ -97,7 +97,8 @@ class Library:
 
     def load(self) -> list[PlanDocument]:
         """Every document of the library, parsed; a stored file that went missing is a CorpusError."""
-        return [load_document(self.path_of(e), e.meta) for e in self.entries()]
+        # the shipped plan is parsed once, not also hashed the way entries() lists it
+        return [load_shipped_plan(), *(load_document(self.files_dir / e.file, e.meta) for e in self._added())]
 
     def add(
         self, source: str | Path, *, title: str | None = None, region: str | None = None,
