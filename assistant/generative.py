@@ -19,7 +19,6 @@ when the model errs or times out, the extractive answer is kept and ``notice`` s
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import unicodedata
@@ -33,6 +32,7 @@ import httpx
 
 from assistant.extractive import NOT_FOUND
 from assistant.records import Answer, Citation
+from config import settings
 from corpus import PlanqaError
 
 DEFAULT_TIMEOUT = 30.0
@@ -298,9 +298,10 @@ def refiner_from_spec(spec: str) -> GenerativeRefiner:
         model = fragment.removeprefix("model=") if fragment.startswith("model=") else ""
         if fragment and not model:
             raise GenerativeError(f"无法识别的后缀 / unknown suffix #{fragment} (expected #model=NAME)")
-        api_key = os.environ.get("PLANQA_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or ""
+        config = settings()
+        api_key = config.llm_api_key
         return GenerativeRefiner(
-            ChatEndpoint(base, model or os.environ.get("PLANQA_LLM_MODEL") or "default", api_key, _env_timeout())
+            ChatEndpoint(base, model or config.llm_model or "default", api_key, _timeout(config.llm_timeout))
         )
     if len(scheme) > 1:  # ftp://, s3:// … (a one-letter scheme is a Windows drive)
         raise GenerativeError(
@@ -317,12 +318,11 @@ def refiner_from_spec(spec: str) -> GenerativeRefiner:
 
 def refiner_from_env() -> GenerativeRefiner | None:
     """The refiner configured by ``$PLANQA_LLM`` (same SPEC as ``--llm``), or None when it is unset."""
-    spec = os.environ.get("PLANQA_LLM", "").strip()
+    spec = settings().llm
     return refiner_from_spec(spec) if spec else None
 
 
-def _env_timeout() -> float:
-    raw = os.environ.get("PLANQA_LLM_TIMEOUT", "").strip()
+def _timeout(raw: str) -> float:
     if not raw:
         return DEFAULT_TIMEOUT
     try:

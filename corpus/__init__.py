@@ -2,7 +2,8 @@
 
 from corpus.chunker import CHUNKER_VERSION, chunk_document
 from corpus.documents import SHIPPED_PLAN, load_document, load_shipped_plan
-from corpus.loaders import SUPPORTED_SUFFIXES, CorpusError, PlanqaError
+from corpus.errors import CorpusError, PlanqaError
+from corpus.loaders import SUPPORTED_SUFFIXES
 from corpus.records import PATH_SEP, Block, Chunk, DocumentMeta, Heading, PlanDocument, Section
 
 __all__ = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from corpus.documents import SHIPPED_PLAN, load_document
-from corpus.loaders import CorpusError
+from corpus.errors import CorpusError
 from corpus.navigation import find_section, render_section, render_toc
 
 

