@@ -46,7 +46,8 @@ class Answer:
     ``text`` is what the user sees, with [n] markers into ``citations``; ``found`` is False
     when the plan does not answer the question (``text`` then says 「规划中未找到……」 and
     ``citations`` lists the nearest passages). ``key_spans`` are the figures or list items
-    to emphasise.
+    to emphasise. ``short_answer`` is the answer in a few words (the figure with its unit, the
+    list items, the term) that ``text`` begins with; empty when nothing was found.
     """
 
     question: str
@@ -60,6 +61,7 @@ class Answer:
     latency_ms: float = 0.0
     key_spans: tuple[str, ...] = ()
     notice: str = ""
+    short_answer: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
