@@ -17,7 +17,6 @@ import contextlib
 import fcntl
 import json
 import os
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -28,19 +27,10 @@ from config import settings
 from corpus.documents import SHIPPED_PLAN, load_document, load_shipped_plan, read_meta
 from corpus.errors import CorpusError
 from corpus.loaders import load_lines
+from corpus.metadata import guess_meta
 from corpus.records import DocumentMeta, PlanDocument
 
 LIBRARY_FORMAT = 1
-_DOC_ID = re.compile(r"[^0-9A-Za-z\u3400-\u9fff_.-]+")
-# provinces and cities first: 「鄂州市」 is a 市, not 「鄂州」 (a 州)
-_REGIONS = (
-    re.compile(r"^(?:\d{4}年)?([\u4e00-\u9fff]{1,8}?(?:自治区|自治州|省|市))"),
-    re.compile(r"^(?:\d{4}年)?([\u4e00-\u9fff]{1,8}?(?:县|区|州|盟|旗))"),
-)
-_REPORT_YEAR = re.compile(r"((?:19|20)\d{2})年[^，。]{0,12}(?:政府工作报告|工作报告|年度计划)")
-_TITLE_HINTS = ("规划", "纲要", "报告", "计划", "方案", "意见", "决定", "通知", "建议")
-_FIVE_YEAR_PERIODS = {"十三五": "2016–2020", "十四五": "2021–2025", "十五五": "2026–2030"}
-_ORDINAL_FIVE_YEAR = {"第十三个五年": "十三五", "第十四个五年": "十四五", "第十五个五年": "十五五"}
 
 
 def planqa_home() -> Path:
@@ -193,55 +183,3 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-
-
-def guess_meta(
-    source: Path, lines: Sequence[str], *, title: str | None = None, region: str | None = None,
-    period: str | None = None, doc_id: str | None = None,
-) -> DocumentMeta:
-    """Metadata for an added file: what the user gave, else what its title line says.
-
-    A file 「hb.txt」 whose first line is 「湖北省国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要」
-    gets doc_id ``hb``, that title, region 湖北省 and period 2021–2025.
-    """
-    title = (title or "").strip() or guess_title(lines) or source.stem
-    ident = _DOC_ID.sub("-", (doc_id or source.stem).strip()).strip("-.")
-    if not ident:
-        raise CorpusError(f"无效的文档编号 / cannot make a document id from {doc_id or source.stem!r}; use --id")
-    return DocumentMeta(
-        doc_id=ident,
-        title=title,
-        region=(region if region is not None else guess_region(title)).strip(),
-        period=(period if period is not None else guess_period(title)).strip(),
-        source=source.name,
-    )
-
-
-def guess_title(lines: Sequence[str]) -> str:
-    """The first short line among the first few that names a plan or report (「…规划纲要」「…工作报告」)."""
-    for line in [ln.strip() for ln in lines if ln.strip()][:5]:
-        line = line.strip("《》 \t")
-        if len(line) <= 80 and any(h in line for h in _TITLE_HINTS) and not line.endswith(("。", "；")):
-            return line
-    return ""
-
-
-def guess_region(title: str) -> str:
-    """「湖北省…」→ 湖北省, 「中华人民共和国…」→ 全国, 「2024年鄂州市政府工作报告」→ 鄂州市; else ''."""
-    if title.startswith(("中华人民共和国", "国家", "全国")):
-        return "全国"
-    for pattern in _REGIONS:
-        if match := pattern.match(title):
-            return match.group(1)
-    return ""
-
-
-def guess_period(title: str) -> str:
-    """「…第十四个五年规划…」→ 2021–2025, 「2024年政府工作报告」→ 2024; else ''."""
-    for ordinal, short in _ORDINAL_FIVE_YEAR.items():
-        title = title.replace(ordinal, short)
-    for short, years in _FIVE_YEAR_PERIODS.items():
-        if short in title:
-            return years
-    match = _REPORT_YEAR.search(title)
-    return match.group(1) if match else ""

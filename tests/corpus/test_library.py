@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from corpus import SHIPPED_PLAN, CorpusError, chunk_document
-from corpus.library import Library, guess_period, guess_region, planqa_home
+from corpus.library import Library, planqa_home
+from corpus.metadata import guess_period, guess_region
 from tests.samples import PROVINCE_PLAN, write
 
 
