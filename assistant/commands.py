@@ -12,7 +12,7 @@ from assistant.planqa import DEFAULT_K, PlanQA
 from assistant.records import Answer
 from corpus import PlanqaError
 from index.commands import add_filter_options, add_index_options
-from index.searcher import MODES
+from index.searcher import MODES, Filter
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +44,7 @@ def _ask(args: argparse.Namespace) -> int:
     out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
     try:
         for question in questions:
-            answer = qa.ask(question, k=args.k, parts=args.part, doc_ids=args.doc, regions=args.region)
+            answer = qa.ask(question, k=args.k, where=Filter.of(args.part, args.doc, args.region))
             if out is not None:
                 out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
             elif args.json:

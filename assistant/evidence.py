@@ -14,21 +14,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.question import QuestionType
+from assistant.query import QuestionType
+from assistant.scoring import Weights
 from corpus import Chunk
 from corpus.chunker import split_sentences
+from corpus.text import CJK, CJK_RANGE, FIGURE, UNITS, is_year
 
-UNITS = (
-    "个百分点|万亿元|亿元|万元|元|亿斤|万斤|万吨|吨|平方公里|公里|千米|延米|米|万亩|亩|万平方米|平方米|"
-    "万人次|万人|人次|人|家|个|座|所|条|项|套|户|岁|年|天|小时|分钟|兆瓦|千瓦|千伏|Gbps|倍|张|辆|艘|次|台|处|批|"
-    "类|件|名|%|‰"
-)
-MAGNITUDES = "万亿|亿|万|千"
-# a quantity: digits (not glued to Latin letters as in 5G, IPv6, PM2.5) with an optional magnitude
-# and unit: 「5000个」「15万个」「4万亿元」「15万」
-FIGURE = re.compile(
-    rf"(?<![A-Za-z\d.])[<>≥≤＞＜]?\d+(?:[.,]\d+)*(?:\s*(?:(?:{MAGNITUDES})?(?:{UNITS})|{MAGNITUDES}))?(?![A-Za-z\d])"
-)
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:底|前|末)?|\d{1,2}月")
 
 
@@ -52,17 +43,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_year(token: str) -> bool:
-    return bool(re.fullmatch(r"(19|20)\d{2}年?", token))
-
-
 def figures(text: str, bare: bool = True) -> list[str]:
     """Figures in ``text``, years excluded: 「5000个」「95%」「66.8」.
 
     ``bare=False`` keeps only figures with a unit: in prose a bare number is usually part of
     a name (30号线, 1+8), while a table cell's unit sits in its row's name.
     """
-    found = (m.group() for m in FIGURE.finditer(text) if not _is_year(m.group()))
+    found = (m.group() for m in FIGURE.finditer(text) if not is_year(m.group()))
     return [f for f in found if bare or not re.fullmatch(r"[<>≥≤＞＜]?[\d.,]+", f)]
 
 
@@ -92,7 +79,7 @@ OOV_WEIGHT = 3.0  # a question term the plan never uses: about a median IDF
 _STOP_CHARS = frozenset(
     "的了和与及等在是有为对把将要到以其之或也就都而并从被让这那些啥吗呢吧啊呀嘛么我你他它请能会可还又想搞弄干做哪谁几多少怎样何"
 )
-_RUNS = re.compile(r"[a-z0-9][a-z0-9.+%-]*|[\u4e00-\u9fff]+")
+_RUNS = re.compile(rf"[a-z0-9][a-z0-9.+%-]*|[{CJK_RANGE}]+")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -158,7 +145,7 @@ def question_terms(words: list[str], stopwords: frozenset[str]) -> tuple[list[st
 
 
 def _is_cjk(char: str) -> bool:
-    return "\u4e00" <= char[0] <= "\u9fff"
+    return CJK.match(char) is not None
 
 
 class Coverage:
@@ -174,6 +161,7 @@ class Coverage:
     def __init__(
         self, words: list[str], idf: Callable[[list[str]], list[float]], stats: BigramStats,
         tokenize: Callable[[str], list[str]], stopwords: frozenset[str], subject: frozenset[str] = frozenset(),
+        synonyms: tuple[str, tuple[str, ...]] = ("", ()),
     ) -> None:
         """``subject``: words and bigrams of what every document is about (its title and region,
         e.g. 鄂州市): a question naming them says nothing about which passage answers it."""
@@ -187,6 +175,7 @@ class Coverage:
         self._word_total = sum(self.words.values())
         self._gram_total = sum(self.grams.values())
         self._tokenize = tokenize
+        self._term, self._synonyms = synonyms
 
     @property
     def has_content(self) -> bool:
@@ -194,6 +183,8 @@ class Coverage:
         return any(re.search(r"[^\W\d_]", term) for term in self.words)
 
     def __call__(self, text: str) -> float:
+        if self._term and self._term not in text.lower() and any(s in text.lower() for s in self._synonyms):
+            text = f"{text} {self._term}"  # 「地区生产总值」 covers a question's 「GDP」
         shares = []
         if self._gram_total:
             grams = bigrams(text)
@@ -205,9 +196,6 @@ class Coverage:
             shares.append(sum(w for t, w in self.words.items() if t in present) / self._word_total)
         return sum(shares) / len(shares) if shares else 0.0
 
-
-# how much the kind of answer matters next to coverage: a number question wants a figure
-_TYPE_WEIGHT = {"number": 0.3, "date": 0.3, "list": 0.15, "definition": 0.15, "fact": 0.15}
 
 
 def _merge_lead_ins(spans: list[tuple[int, int]], max_lead: int = 16) -> list[tuple[int, int]]:
@@ -221,7 +209,7 @@ def _merge_lead_ins(spans: list[tuple[int, int]], max_lead: int = 16) -> list[tu
     return out
 
 
-def score_units(chunk: Chunk, coverage: Coverage, question_type: QuestionType) -> list[Unit]:
+def score_units(chunk: Chunk, coverage: Coverage, question_type: QuestionType, weights: Weights) -> list[Unit]:
     """Every sentence of ``chunk`` (a table row is one) with its coverage in context and score."""
     context = coverage(chunk.search_text())
     units = []
@@ -229,7 +217,7 @@ def score_units(chunk: Chunk, coverage: Coverage, question_type: QuestionType) -
     for start, end in spans:
         text = chunk.text[start:end]
         own = coverage(text)
-        blended = 0.6 * own + 0.4 * context
-        score = blended + _TYPE_WEIGHT[question_type] * type_fit(text, question_type)
+        blended = weights.own * own + (1 - weights.own) * context
+        score = blended + weights.type_weight(question_type) * type_fit(text, question_type)
         units.append(Unit(chunk.chunk_id, start, end, text, blended, score))
     return units

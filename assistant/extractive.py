@@ -1,22 +1,35 @@
-"""The default answerer: quote the span of the plan that answers, cite where it stands.
+"""The default answerer: quote the span of a document that answers, after checking it does.
 
-No language model: the answer is verbatim plan text (a sentence or clauses of it, a table
-row, a box entry or a footnote), so every figure in it can be checked against its citation.
+No language model: the answer is verbatim document text (a sentence or whole clauses of it, a table
+row, a box entry or a footnote), led by a short answer taken from it (the figure with its unit, the
+list items, the term). Before anything is quoted it is verified (assistant.verify): a sentence that
+gives a figure for another indicator, year or region is not an answer, and the answerer abstains.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from assistant.evidence import Coverage, asked_unit, figures, type_fit
-from assistant.question import QuestionAnalysis
+from assistant.query import Query
 from assistant.ranking import Candidate
+from assistant.scoring import Weights
+from assistant.verify import FigureClause, figure_for, passage_time, time_mismatch
+from corpus.text import QUALIFIER
 
 NOT_FOUND = "规划中未找到相关内容"
 MAX_QUOTE_CHARS = 160
-_CLAUSE = re.compile(r"(?<=[，、：；,;:])")
-_YEAR = re.compile(r"(?:19|20)\d{2}")
+MAX_LIST_ITEMS = 8
+# a quote may end after a clause (，；：) or a sentence, never inside an enumeration (、)
+_CLAUSE = re.compile(r"(?<=[，；：,;:])")
+# what leads an enumeration (「优先发展」「重点建设」「包括」) and what closes it (「等高端产业」「等」)
+_LEADING_VERB = re.compile(
+    r"^.*?(?:(?:优先|重点|大力|加快|积极|着力|主要|全面)?(?:发展|建设|打造|培育|推进|布局|包括|包含|形成|实施|壮大|聚焦|引进|以)"
+    r"(?:了|以)?)(?=[^、]{2,})"
+)
+_TRAILING_ETC = re.compile(r"等[^、]{0,12}$")
 
 
 @dataclass(frozen=True)
@@ -27,103 +40,192 @@ class Draft:
     parts: list[tuple[str, int]]  # (quoted text, index into the candidates list)
     highlights: dict[int, tuple[int, int]]  # candidate index → span of its text
     key_spans: tuple[str, ...]
+    short: str = ""  # the answer in a few words
     reason: str = ""  # why it abstained
+    checked: dict[int, str] = field(default_factory=dict)  # candidate index → why it was passed over
 
 
 @dataclass(frozen=True)
-class Abstention:
-    """When to say 「规划中未找到」.
+class Context:
+    """What the answerer needs besides the candidates: the asked year (resolved by scoping) and each
+    document's years (for 今年/去年 in a passage)."""
 
-    ``min_coverage``: the IDF-weighted share of the question's words (words the plan never
-    uses included) that the chosen sentence, in its section's context, must contain.
-    Calibrated on the project's Q&A set (see eval/ and the README).
-    """
+    year: int | None = None
+    doc_years: Mapping[str, tuple[int, int] | None] = field(default_factory=dict)
 
-    min_coverage: float = 0.25
 
-    def reason(self, question: QuestionAnalysis, candidate: Candidate) -> str:
-        """Why ``candidate`` does not answer ``question`` ("" when it does)."""
-        if candidate.coverage < self.min_coverage:
-            return f"coverage {candidate.coverage:.2f} < {self.min_coverage}"
-        if question.question_type == "number":
-            table = candidate.chunk.kind == "table_row"
-            found = figures(candidate.best.text, bare=table)
-            if not found:
-                return "no figure where a number was asked"
-            unit = asked_unit(question.question)
-            if unit and not any(f.endswith(unit) for f in found) and not (table and unit in candidate.chunk.text):
-                return f"no figure in {unit}"
-        asked = set(_YEAR.findall(question.question)) - {"2020", "2021", "2025"}
-        if asked and not asked & set(_YEAR.findall(candidate.chunk.text)):
-            return f"the plan gives no figure for {', '.join(sorted(asked))}"
+def check(query: Query, candidate: Candidate, coverage: Coverage, weights: Weights, context: Context) -> str:
+    """Why ``candidate`` does not answer ``query`` ("" when it does)."""
+    if candidate.coverage < weights.min_coverage:
+        return f"覆盖不足 / coverage {candidate.coverage:.2f} < {weights.min_coverage}"
+    chunk, sentence = candidate.chunk, candidate.best.text
+    time = passage_time(sentence, chunk, context.doc_years.get(chunk.doc_id))
+    if reason := time_mismatch(query, context.year, time):
+        return reason
+    if query.answer_type != "number":
         return ""
+    clause, reason = answer_figure(query, candidate, coverage)
+    if clause is None:
+        return reason
+    unit = asked_unit(query.text)
+    quoted = re.sub(f"(?:{QUALIFIER})$", "", clause.quoted(chunk.text))
+    # a table row's unit sits in its name: 「城镇调查失业率（%）」
+    if unit and not quoted.endswith(unit) and not (chunk.kind == "table_row" and unit in chunk.text):
+        return f"没有以{unit}计的数字 / no figure in {unit}"
+    if query.indicator is None and chunk.kind != "table_row":  # a row's name is its figures' topic
+        context_text = chunk.text[clause.clause_start : clause.clause_end]
+        if coverage(context_text) < weights.min_clause_coverage:
+            return "数字所在分句与问题无关 / the figure's clause is about something else"
+    return ""
 
 
-def _choose(question: QuestionAnalysis, candidates: list[Candidate], abstention: Abstention) -> int | None:
-    """Index of the best candidate that passes abstention, looking a little past the first."""
-    for index, candidate in enumerate(candidates[:3]):
-        if not abstention.reason(question, candidate):
-            return index
-    return None
+def answer_figure(query: Query, candidate: Candidate, relevance: Coverage) -> tuple[FigureClause | None, str]:
+    """The figure of the candidate's best sentence (or of its whole table row) that answers."""
+    chunk = candidate.chunk
+    if chunk.kind == "table_row":
+        return figure_for(query, chunk.text, relevance)
+    clause, reason = figure_for(query, candidate.best.text, relevance)
+    if clause is None:
+        return None, reason
+    offset = candidate.best.start
+    return FigureClause(clause.figure, clause.start + offset, clause.end + offset, clause.clause_start + offset,
+                        clause.clause_end + offset, clause.label), ""
 
 
-def _footnote(question: QuestionAnalysis, candidates: list[Candidate]) -> Draft | None:
+def _footnote(query: Query, candidates: list[Candidate]) -> Draft | None:
     """A footnote that explains a term of the question (「三区三线是什么」「四办是哪四种」)."""
     for index, candidate in enumerate(candidates[:5]):
         for note in candidate.chunk.footnotes:
             term, _, body = note.partition("：")
-            if body and len(term) >= 2 and term.lower() in question.question:
+            if body and len(term) >= 2 and term.lower() in query.text:
                 start = candidate.chunk.text.find(term)
                 span = (start, start + len(term)) if start >= 0 else (candidate.best.start, candidate.best.end)
-                return Draft(True, [(note, index)], {index: span}, (term,))
+                return Draft(True, [(note, index)], {index: span}, (term,), short=body if len(body) <= 40 else "")
     return None
 
 
-def quote_span(candidate: Candidate, coverage: Coverage, question: QuestionAnalysis) -> tuple[int, int]:
-    """The span of the chunk to quote: a whole entry or sentence when short, else its best clauses."""
+def quote_span(candidate: Candidate, coverage: Coverage, query: Query, must: tuple[int, int] | None = None,
+               limit: int = MAX_QUOTE_CHARS) -> tuple[int, int]:
+    """The span of the passage to quote: a whole entry or sentence when short, else its best run of
+    whole clauses (containing ``must``, the answering figure, when given), at most ``limit`` characters
+    where whole clauses allow."""
     chunk, best = candidate.chunk, candidate.best
-    if chunk.kind in ("table_row", "box_entry") and len(chunk.text) <= MAX_QUOTE_CHARS:
+    if chunk.kind in ("table_row", "box_entry") and len(chunk.text) <= limit:
         return 0, len(chunk.text)
-    if best.end - best.start <= MAX_QUOTE_CHARS:
+    if best.end - best.start <= limit:
         return best.start, best.end
     text = best.text
     bounds = [0] + [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() < len(text)] + [len(text)]
     chosen: tuple[float, int, int] | None = None
     for i in range(len(bounds) - 1):
         for j in range(i + 1, len(bounds)):
-            if bounds[j] - bounds[i] > MAX_QUOTE_CHARS:
+            if bounds[j] - bounds[i] > limit and j > i + 1:
                 break
+            start, end = best.start + bounds[i], best.start + bounds[j]
+            if must is not None and not (start <= must[0] and must[1] <= end):
+                continue
             piece = text[bounds[i] : bounds[j]]
-            value = coverage(piece) + 0.2 * type_fit(piece, question.question_type)
+            value = coverage(piece) + 0.2 * type_fit(piece, query.answer_type)
             if chosen is None or value > chosen[0] + 1e-9:
-                chosen = (value, bounds[i], bounds[j])
-    assert chosen is not None
-    return best.start + chosen[1], best.start + chosen[2]
+                chosen = (value, start, end)
+    return (chosen[1], chosen[2]) if chosen else (best.start, best.end)
 
 
-def draft_answer(
-    question: QuestionAnalysis, candidates: list[Candidate], coverage: Coverage, abstention: Abstention
-) -> Draft:
+def short_answer(query: Query, candidate: Candidate, quote: str, figure: FigureClause | None,
+                 relevance: Coverage) -> str:
+    """The answer in a few words: the figure with its unit, a table row as a sentence, the list items."""
+    chunk = candidate.chunk
+    if chunk.kind == "table_row" and chunk.fields:
+        return table_row_sentence(chunk.fields, query)
+    if figure is not None:
+        return figure.quoted(chunk.text)
+    if query.answer_type == "list":
+        items = list_items(quote, relevance)
+        if len(items) >= 2:
+            return "、".join(items[:MAX_LIST_ITEMS])
+    if query.answer_type == "date":
+        found = re.search(r"(?:19|20)\d{2}\s*年(?:\d{1,2}月)?(?:底|前|末|内)?", quote)
+        if found:
+            return found.group()
+    return ""
+
+
+def list_items(quote: str, relevance: Callable[[str], float] = lambda _: 0.0) -> list[str]:
+    """The items of the longest enumeration in ``quote``: 「优先发展光电子信息、智能制造、生物医药等高端产业」 →
+    光电子信息, 智能制造, 生物医药.
+
+    >>> list_items("培育新兴产业，优先发展光电子信息、智能制造、生物医药等高端产业，建设产业基地。")
+    ['光电子信息', '智能制造', '生物医药']
+
+    Of several enumerations, the one most ``relevance``-ant to the question wins.
+    """
+    clause = enumeration(quote, relevance)
+    if clause.count("、") < 1:
+        return []
+    items = clause.split("、")
+    items[0] = _LEADING_VERB.sub("", items[0])
+    items[-1] = _TRAILING_ETC.sub("", items[-1])
+    return [item.strip("“”「」 ") for item in items if 1 < len(item.strip("“”「」 ")) <= 30]
+
+
+def enumeration(text: str, relevance: Callable[[str], float] = lambda _: 0.0) -> str:
+    """The clause of ``text`` that enumerates (「、」-separated items) and best fits the question."""
+    clauses = [c for c in re.split(r"[，。；！？：,;:]", text) if c.count("、")]
+    return max(clauses, key=lambda c: (round(relevance(c), 2), c.count("、"), -len(c)), default="")
+
+
+def table_row_sentence(fields: tuple[tuple[str, str], ...], query: Query) -> str:
+    """A table row as a sentence: 「2025年：70（2020年预计：66.8），预期性」 — the asked year's column
+    first, the other year columns in brackets, then the row's remaining short values."""
+    year_cols = [(h, v) for h, v in fields if re.search(r"(?:19|20)\d{2}", h) and v]
+    others = [v for h, v in fields if v and not re.search(r"(?:19|20)\d{2}", h) and len(v) <= 8
+              and not any(v in h2 for h2, _ in fields[:1])]
+    if not year_cols:
+        return "；".join(f"{h}：{v}" for h, v in fields if v)
+    asked = [(h, v) for h, v in year_cols if any(str(y) in h for y in query.years)]
+    main = asked[0] if asked else year_cols[-1]
+    rest = [f"{h}：{v}" for h, v in year_cols if (h, v) != main]
+    text = f"{main[0]}：{main[1]}" + (f"（{'；'.join(rest)}）" if rest else "")
+    return text + (f"，{others[-1]}" if others else "")
+
+
+def draft_answer(query: Query, candidates: list[Candidate], coverage: Coverage, weights: Weights,
+                 context: Context, limit: int = MAX_QUOTE_CHARS) -> Draft:
     """Choose what to quote from the ranked candidates, or abstain."""
     if not candidates:
-        return Draft(False, [], {}, (), "nothing retrieved")
+        return Draft(False, [], {}, (), reason="没有检索到段落 / nothing retrieved")
     if not coverage.has_content:
-        return Draft(False, [], {}, (), "the question has no words to look up")
-    if question.question_type in ("definition", "list", "fact") and (draft := _footnote(question, candidates)):
+        return Draft(False, [], {}, (), reason="问题中没有可查的词 / the question has no words to look up")
+    if query.answer_type in ("definition", "list", "fact") and (draft := _footnote(query, candidates)):
         return draft
-    chosen = _choose(question, candidates, abstention)
+    checked: dict[int, str] = {}
+    chosen = None
+    for index, candidate in enumerate(candidates[: weights.choose_among]):
+        reason = check(query, candidate, coverage, weights, context)
+        if not reason:
+            chosen = index
+            break
+        checked[index] = reason
     if chosen is None:
-        return Draft(False, [], {}, (), abstention.reason(question, candidates[0]))
+        return Draft(False, [], {}, (), reason=checked.get(0, ""), checked=checked)
     best = candidates[chosen]
-    start, end = quote_span(best, coverage, question)
-    parts = [(best.chunk.text[start:end], chosen)]
+    figure = answer_figure(query, best, coverage)[0] if query.answer_type == "number" else None
+    must = (figure.start, figure.end) if figure is not None else None
+    if query.answer_type == "list" and (items := enumeration(best.best.text, coverage)):
+        at = best.chunk.text.find(items, best.best.start)
+        must = (at, at + len(items)) if at >= 0 else None
+    start, end = quote_span(best, coverage, query, must, limit)
+    quote = best.chunk.text[start:end]
+    parts = [(quote, chosen)]
     highlights = {chosen: (start, end)}
-    if question.question_type == "list":
+    if query.answer_type == "list":
         # a list often continues in the neighbouring entries or paragraphs of the same section
         for index, other in enumerate(candidates[:4]):
-            if index != chosen and other.chunk.path == best.chunk.path and other.coverage >= 0.9 * best.coverage:
-                o_start, o_end = quote_span(other, coverage, question)
+            if (index != chosen and other.chunk.path == best.chunk.path and other.chunk.doc_id == best.chunk.doc_id
+                    and other.coverage >= weights.list_neighbour * best.coverage):
+                o_start, o_end = quote_span(other, coverage, query, limit=limit)
                 parts.append((other.chunk.text[o_start:o_end], index))
                 highlights[index] = (o_start, o_end)
-    keys = tuple(dict.fromkeys(f for text, _ in parts for f in figures(text)))
-    return Draft(True, parts, highlights, keys)
+    short = short_answer(query, best, quote, figure, coverage)
+    keys = (short,) if figure is not None else tuple(dict.fromkeys(f for text, _ in parts for f in figures(text)))
+    return Draft(True, parts, highlights, keys, short=short, checked=checked)

@@ -40,7 +40,7 @@ MAX_TOKENS = 512
 MAX_NEW_TOKENS = 256
 
 SYSTEM_PROMPT = (
-    "你是鄂州市“十四五”规划纲要的问答助手。只能依据用户给出的编号段落作答，不得使用段落以外的知识。"
+    "你是政府规划和工作报告的问答助手。只能依据用户给出的编号段落作答，不得使用段落以外的知识。"
     "每句话后用[n]标明所依据段落的编号；数字、年份、单位必须与段落原文完全一致。"
     f"如果这些段落不能回答问题，只回答「{NOT_FOUND}」。回答用简洁的中文，不超过200字。"
 )
@@ -85,7 +85,7 @@ def build_messages(question: str, citations: Sequence[Citation]) -> list[Message
     passages = []
     for c in citations:
         notes = "".join(f"\n注：{note}" for note in c.footnotes)
-        passages.append(f"[{c.number}] 出处：{c.path_text}\n{c.text}{notes}")
+        passages.append(f"[{c.number}] 出处：《{c.doc_title}》 {c.path_text}\n{c.text}{notes}")
     user = USER_TEMPLATE.format(passages="\n\n".join(passages), question=question)
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 

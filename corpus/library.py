@@ -148,7 +148,7 @@ class Library:
             if data.get("format") != LIBRARY_FORMAT:
                 raise ValueError(f"format {data.get('format')!r}, expected {LIBRARY_FORMAT}")
             return [
-                LibraryEntry(DocumentMeta(**e["meta"]), e["sha256"], e["file"], e.get("added_at", ""))
+                LibraryEntry(DocumentMeta.from_dict(e["meta"]), e["sha256"], e["file"], e.get("added_at", ""))
                 for e in data["documents"]
             ]
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:

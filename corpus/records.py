@@ -90,6 +90,14 @@ class DocumentMeta:
     region: str = ""
     period: str = ""
     source: str = ""
+    english_names: tuple[tuple[str, str], ...] = ()  # ("gedian", "葛店 葛店开发区"): names in English questions
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DocumentMeta:
+        """The inverse of ``dataclasses.asdict`` (JSON turns the name pairs into lists)."""
+        names = tuple((str(en), str(zh)) for en, zh in data.get("english_names") or ())
+        known = {"doc_id", "title", "region", "period", "source"}
+        return cls(**{k: str(v) for k, v in data.items() if k in known}, english_names=names)
 
 
 @dataclass
@@ -122,6 +130,16 @@ class Chunk:
     kind: BlockKind
     block_ids: tuple[str, ...]
     footnotes: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()  # a table row's cells as (column, value)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Chunk:
+        """The inverse of ``dataclasses.asdict`` (JSON turns tuples into lists)."""
+        return cls(
+            data["chunk_id"], data["doc_id"], tuple(data["path"]), data["text"], data["kind"],
+            tuple(data["block_ids"]), tuple(data.get("footnotes", ())),
+            tuple((str(h), str(v)) for h, v in data.get("fields", ())),
+        )
 
     @property
     def path_text(self) -> str:

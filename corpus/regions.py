@@ -93,16 +93,25 @@ class Gazetteer:
         region = self.lookup(name)
         return region.name if region else name.strip()
 
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Every region name in ``text``: (start, end, canonical name), in order (Chinese and English)."""
+        found = [(m.start(), m.end(), self._form_of[m.group()]) for m in self._pattern.finditer(text)]
+        found += [(m.start(1), m.end(1), self._english_of[m.group(1)]) for m in self._english.finditer(text.lower())]
+        return sorted(found)
+
     def find(self, text: str) -> list[str]:
-        """Canonical names of the regions ``text`` names, in order of first mention (Chinese and English).
+        """Canonical names of the regions ``text`` names, in order of first mention.
 
         >>> GAZETTEER.find("湖北和鄂州的5G基站目标，Shandong呢")
         ['湖北省', '鄂州市', '山东省']
         """
-        found: list[tuple[int, str]] = [(m.start(), self._form_of[m.group()]) for m in self._pattern.finditer(text)]
-        lowered = text.lower()
-        found += [(m.start(), self._english_of[m.group(1)]) for m in self._english.finditer(lowered)]
-        return list(dict.fromkeys(name for _, name in sorted(found)))
+        return list(dict.fromkeys(name for _, _, name in self.spans(text)))
+
+    def is_full_name(self, name: str) -> bool:
+        """Whether ``name`` stands on its own in running text: a province's names (湖北, 广西), a city's full name
+        (鄂州市) and English names do; a city's bare name (海口) may be part of a word (出海口)."""
+        region = self.lookup(name)
+        return name.isascii() or (region is not None and (region.level != "city" or name == region.name))
 
     def find_at_start(self, text: str) -> str:
         """The region a title starts with (after an optional year): 「2025年广西政府工作报告」 → 广西壮族自治区."""

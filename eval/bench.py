@@ -122,7 +122,7 @@ def _planqa_retrievers(qa: PlanQA) -> dict[str, Retriever]:
 
     def raw(mode: str) -> Retriever:
         def retrieve(question: str) -> list[str]:
-            chunks = [searcher.by_id[h.chunk_id] for h in searcher.search(question, K, mode)]
+            chunks = [searcher.chunk(h.chunk_id) for h in searcher.search(qa.analyze(question).search_text, K, mode)]
             return ["\n".join((c.text, *c.footnotes)) for c in chunks]
 
         return retrieve
@@ -214,7 +214,7 @@ def run_bench(items: Sequence[QAItem], index_dir: str | None = None, model: str 
         "model_id": embedder.model_id,
         "questions": len(questions),
         "quick": quick,
-        "chunks": {"planqa": len(qa.searcher.index.chunks), BASELINE: len(baseline.chunks)},
+        "chunks": {"planqa": sum(qa.catalog().passages.values()), BASELINE: len(baseline.chunks)},
         "rows": [asdict(r) for r in rows],
     }
 

@@ -360,8 +360,8 @@ def run_load(qa: PlanQA, questions: Sequence[str], index_dir: Path, model: str |
                     runs.append(run_clients(target, lambda url=url, make=make: make(url), batches, reference))
     return {
         "machine": machine(),
-        "model_id": qa.searcher.embedder.model_id,
-        "chunks": len(qa.searcher.index.chunks),
+        "model_id": qa.model_id,
+        "chunks": sum(qa.catalog().passages.values()),
         "threads": threads,
         "per_thread": per_thread,
         "distinct_questions": len(reference),

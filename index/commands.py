@@ -10,8 +10,9 @@ from pathlib import Path
 from corpus import PlanqaError, chunk_document, load_document
 from corpus.library import Library
 from index.embedders import load_embedder
-from index.searcher import MODES, Searcher
-from index.store import IndexError_, IndexSpec, build_index, default_index_root, load_index, read_manifest
+from index.searcher import MODES, Filter, Searcher
+from index.service import staleness
+from index.store import IndexError_, build_index, default_index_root, load_index, read_manifest
 from index.vector_store import StoreMismatch
 
 
@@ -78,11 +79,11 @@ def _build(args: argparse.Namespace) -> int:
     root = index_root(args, embedder.model_id)
     if not args.force:
         try:
-            if not IndexSpec.for_documents(docs, embedder).differences(load_index(root).spec):
+            if staleness(root, docs, embedder)[0] is not None:
                 print(f"index is up to date: {root} (use --force to rebuild)")
                 return 0
         except (IndexError_, StoreMismatch):
-            pass  # missing, damaged or in another vector store than $PLANQA_VECTOR_STORE: build it
+            pass  # damaged or in another vector store than $PLANQA_VECTOR_STORE: build it
     _report_build(build_index(root, docs, embedder), embedder.model_id)
     return 0
 
@@ -157,8 +158,8 @@ def _info(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     embedder = load_embedder(args.model)
     searcher = Searcher(load_index(index_root(args, embedder.model_id)), embedder)
-    hits = searcher.search(args.query, args.k, args.mode, parts=args.part, doc_ids=args.doc, regions=args.region)
+    hits = searcher.search(args.query, args.k, args.mode, Filter.of(args.part, args.doc, args.region))
     for rank, hit in enumerate(hits, start=1):
-        chunk = searcher.by_id[hit.chunk_id]
+        chunk = searcher.chunk(hit.chunk_id)
         print(f"[{rank}] {hit.score:.4f}  {chunk.doc_id} › {chunk.path_text}\n    {chunk.text[:160]}")
     return 0

@@ -61,7 +61,7 @@ from index.vector_store import (
     spec_for_loading,
 )
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: BM25 document frequencies stored beside the bm25s index
 EMBED_BATCH = 16
 
 
@@ -75,6 +75,10 @@ class IndexNotBuilt(IndexError_):
 
 class IndexCorrupt(IndexError_):
     pass
+
+
+class IndexStale(IndexError_):
+    """The index was written by another version of planqa: rebuild it (vectors are reused)."""
 
 
 class IndexBusy(IndexError_):
@@ -316,7 +320,7 @@ def read_manifest(root: Path) -> dict:
     try:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
         if manifest.get("format") != INDEX_FORMAT:
-            raise IndexCorrupt(
+            raise IndexStale(
                 f"索引格式不兼容 / the index in {build} has format {manifest.get('format')!r}, this planqa reads "
                 f"{INDEX_FORMAT}; rebuild it with `planqa index build --force`"
             )
@@ -339,13 +343,11 @@ def load_index(root: Path) -> StoredIndex:
         store_spec = spec_for_loading(manifest.get("vector_store", DEFAULT_SPEC))
         chunks = []
         for line in (build / "chunks.jsonl").open(encoding="utf-8"):
-            record = json.loads(line)
-            record.pop("dense_key")
-            chunks.append(Chunk(**{k: tuple(v) if isinstance(v, list) else v for k, v in record.items()}))
+            chunks.append(Chunk.from_dict(json.loads(line)))
         if len(chunks) != manifest["chunk_count"]:
             raise ValueError(f"{len(chunks)} chunks, manifest says {manifest['chunk_count']}")
         documents = [
-            DocumentMeta(**{k: v for k, v in d.items() if k != "sha256"})
+            DocumentMeta.from_dict(d)
             for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
         ]
         ids = [c.chunk_id for c in chunks]

@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from index.normalize import normalize_text
+from corpus.text import normalize_text
 
 TOKENIZER_VERSION = "2"
 
@@ -28,7 +28,7 @@ STOPWORDS = frozenset(
     啥样 咋 咋样 有没有 是不是 能不能 会不会 要不要 到底 具体 大概 一共 总共 多久 多长 多大 多高 多远
     哪一年 哪年 哪里 哪儿 谁 么样 样 呗 哈 嗯 吧 方面 相关 情况 内容 问题 说 讲 提到 提出 规划 里 中 上 下
     the a an of to in on for and or is are was what which who how many much does do did will would be by
-    at with about plan ezhou s""".split()
+    at with about plan s""".split()
 )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import DEFAULT_K, Answer, PlanQA
+from assistant import DEFAULT_K, Answer, Filter, PlanQA
 from corpus import SUPPORTED_SUFFIXES, PlanqaError
 from corpus.loaders import MAX_FILE_BYTES
 from ui import render
@@ -70,13 +70,10 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
     qa = live.qa
     title = render.app_title([d.meta.title for d in qa.documents])
     first = next(iter(_toc_choices(qa)), (None, None))[1]
-    part_choices = [("全部篇", ALL_PARTS), *((label, label) for label in qa.searcher.part_labels())]
+    part_choices = [("全部篇", ALL_PARTS), *((label, label) for label in qa.catalog().parts)]
 
     def answer(question: str, k: float, mode: str, part: str, doc: str = ALL_DOCS, region: str = ALL_REGIONS) -> Answer:
-        return live.qa.ask(
-            question, k=int(k), mode=mode, parts=[part] if part else None,
-            doc_ids=[doc] if doc else None, regions=[region] if region else None,
-        )
+        return live.qa.ask(question, k=int(k), mode=mode, where=Filter.of([part], [doc], [region]))
 
     def respond(question: str | None, history: list[dict[str, Any]], mode: str, k: float, part: str, doc: str,
                 region: str):
@@ -253,7 +250,7 @@ def _doc_choices(qa: PlanQA) -> list[tuple[str, str]]:
 
 
 def _region_choices(qa: PlanQA) -> list[tuple[str, str]]:
-    return [("全部地区", ALL_REGIONS), *((r, r) for r in qa.searcher.regions())]
+    return [("全部地区", ALL_REGIONS), *((r, r) for r in qa.catalog().regions)]
 
 
 def _removable(live: LiveQA) -> list[tuple[str, str]]:

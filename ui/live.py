@@ -7,7 +7,6 @@ are embedded) and swaps in a fresh PlanQA; questions asked meanwhile keep using 
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,7 @@ class LiveQA:
 
     def rows(self) -> list[dict[str, str]]:
         """The library's documents with their indexed passage counts (for the library table)."""
-        passages = Counter(c.doc_id for c in self.qa.searcher.index.chunks)
+        passages = self.qa.catalog().passages
         return [
             {**vars(e.meta), "passages": str(passages.get(e.meta.doc_id, 0)),
              "origin": "内置" if e.builtin else f"添加于 {e.added_at}"}
@@ -88,5 +87,5 @@ class LiveQA:
             self.qa = self._reload()
         except PlanqaError as exc:  # the library changed; the next start (or change) re-indexes it
             return f"✖ 索引未更新 / index not updated: {exc}"
-        chunks = len(self.qa.searcher.index.chunks)
+        chunks = sum(self.qa.catalog().passages.values())
         return f"索引已更新：{len(self.qa.documents)} 份文档，{chunks} 段 / index updated"

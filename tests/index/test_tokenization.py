@@ -1,4 +1,4 @@
-"""BM25 tokenization, the plan's own lexicon, and query normalization."""
+"""BM25 tokenization, the plan's own lexicon, and text normalization."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import weakref
 import pytest
 
 from corpus import Chunk
+from corpus.text import normalize_text, to_halfwidth
 from index.lexicon import plan_terms
-from index.normalize import normalize_query, normalize_text, to_halfwidth
 from index.tokenization import ZhTokenizer
 
 NAMES = ["葛店开发区", "花湖机场", "三江港", "红莲湖", "梁子湖"]
@@ -108,26 +108,6 @@ def test_plan_terms_find_a_name_that_always_follows_a_verb():
 def test_plan_terms_are_plausible(terms):
     assert all(2 < len(t) <= 12 and not t.isdigit() for t in terms)
     assert 100 < len(terms) < 2000
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("鄂州國際物流", "鄂州国际物流"),
-        ("二〇二五年建多少个５Ｇ基站", "2025年建多少个5g基站"),
-        ("二〇三五年远景目标是什么？", "2035年远景目标是什么"),
-        ("三江港是什么港口吗？", "三江港是什么港口"),
-        ("梁子湖怎么保护呢", "梁子湖怎么保护"),
-        ("  红莲湖　在哪里  ？ ", "红莲湖 在哪里"),
-        ("ＰＭ２．５下降多少", "pm2.5下降多少"),
-    ],
-)
-def test_normalize_query(query, expected):
-    assert normalize_query(query) == expected
-
-
-def test_normalize_query_keeps_a_question_that_is_only_particles():
-    assert normalize_query("吗？") == "吗？"
 
 
 def test_halfwidth_leaves_chinese_punctuation_alone():

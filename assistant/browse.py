@@ -1,0 +1,57 @@
+"""Browsing the documents: the table of contents, a section by id or heading, a passage's section."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from corpus import Chunk, PlanDocument, Section
+from corpus.navigation import find_section, render_section
+
+_DEPTH = {"篇": 0, "章": 1, "节": 2, "专栏": 3, "表": 3}
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One heading of a document's table of contents."""
+
+    doc_id: str
+    section_id: str
+    level: str
+    label: str
+    depth: int
+
+
+class Browser:
+    """The parsed documents, for reading rather than searching."""
+
+    def __init__(self, documents: Sequence[PlanDocument]) -> None:
+        self.documents = list(documents)
+        self._docs = {d.meta.doc_id: d for d in self.documents}
+        self._section_of = {
+            (d.meta.doc_id, b.block_id): s.section_id for d in self.documents for s in d.root.walk() for b in s.blocks
+        }
+
+    def toc(self) -> list[TocEntry]:
+        return [
+            TocEntry(d.meta.doc_id, s.section_id, s.heading.level, s.heading.label, _DEPTH[s.heading.level])
+            for d in self.documents for s in d.sections() if s.heading is not None
+        ]
+
+    def section_of(self, chunk: Chunk) -> str:
+        """The id of the section a passage belongs to ("root" for text before the first heading)."""
+        return self._section_of.get((chunk.doc_id, chunk.block_ids[0]), "root")
+
+    def section(self, target: str, doc_id: str | None = None) -> Section | None:
+        """A section by id, block id, chunk id or heading text (see corpus.navigation.find_section)."""
+        if ":" in target and doc_id is None:
+            doc_id = target.split(":", 1)[0]
+        docs = [self._docs[doc_id]] if doc_id in self._docs else self.documents
+        for doc in docs:
+            if (section := find_section(doc, target)) is not None:
+                return section
+        return None
+
+    def section_text(self, target: str, doc_id: str | None = None) -> str | None:
+        section = self.section(target, doc_id)
+        return render_section(section) if section is not None else None

@@ -1,0 +1,357 @@
+"""Question understanding in one pass: a user's question becomes a :class:`Query`.
+
+Everything downstream (scoping, retrieval, verification, the answer's wording) reads this value
+and never re-analyses the question. What it holds:
+
+- ``text``: the question in canonical form (NFC, half-width letters and digits, Simplified
+  Chinese, 二〇二五 → 2025, trailing particles dropped);
+- ``answer_type``: number, date, list, definition or fact; ``english``: asked in English;
+- ``regions``: the regions the question is *about* (canonical names, 湖北 → 湖北省), and
+  ``mentioned`` every region it names (「鄂州到武汉…」 is about 鄂州, mentions 武汉 too);
+- time: ``years`` named (2019年, 19年), ``relative`` (去年 −1, 今年 0, 明年 +1), ``period_end``
+  (五年后, 规划末: the end of a plan's own period), ``five_year`` (十四五 → 2021–2025), and whether a
+  ``target`` or an ``actual`` figure is wanted;
+- ``indicator``: the indicator asked for (GDP = 地区生产总值 = 生产总值 …, from a data table),
+  with ``growth`` when a rate of change is asked;
+- ``comparison``: two regions or years to answer side by side.
+
+Region names and indicator synonyms are data (corpus/data/regions.json,
+assistant/data/indicators.json); nothing here knows one plan.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from corpus.errors import PlanqaError
+from corpus.metadata import five_year_period
+from corpus.numerals import years_to_digits
+from corpus.regions import GAZETTEER, NATIONAL
+from corpus.text import normalize_text
+
+QuestionType = Literal["number", "list", "definition", "date", "fact"]
+MAX_QUESTION_CHARS = 2000
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class QueryError(PlanqaError):
+    """The question cannot be answered as given (empty, no words, unknown filter)."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator of the synonym table: its name and every name it goes by (normalized)."""
+
+    name: str
+    names: tuple[str, ...]
+    covers: tuple[str, ...] = ()  # a generic indicator (失业率) is answered by the ones it covers
+
+    def answered_by(self, other: Indicator) -> bool:
+        """Whether a figure of ``other`` answers a question for this indicator."""
+        return other.name == self.name or other.name in self.covers
+
+
+@dataclass(frozen=True)
+class Query:
+    """One analysed question. Built by :func:`analyze`; immutable; passed down, never rebuilt."""
+
+    raw: str
+    text: str
+    answer_type: QuestionType
+    english: bool
+    regions: tuple[str, ...] = ()
+    mentioned: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    relative: int | None = None
+    period_end: bool = False
+    five_year: tuple[int, int] | None = None
+    target: bool = False
+    actual: bool = False
+    indicator: Indicator | None = None
+    indicator_term: str = ""  # the question's own words for the indicator: 「gdp」
+    growth: bool = False
+    comparison: bool = False
+    truncated: bool = False
+    expansions: tuple[str, ...] = field(default=())
+
+    @property
+    def topic(self) -> str:
+        """The question without its time expressions (五年后, 2019年, 今年, 十四五…): what it is about.
+        Time is checked against each passage's own time, not matched as words."""
+        text = _PERIOD_END.sub(" ", _FIVE_YEAR.sub(" ", self.text))
+        text = re.sub(r"(?:19|20)\d{2}\s*年?|(?<!\d)[1-4]\d年|前年|去年|上年|今年|本年|当年|明年|来年", " ", text)
+        return re.sub(r"\s+", " ", text).strip()
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval sees: the question plus the Chinese terms of its English words and indicator names."""
+        return " ".join((self.text, *self.expansions)).strip()
+
+    @property
+    def asks_time(self) -> bool:
+        return bool(self.years or self.relative is not None or self.period_end or self.five_year)
+
+
+# --- question type ------------------------------------------------------------------------------
+
+_TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
+    ("date", re.compile(r"(什么时候|何时|哪一?年|哪个时间|几月|时间节点|\bwhen\b|\bwhat year\b|\bby when\b)")),
+    ("number", re.compile(
+        r"(多少|几个|几家|几条|几所|几座|几万|几成|比例|比重|占比|百分之|增速|增长率|增幅|涨幅|"
+        r"率.{0,4}(目标|达到|要到|提高到)|目标值|达到.{0,6}(多少|几)|规模多大|多大|多长|多高|多少钱|定了|定在|"
+        r"\bhow (many|much|long|large|big|high)\b|"
+        r"\bpercent|\brate\b|\bratio\b|\bshare\b|\bnumber of\b|\bhow far\b|\bgrowth target\b)"
+    )),
+    ("definition", re.compile(
+        r"(是什么意思|什么意思|指什么|指的是|是指|含义|定义|具体指|具体是|是哪(三|四|五|六|几)|分别是|包括什么|"
+        r"^what (is|are|does) .{1,40}( mean| stand for| refer to)|\bmeaning of\b|\bdefin)"
+    )),
+    ("list", re.compile(
+        r"(哪些|哪几|有什么|有啥|包括|包含|主要(做|搞|发展|建设|有)|重点(发展|建设|培育|打造|推进|实施)|布局|"
+        r"列举|都有|分别|什么产业|什么项目|什么工程|\bwhich\b|\bwhat (industries|projects|sectors|areas|measures)\b|"
+        r"\blist\b|\bmain\b|\bkey\b)"
+    )),
+    ("definition", re.compile(r"(是什么|是啥|\bwhat is\b|\bwhat are\b)")),
+)
+# an indicator question that asks no "what/how/why" still wants the figure: 「山东GDP增长目标」「全国今年的赤字率」
+_OPEN_QUESTION = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为何|还是|是否|why|how|what|which|whether")
+_COMPARISON_CUE = re.compile(r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|\bvs\.?\b|\bcompare")
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SEARCHABLE = re.compile(r"[0-9a-z\u3400-\u9fff]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_TRAILING = re.compile(r"[\s?？!！。.,，~～]*(?:[吗嘛呢吧啊呀哈]+[\s?？!！。.,，~～]*)*$")
+_LEADING = re.compile(r"^(?:请问|那么|那|问一下|想问一下|我想知道|你好|您好)[，,\s]*")
+
+
+def is_english(text: str) -> bool:
+    """Mostly Latin letters and no more than a few Chinese characters (names may be quoted)."""
+    latin, cjk = len(_LATIN.findall(text)), len(_CJK.findall(text))
+    return latin > 3 * max(cjk, 1)
+
+
+def canonical_text(text: str) -> str:
+    """The canonical form of a question (see the module docstring)."""
+    text = _CONTROL.sub("", _SURROGATES.sub("", unicodedata.normalize("NFC", text)))
+    text = re.sub(r"\s+", " ", years_to_digits(normalize_text(text))).strip()
+    text = _LEADING.sub("", text)
+    return _TRAILING.sub("", text).strip() or text
+
+
+def answer_type(text: str) -> QuestionType:
+    """The kind of answer a (canonical) question wants.
+
+    >>> answer_type("鄂州打算建多少5g基站"), answer_type("葛店开发区重点发展哪些产业"), answer_type("三区三线是什么")
+    ('number', 'list', 'definition')
+    """
+    for kind, pattern in _TYPE_PATTERNS:
+        if pattern.search(text):
+            return kind
+    return "fact"
+
+
+# --- time ---------------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_SHORT_YEAR = re.compile(r"(?<![\d.])([1-4]\d)年(?![内来间后前度代])")  # 19年两会, 25年: 2019, 2025
+_RELATIVE = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "来年": 1}
+_RELATIVE_EN = {"last year": -1, "this year": 0, "next year": 1}
+_PERIOD_END = re.compile(
+    r"五年(?:以)?后|五年之后|到时候|届时|规划(?:期)?末|期末|末期|五”?末|(?:计划|规划)结束时?|by the end of the plan"
+)
+_FIVE_YEAR = re.compile(
+    r"“?([一二三四五六七八九十]+)五(?=”?(?:规划|计划|时期|期间|末|期末|期|以来))"
+    r"|(\d{1,2})(?:th|st|nd|rd) five-year plan"
+)
+_TARGET = re.compile(r"目标|预期|计划|力争|要|打算|定了|定的|定在|定为|提出|安排|拟|target|aim|plan|goal|expect")
+_ACTUAL = re.compile(r"实际|完成了?|实现了|增长了|达到了|是多少来着|上年|回顾|过去一年|actual|achieved|grew|was")
+
+
+def _years(text: str) -> tuple[int, ...]:
+    years = [int(y) for y in _YEAR.findall(text)]
+    years += [2000 + int(y) for y in _SHORT_YEAR.findall(text)]
+    return tuple(dict.fromkeys(y for y in years if 1949 <= y <= 2100))
+
+
+def _relative(text: str) -> int | None:
+    for word, offset in (*_RELATIVE.items(), *_RELATIVE_EN.items()):
+        if word in text:
+            return offset
+    return None
+
+
+def _five_year(text: str) -> tuple[int, int] | None:
+    match = _FIVE_YEAR.search(text)
+    if not match:
+        return None
+    from corpus.numerals import cn_to_int
+
+    ordinal = cn_to_int(match.group(1)) if match.group(1) else int(match.group(2))
+    return five_year_period(ordinal) if 1 <= ordinal <= 30 else None
+
+
+# --- indicators ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """The synonym table of assistant/data/indicators.json."""
+
+    indicators: tuple[Indicator, ...]
+    growth_words: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: Path = DATA_DIR / "indicators.json") -> IndicatorTable:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        indicators = tuple(
+            Indicator(i["name"], tuple(dict.fromkeys(normalize_text(n) for n in i["names"])),
+                      tuple(i.get("covers", ())))
+            for i in data["indicators"]
+        )
+        return cls(indicators, tuple(data["growth_words"]))
+
+    def mentions(self, text: str) -> list[tuple[int, int, Indicator]]:
+        """Non-overlapping indicator names in (normalized) ``text``, longest first: (start, end, indicator)."""
+        found: list[tuple[int, int, Indicator]] = []
+        taken: list[tuple[int, int]] = []
+        for name, indicator in self._names():
+            for match in re.finditer(re.escape(name), text):
+                span = match.span()
+                if _latin_inside_word(text, span, name):
+                    continue
+                if not any(s < span[1] and span[0] < e for s, e in taken):
+                    taken.append(span)
+                    found.append((*span, indicator))
+        return sorted(found, key=lambda f: f[0])
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one table per process, immutable
+    def _names(self) -> list[tuple[str, Indicator]]:
+        return sorted(((n, i) for i in self.indicators for n in i.names), key=lambda ni: -len(ni[0]))
+
+    def find(self, text: str) -> tuple[Indicator | None, str]:
+        """The indicator a question asks about (the first one it names) and the words it used for it."""
+        mentions = self.mentions(text)
+        return (mentions[0][2], text[mentions[0][0] : mentions[0][1]]) if mentions else (None, "")
+
+
+def _latin_inside_word(text: str, span: tuple[int, int], name: str) -> bool:
+    """「income」 inside 「incomes」 is fine, 「gdp」 inside 「gdpr」 is not a mention."""
+    if not name[:1].isascii() or not name[:1].isalpha():
+        return False
+    before = text[span[0] - 1 : span[0]]
+    after = text[span[1] : span[1] + 1]
+    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha() and after != "s")
+
+
+INDICATORS = IndicatorTable.load()
+
+# --- regions ------------------------------------------------------------------------------------
+
+# after a region, these make it the subject the question is about (「上海的GDP」「河南今年」「广东2025年」),
+# as do an indicator name right after it and the start of the question
+_SUBJECT_AFTER = re.compile(
+    r"^(?:的|省|市|今年|明年|去年|前年|\d{2,4}年|全年|在|要|将|计划|打算|准备|定|提出|政府|工作报告|报告|'s|s\b)"
+)
+# a region is only a place named in passing when a route or a named thing follows or precedes it
+_PASSING_AFTER = re.compile(r"^(?:至|到|-|—|～)")
+_PASSING_BEFORE = re.compile(r"(?:到|至|往|去|对接|连接|融入|承接|靠近|毗邻|邻近|和|与|及)$")
+_COMPARISON = re.compile(
+    r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|和|与|及|以及|、|\bvs\.?\b|\bcompare|\band\b"
+)
+_SERIES = re.compile(
+    r"(\d{4})\s*(?:年)?\s*(?:到|至|-|—|～|~|to)\s*(\d{4})\s*年?(?:.{0,12})(?:变化|走势|趋势|逐年|每年|各年|分别)"
+)
+
+
+def _regions(text: str, words: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(regions the question is about, every region it names)."""
+    spans = _region_spans(text, words)
+    mentioned = tuple(dict.fromkeys(name for _, _, name in spans))
+    about: list[str] = []
+    for k, (start, end, name) in enumerate(spans):
+        after, before = text[end:], text[:start]
+        if _PASSING_AFTER.match(after) or (_PASSING_BEFORE.search(before) and k == 0 and start > 0):
+            continue
+        at_start = not _CJK.search(_strip_time(before))
+        subject = at_start or _SUBJECT_AFTER.match(after) or (INDICATORS.mentions(after[:12])[:1] and (
+            INDICATORS.mentions(after[:12])[0][0] == 0))
+        if name == NATIONAL and not (at_start or re.match(r"^(?:的|今年|明年|去年|\d{4}年|政府工作报告)", after)):
+            continue  # 「在全国国家级开发区里排第几」 names the country in passing
+        if subject or (k > 0 and name not in about and about and _COMPARISON.search(text[spans[k - 1][1] : start])):
+            about.append(name)
+    return tuple(dict.fromkeys(about)), mentioned
+
+
+def _strip_time(text: str) -> str:
+    return re.sub(r"\d{2,4}年|今年|明年|去年|前年|到|在|那|请问|我想知道|问一下|关于|按照|根据|\s", "", text)
+
+
+def _region_spans(text: str, words: Sequence[str] | None) -> list[tuple[int, int, str]]:
+    """Regions named in ``text`` with their spans; a short name must stand on word boundaries of ``words``."""
+    spans = GAZETTEER.spans(text)
+    if words is None:
+        return spans
+    bounds, position = {0}, 0
+    for word in words:
+        position += len(word)
+        bounds.add(position)
+    return [(s, e, name) for s, e, name in spans if GAZETTEER.is_full_name(text[s:e]) or (s in bounds and e in bounds)]
+
+
+# --- the analysis -------------------------------------------------------------------------------
+
+
+def analyze(
+    question: str,
+    words: Callable[[str], Sequence[str]] | None = None,
+    glossary: Callable[[str], list[str]] | None = None,
+) -> Query:
+    """Analyse a question once.
+
+    ``words`` segments text into words (the index's tokenizer): a region's short name counts only
+    on word boundaries (出海口 does not name 海口). ``glossary`` maps an English question to
+    Chinese search terms. Raises QueryError for an empty question or one with nothing to search.
+
+    >>> q = analyze("2019年的政府工作报告提出GDP增长目标是多少？")
+    >>> q.years, q.indicator.name, q.growth, q.target, q.answer_type
+    ((2019,), '地区生产总值', True, True, 'number')
+    """
+    if not isinstance(question, str) or not question.strip():
+        raise QueryError("问题为空 / the question is empty: type a question about the documents")
+    truncated = len(question) > MAX_QUESTION_CHARS
+    raw = question[:MAX_QUESTION_CHARS]
+    text = canonical_text(raw)
+    if not _SEARCHABLE.search(text):
+        raise QueryError("问题为空 / the question is empty: it has no words or numbers to search for")
+    english = is_english(raw)
+    kind = answer_type(text)
+    indicator, indicator_term = INDICATORS.find(text)
+    growth = indicator is not None and any(w in text for w in INDICATORS.growth_words)
+    series = _SERIES.search(text)
+    if indicator is not None and kind in ("fact", "definition") and (series or not _OPEN_QUESTION.search(text)):
+        kind = "number"
+    about, mentioned = _regions(text, words(text) if words else None)
+    years = _years(text)
+    between = "之间" in text or "间的" in text  # 「鄂州和武汉之间的轨道交通」 relates two places, compares nothing
+    comparison = (len(about) >= 2 and not between and bool(_COMPARISON_CUE.search(text) or indicator)) or bool(series)
+    expansions: list[str] = []
+    if english and glossary is not None:
+        expansions += glossary(text)
+    if indicator is not None:
+        expansions.append(indicator.name)
+    return Query(
+        raw=raw, text=text, answer_type=kind, english=english, regions=about, mentioned=mentioned,
+        years=years, relative=_relative(text), period_end=bool(_PERIOD_END.search(text)),
+        five_year=_five_year(text), target=bool(_TARGET.search(text)), actual=bool(_ACTUAL.search(text)),
+        indicator=indicator, indicator_term=indicator_term, growth=growth, comparison=comparison, truncated=truncated,
+        expansions=tuple(dict.fromkeys(expansions)),
+    )

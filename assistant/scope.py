@@ -1,0 +1,146 @@
+"""Scoping: which documents may answer a question, from the regions and time it asks about.
+
+A region the question is about and the library holds: answer only from its documents. A region
+it is about that the library does not hold: nothing may answer (「文档库中没有澳门特别行政区的规划或
+报告」). A year: an annual report answers for its own year (its targets) and for the year before
+(its review); a plan answers for the years around its period. Relative times (今年, 去年) are read
+against the documents' own years, never against the calendar or a constant.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.query import Query
+from corpus import DocumentMeta
+from corpus.metadata import period_years
+from corpus.regions import NATIONAL, same_region
+
+# a question about "the" government work report, the 两会 or the State Council, naming no region,
+# is about the national one
+_NATIONAL_HINT = re.compile(r"政府工作报告|两会|国务院|全国人大|中央政府|state council|government work report|npc")
+PLAN_LOOKBACK = 1  # a plan reviews the year before its period
+PLAN_LOOKAHEAD = 10  # and sets long-range goals (2035) a decade past its end
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """A document as scoping sees it: metadata and the years it covers (None when unknown)."""
+
+    meta: DocumentMeta
+    years: tuple[int, int] | None
+
+    @property
+    def annual(self) -> bool:
+        """A one-year document (a work report): it answers for its year and reviews the year before."""
+        return self.years is not None and self.years[0] == self.years[1]
+
+    def covers(self, year: int, target: bool, actual: bool) -> bool:
+        if self.years is None:
+            return True
+        start, end = self.years
+        if self.annual:
+            if target and not actual:
+                return year == start
+            if actual and not target:
+                return year == start - 1
+            return year in (start, start - 1)
+        return start - PLAN_LOOKBACK <= year <= end + PLAN_LOOKAHEAD
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where to look: ``doc_ids`` (empty: every document), or ``missing``, why nothing in the library can answer.
+
+    ``label`` names a row of a comparison (四川省, 2019年); ``year`` is the year asked, resolved.
+    """
+
+    doc_ids: tuple[str, ...] = ()
+    missing: str = ""
+    label: str = ""
+    year: int | None = None
+
+
+class Catalog:
+    """The library's documents, by region and years."""
+
+    def __init__(self, documents: Sequence[DocumentMeta]) -> None:
+        self.docs = [DocInfo(meta, period_years(meta.period)) for meta in documents]
+
+    def regions(self) -> list[str]:
+        return list(dict.fromkeys(d.meta.region for d in self.docs if d.meta.region))
+
+    def of_region(self, region: str) -> list[DocInfo]:
+        return [d for d in self.docs if same_region(region, d.meta.region)]
+
+    def period_end(self, docs: Sequence[DocInfo]) -> int | None:
+        """The last year of the plans among ``docs`` (what 五年后/规划末 means for them)."""
+        ends = [d.years[1] for d in docs if d.years and not d.annual]
+        return max(ends) if ends else None
+
+
+def resolve(query: Query, catalog: Catalog, explicit: bool = False) -> list[Scope]:
+    """The scopes to answer ``query`` in: one, or one per region or year of a comparison.
+
+    ``explicit``: the caller already filtered by document or region; only time narrows further.
+    """
+    if explicit:
+        return [_by_time(query, catalog.docs, "")]
+    regions = list(query.regions)
+    if not regions and _NATIONAL_HINT.search(query.text) and catalog.of_region(NATIONAL):
+        regions = [NATIONAL]
+    if not regions:
+        return _time_rows(query, catalog.docs, "") if query.comparison else [_by_time(query, catalog.docs, "")]
+    rows = [(region, catalog.of_region(region)) for region in regions]
+    if query.comparison and len(regions) >= 2:
+        return [_by_time(query, docs, region) if docs else _missing(region) for region, docs in rows]
+    held = [(region, docs) for region, docs in rows if docs]
+    if not held:
+        return [_missing(regions[0] if len(regions) == 1 else "、".join(regions))]
+    docs = [d for _, docs in held for d in docs]
+    if query.comparison:
+        return _time_rows(query, docs, "、".join(r for r, _ in held))
+    return [_by_time(query, docs, "、".join(r for r, _ in held))]
+
+
+def _missing(region: str) -> Scope:
+    return Scope(missing=f"文档库中没有{region}的规划或报告", label=region)
+
+
+def _asked_year(query: Query, docs: Sequence[DocInfo]) -> int | None:
+    """The one year asked: named (2019年), relative to the documents' latest year (今年, 去年), or the
+    end of their plans' period (五年后)."""
+    if query.years:
+        return query.years[-1] if query.period_end or "到" in query.text else query.years[0]
+    years = [d.years[1] for d in docs if d.years]
+    if query.relative is not None and years:
+        return max(years) + query.relative
+    if query.five_year and query.period_end:
+        return query.five_year[1]
+    if query.period_end and (plans := [d.years[1] for d in docs if d.years and not d.annual]):
+        return max(plans)
+    return None
+
+
+def _by_time(query: Query, docs: Sequence[DocInfo], label: str, year: int | None = None) -> Scope:
+    year = year if year is not None else _asked_year(query, docs)
+    ids = tuple(d.meta.doc_id for d in docs)
+    if year is None:
+        return Scope(ids, label=label)
+    kept = tuple(d.meta.doc_id for d in docs if d.covers(year, query.target, query.actual))
+    if not kept:
+        where = label or ("、".join(dict.fromkeys(d.meta.region for d in docs if d.meta.region)) or "")
+        return Scope(missing=f"文档库中没有{where}{year}年的规划或报告", label=label or f"{year}年", year=year)
+    return Scope(kept, label=label, year=year)
+
+
+def _time_rows(query: Query, docs: Sequence[DocInfo], label: str) -> list[Scope]:
+    """A series (2019年到2025年…): one row per asked year, or per year the documents cover in that range."""
+    if len(query.years) < 2:
+        return [_by_time(query, docs, label)]
+    first, last = min(query.years), max(query.years)
+    covered = sorted({d.years[0] for d in docs if d.annual and d.years and first <= d.years[0] <= last})
+    years = covered if len(covered) > len(query.years) else sorted(query.years)
+    return [_by_time(query, docs, f"{label}{y}年", y) for y in years]

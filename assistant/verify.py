@@ -1,0 +1,161 @@
+"""Verification before answering: is the quoted figure the one that was asked for?
+
+A sentence may hold several figures, each about its own indicator and time: 「城镇新增就业1100万人
+以上，城镇调查失业率5.5%左右」. A figure's *label* is the text of its clause before it; the figure
+answers a question only when its label names the asked indicator (or a synonym), it is a rate when a
+growth rate was asked, and its time is the asked time. A figure for another indicator, year or
+region is never an answer: the answerer abstains and says why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.query import INDICATORS, Indicator, Query
+from corpus import Chunk
+from corpus.text import FIGURE, QUALIFIER, is_year, normalize_text
+
+_CLAUSE_END = re.compile(r"(?<=[，；;。！？：:,])")
+_RATIO_OF = re.compile(r"占$")  # 「R&D支出占GDP比重」: GDP is the denominator, not the indicator
+_GROWTH = re.compile(r"增长|增速|增幅|涨幅|提高|提升|上涨|下降|降低|回升|growth")
+_RATE = re.compile(r"%|％|个百分点|‰|倍|翻一番|翻番")
+_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
+_REVIEW = re.compile(r"回顾|过去一年|过去五年|去年|上年|过去的一年")
+_REVIEW_HEADING = re.compile(r"回顾|成就|发展基础|基础条件|工作总结|过去")
+_THIS_YEAR = re.compile(r"今年|本年")
+_LAST_YEAR = re.compile(r"去年|上年|过去一年|过去的一年")
+_QUALIFIED = re.compile(rf"^(?:\s*(?:[-－—–~～至到]|以及)\s*[<>≥≤＞＜]?\d+(?:[.,]\d+)*\S{{0,4}})?(?:{QUALIFIER})?")
+
+
+@dataclass(frozen=True)
+class FigureClause:
+    """A figure in a passage, with its clause and label (the clause text before it)."""
+
+    figure: str
+    start: int  # of the figure in the passage text
+    end: int
+    clause_start: int
+    clause_end: int
+    label: str
+
+    def quoted(self, text: str) -> str:
+        """The figure as quoted in a short answer, with its range and qualifier: 「6%-6.5%」「5%左右」."""
+        tail = _QUALIFIED.match(text[self.end : self.end + 16])
+        return text[self.start : self.end + (tail.end() if tail else 0)]
+
+
+def figure_clauses(text: str) -> list[FigureClause]:
+    """Every non-year figure of ``text`` with its label (its clause up to the figure)."""
+    clauses, start = [], 0
+    for piece in _CLAUSE_END.split(text):
+        clauses.append((start, start + len(piece)))
+        start += len(piece)
+    out = []
+    for c_start, c_end in clauses:
+        for match in FIGURE.finditer(text, c_start, c_end):
+            if not is_year(match.group()) and not _is_heading_number(text, match):
+                out.append(FigureClause(match.group(), match.start(), match.end(), c_start, c_end,
+                                        text[c_start : match.start()]))
+    return out
+
+
+def _is_heading_number(text: str, match: re.Match[str]) -> bool:
+    """「第3节」「5G」「30号线」: a number that is part of a name, not a quantity."""
+    after = text[match.end() : match.end() + 1]
+    return after in ("号", "期") or text[max(0, match.start() - 1) : match.start()] == "第"
+
+
+def label_indicator(label: str) -> Indicator | None:
+    """The indicator a figure's label names: the mention nearest the figure, 占…比重 denominators skipped."""
+    text = normalize_text(label)
+    mentions = [m for m in INDICATORS.mentions(text) if not _RATIO_OF.search(text[: m[0]])]
+    return mentions[-1][2] if mentions else None
+
+
+@dataclass(frozen=True)
+class PassageTime:
+    """When a passage speaks of: years named in the sentence, else its heading's, else its document's."""
+
+    years: frozenset[int]
+    review: bool  # a review of a past year (去年, 工作回顾), not a target
+
+
+def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None) -> PassageTime:
+    """The time of ``sentence`` of ``chunk``: its explicit years; 今年/去年 against an annual document's
+    year; else the years its headings name; else the document's period."""
+    heading = " ".join(chunk.path)
+    review = bool(_REVIEW.search(sentence) or _REVIEW_HEADING.search(heading))
+    named = {int(y) for y in _YEAR_IN.findall(sentence)}
+    annual = doc_years is not None and doc_years[0] == doc_years[1]
+    if annual and doc_years is not None:
+        if _THIS_YEAR.search(sentence):
+            named.add(doc_years[0])
+        if _LAST_YEAR.search(sentence):
+            named.add(doc_years[0] - 1)
+    if named:
+        return PassageTime(frozenset(named), review)
+    from_heading = {int(y) for y in _YEAR_IN.findall(heading)}
+    if from_heading:
+        return PassageTime(frozenset(from_heading), review)
+    if doc_years is None:
+        return PassageTime(frozenset(), review)
+    if review:  # a report reviews the year before it, a plan the period before its own
+        span = doc_years[1] - doc_years[0] + 1
+        return PassageTime(frozenset(range(doc_years[0] - span, doc_years[0])), True)
+    return PassageTime(frozenset(range(doc_years[0], doc_years[1] + 1)), review)
+
+
+def time_mismatch(query: Query, year: int | None, time: PassageTime) -> str:
+    """Why a passage's time is not the asked time ("" when it fits or nothing was asked)."""
+    if year is None or not time.years:
+        return ""
+    if year not in time.years:
+        return f"该段落说的是{_years_text(time.years)}，不是{year}年 / the passage is about another year"
+    if query.target and not query.actual and time.review and len(time.years) == 1:
+        return f"该段落是对{year}年的回顾，不是目标 / the passage reviews {year}; a target was asked"
+    return ""
+
+
+def _years_text(years: frozenset[int]) -> str:
+    ordered = sorted(years)
+    return f"{ordered[0]}–{ordered[-1]}年" if len(ordered) > 3 else "、".join(f"{y}年" for y in ordered)
+
+
+def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None = None
+               ) -> tuple[FigureClause | None, str]:
+    """The figure of ``text`` that answers ``query``'s indicator, or (None, why not).
+
+    Without an indicator in the question, the figure whose clause is most ``relevance``-ant to the
+    question (the first one when no ``relevance`` is given); coverage decides elsewhere.
+    """
+    clauses = figure_clauses(text)
+    if not clauses:
+        return None, "没有数字 / no figure where a number was asked"
+    if query.indicator is None:
+        if relevance is None:
+            return clauses[0], ""
+        return max(clauses, key=lambda c: (relevance(text[c.clause_start : c.clause_end]), -c.start)), ""
+    for clause in clauses:
+        named = (label_indicator(clause.label) or _trailing_indicator(text, clause)
+                 or _sentence_indicator(text, clause))
+        if named is None or not query.indicator.answered_by(named):
+            continue
+        if query.growth and not (_GROWTH.search(clause.label) or _RATE.search(text[clause.start : clause.end + 3])):
+            continue
+        return clause, ""
+    return None, f"没有关于“{query.indicator.name}”的数字 / no figure for {query.indicator.name}"
+
+
+def _trailing_indicator(text: str, clause: FigureClause) -> Indicator | None:
+    """A measure noun after the figure names it when nothing before does: 「全市5.2万贫困人口实现稳定脱贫」."""
+    rest = _CLAUSE_END.split(text[clause.end :], maxsplit=1)[0]
+    mentions = INDICATORS.mentions(normalize_text(rest))
+    return mentions[0][2] if mentions and mentions[0][0] <= 2 else None
+
+
+def _sentence_indicator(text: str, clause: FigureClause) -> Indicator | None:
+    """A clause with no indicator of its own continues the last one named before it in the sentence
+    (「地区生产总值年均增长7%左右，其中…」); a table row's name is its label."""
+    return label_indicator(text[: clause.start])

@@ -1,0 +1,63 @@
+"""The one home of Chinese text conventions: character ranges, canonical form, figures and units.
+
+Used by the parser's neighbours, the tokenizer (indexing and querying alike) and the answerer, so
+that 「５Ｇ」 and 「5G」, 「％」 and 「%」, 「個」 and 「个」 are the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+CJK_RANGE = "\u3400-\u9fff"  # CJK Unified Ideographs and Extension A: the characters of Chinese words
+CJK = re.compile(f"[{CJK_RANGE}]")
+
+UNITS = (
+    "个百分点|万亿元|亿元|万元|元|亿斤|万斤|万吨|吨|平方公里|公里|千米|延米|米|万亩|亩|万平方米|平方米|"
+    "万人次|万人|人次|人|家|个|座|所|条|项|套|户|岁|年|天|小时|分钟|兆瓦|千瓦|千伏|Gbps|倍|张|辆|艘|次|台|处|批|"
+    "类|件|名|%|‰|％"
+)
+MAGNITUDES = "万亿|亿|万|千"
+# a quantity: digits (not glued to Latin letters as in 5G, IPv6, PM2.5) with an optional magnitude
+# and unit: 「5000个」「15万个」「4万亿元」「15万」
+FIGURE = re.compile(
+    rf"(?<![A-Za-z\d.])[<>≥≤＞＜]?\d+(?:[.,]\d+)*(?:\s*(?:(?:{MAGNITUDES})?(?:{UNITS})|{MAGNITUDES}))?(?![A-Za-z\d])"
+)
+# a figure as it is quoted in an answer: with a range and its qualifier, 「6%-6.5%」「5%左右」「1100万人以上」
+QUALIFIER = "左右|以上|以内|以下|上下|多|余"
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年)")
+
+
+def is_year(token: str) -> bool:
+    """「2025」「2025年」: a year, not a quantity."""
+    return bool(re.fullmatch(r"(19|20)\d{2}年?", token))
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width letters, digits and ASCII punctuation to half-width (ＡＢＣ１２３％ → ABC123%).
+
+    Chinese punctuation such as ，。「」 is left alone: it carries sentence boundaries.
+    """
+    return "".join(
+        chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" and ch not in "，：；！？（）" else
+        (" " if ch == "\u3000" else ch)
+        for ch in text
+    )
+
+
+def normalize_text(text: str) -> str:
+    """Canonical form for matching: NFC, half-width alphanumerics, Simplified, lower-case ASCII.
+
+    >>> normalize_text("５Ｇ基站５０００個")
+    '5g基站5000个'
+    """
+    text = to_halfwidth(unicodedata.normalize("NFC", text))
+    return _t2s().convert(text).lower()

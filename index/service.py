@@ -1,0 +1,69 @@
+"""The one policy for an index on disk: use it when it is fresh, rebuild it when it is missing or stale.
+
+Used by `planqa index build`, by ``PlanQA.load`` and by the UI's library actions, so that "fresh or
+rebuild" is decided in one place. A damaged index is rebuilt only when asked (``rebuild="force"``):
+a silent rebuild would hide that something broke.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from corpus import PlanDocument
+from index.embedders import Embedder
+from index.store import (
+    IndexError_,
+    IndexNotBuilt,
+    IndexSpec,
+    IndexStale,
+    StoredIndex,
+    build_index,
+    load_index,
+)
+
+Rebuild = Literal["auto", "never", "force"]
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A loaded index, and why it was (re)built, if it was ("" when the stored one was fresh)."""
+
+    index: StoredIndex
+    rebuilt: str = ""
+
+
+def staleness(root: Path, docs: Sequence[PlanDocument], embedder: Embedder) -> tuple[StoredIndex | None, str]:
+    """The stored index when it is fresh, else (None, why it must be built). IndexCorrupt propagates."""
+    try:
+        stored = load_index(root)
+    except IndexNotBuilt:
+        return None, "索引不存在 / no index yet"
+    except IndexStale as exc:
+        return None, str(exc)
+    if diffs := IndexSpec.for_documents(docs, embedder).differences(stored.spec):
+        return None, "索引已过期 / the index is stale: " + "; ".join(diffs)
+    return stored, ""
+
+
+def open_index(root: Path, docs: Sequence[PlanDocument], embedder: Embedder, rebuild: Rebuild = "auto",
+               progress: bool = True) -> Opened:
+    """The index of ``docs`` under ``root``, built first when missing, stale or ``rebuild="force"``.
+
+    ``rebuild="never"`` raises IndexError_ instead of building. A rebuild embeds only passages whose
+    text is new (vectors of the previous build are reused).
+    """
+    reason = "重建 / rebuild forced" if rebuild == "force" else ""
+    if not reason:
+        stored, reason = staleness(root, docs, embedder)
+        if stored is not None:
+            return Opened(stored)
+    if rebuild == "never":
+        raise IndexError_(f"{reason}; build it with `planqa index build`")
+    if progress:
+        print(f"planqa: {reason}: building {root}", file=sys.stderr)
+    build_index(root, docs, embedder, progress=progress)
+    return Opened(load_index(root), reason)
