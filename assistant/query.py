@@ -69,6 +69,7 @@ class Query:
     regions: tuple[str, ...] = ()
     mentioned: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    report_year: int | None = None  # 「2019年的政府工作报告」: the year that names a report
     relative: int | None = None
     period_end: bool = False
     five_year: tuple[int, int] | None = None
@@ -104,7 +105,7 @@ class Query:
 _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
     ("date", re.compile(r"(什么时候|何时|哪一?年|哪个时间|几月|时间节点|\bwhen\b|\bwhat year\b|\bby when\b)")),
     ("number", re.compile(
-        r"(多少|几个|几家|几条|几所|几座|几万|几成|比例|比重|占比|百分之|增速|增长率|增幅|涨幅|"
+        r"(多少|(?<!哪)几个|(?<!哪)几家|(?<!哪)几条|几所|几座|几万|几成|比例|比重|占比|百分之|增速|增长率|增幅|涨幅|"
         r"率.{0,4}(目标|达到|要到|提高到)|目标值|达到.{0,6}(多少|几)|规模多大|多大|多长|多高|多少钱|定了|定在|"
         r"\bhow (many|much|long|large|big|high)\b|"
         r"\bpercent|\brate\b|\bratio\b|\bshare\b|\bnumber of\b|\bhow far\b|\bgrowth target\b)"
@@ -172,7 +173,9 @@ _FIVE_YEAR = re.compile(
     r"“?([一二三四五六七八九十]+)五(?=”?(?:规划|计划|时期|期间|末|期末|期|以来))"
     r"|(\d{1,2})(?:th|st|nd|rd) five-year plan"
 )
-_TARGET = re.compile(r"目标|预期|计划|力争|要|打算|定了|定的|定在|定为|提出|安排|拟|target|aim|plan|goal|expect")
+_TARGET = re.compile(
+    r"目标|预期|计划|力争|(?<![主重需只])要|打算|定了|定的|定在|定为|提出|安排|拟|target|aim|plan|goal|expect"
+)
 _ACTUAL = re.compile(r"实际|完成了?|实现了|增长了|达到了|是多少来着|上年|回顾|过去一年|actual|achieved|grew|was")
 
 
@@ -180,6 +183,21 @@ def _years(text: str) -> tuple[int, ...]:
     years = [int(y) for y in _YEAR.findall(text)]
     years += [2000 + int(y) for y in _SHORT_YEAR.findall(text)]
     return tuple(dict.fromkeys(y for y in years if 1949 <= y <= 2100))
+
+
+_REPORT_YEAR = re.compile(
+    r"(?<!\d)((?:19|20)\d{2}|[1-4]\d)\s*年?\s*[）)]?\s*(?:的|那年的|那年)?\s*(?:国务院|全国|中央)?(?:政府)?(?:工作)?(?:报告|两会)"
+    r"|(?:19|20)\d{2}\s*(?:government work report|report)"
+)
+
+
+def _report_year(text: str) -> int | None:
+    match = _REPORT_YEAR.search(text)
+    if not match:
+        return None
+    digits = re.match(r"\d+", match.group(1) or match.group(0)).group()
+    year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+    return year if 1949 <= year <= 2100 else None
 
 
 def _relative(text: str) -> int | None:
@@ -241,6 +259,14 @@ class IndicatorTable:
         """The indicator a question asks about (the first one it names) and the words it used for it."""
         mentions = self.mentions(text)
         return (mentions[0][2], text[mentions[0][0] : mentions[0][1]]) if mentions else (None, "")
+
+
+def _asks_growth(text: str, term: str) -> bool:
+    """A rate of change is asked when the indicator's own words say so (经济增速) or a growth word follows
+    them closely (「GDP增长目标」「gdp growth」); 「赤字…赤字率提高到多少」 asks 赤字 as an amount."""
+    at = text.find(term)
+    after = text[at + len(term) : at + len(term) + 6] if at >= 0 else ""
+    return any(w in term or w in after for w in INDICATORS.growth_words)
 
 
 def _latin_inside_word(text: str, span: tuple[int, int], name: str) -> bool:
@@ -335,7 +361,7 @@ def analyze(
     english = is_english(raw)
     kind = answer_type(text)
     indicator, indicator_term = INDICATORS.find(text)
-    growth = indicator is not None and any(w in text for w in INDICATORS.growth_words)
+    growth = indicator is not None and _asks_growth(text, indicator_term)
     series = _SERIES.search(text)
     if indicator is not None and kind in ("fact", "definition") and (series or not _OPEN_QUESTION.search(text)):
         kind = "number"
@@ -350,7 +376,8 @@ def analyze(
         expansions.append(indicator.name)
     return Query(
         raw=raw, text=text, answer_type=kind, english=english, regions=about, mentioned=mentioned,
-        years=years, relative=_relative(text), period_end=bool(_PERIOD_END.search(text)),
+        years=years, report_year=_report_year(text), relative=_relative(text),
+        period_end=bool(_PERIOD_END.search(text)),
         five_year=_five_year(text), target=bool(_TARGET.search(text)), actual=bool(_ACTUAL.search(text)),
         indicator=indicator, indicator_term=indicator_term, growth=growth, comparison=comparison, truncated=truncated,
         expansions=tuple(dict.fromkeys(expansions)),

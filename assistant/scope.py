@@ -20,7 +20,10 @@ from corpus.regions import NATIONAL, same_region
 
 # a question about "the" government work report, the 两会 or the State Council, naming no region,
 # is about the national one
-_NATIONAL_HINT = re.compile(r"政府工作报告|两会|国务院|全国人大|中央政府|state council|government work report|npc")
+_NATIONAL_HINT = re.compile(
+    r"政府工作报告|年报告|两会|国务院|全国人大|中央政府|state council|government work report|npc"
+)
+_RELATIVE_WORD = re.compile(r"前年|去年|上年|明年")
 PLAN_LOOKBACK = 1  # a plan reviews the year before its period
 PLAN_LOOKAHEAD = 10  # and sets long-range goals (2035) a decade past its end
 
@@ -110,8 +113,15 @@ def _missing(region: str) -> Scope:
 
 
 def _asked_year(query: Query, docs: Sequence[DocInfo]) -> int | None:
-    """The one year asked: named (2019年), relative to the documents' latest year (今年, 去年), or the
-    end of their plans' period (五年后)."""
+    """The one year asked: named (2019年), relative to the documents' latest year (今年, 去年) or to the
+    report named (「2019年报告里说去年…」), or the end of their plans' period (五年后)."""
+    if query.report_year is not None:
+        others = [y for y in query.years if y != query.report_year]
+        if others:
+            return others[0]
+        after = query.text.split(str(query.report_year % 100) + "年", 1)[-1]
+        relative = query.relative if query.relative is not None and _RELATIVE_WORD.search(after) else 0
+        return query.report_year + relative
     if query.years:
         return query.years[-1] if query.period_end or "到" in query.text else query.years[0]
     years = [d.years[1] for d in docs if d.years]
@@ -126,6 +136,12 @@ def _asked_year(query: Query, docs: Sequence[DocInfo]) -> int | None:
 
 def _by_time(query: Query, docs: Sequence[DocInfo], label: str, year: int | None = None) -> Scope:
     year = year if year is not None else _asked_year(query, docs)
+    if query.report_year is not None:  # the report named answers, whatever year it speaks of
+        named = [d for d in docs if d.annual and d.years and d.years[0] == query.report_year]
+        if not named:
+            where = label or "、".join(dict.fromkeys(d.meta.region for d in docs if d.meta.region))
+            return Scope(missing=f"文档库中没有{where}{query.report_year}年的报告", label=label, year=year)
+        return Scope(tuple(d.meta.doc_id for d in named), label=label, year=year)
     ids = tuple(d.meta.doc_id for d in docs)
     if year is None:
         return Scope(ids, label=label)

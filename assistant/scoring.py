@@ -38,7 +38,7 @@ class Weights:
     min_clause_coverage: float = 0.05
     list_neighbour: float = 0.9
     rerank_depth: int = 30
-    choose_among: int = 3
+    choose_among: int = 5
 
     def type_weight(self, answer_type: str) -> float:
         """How much the kind of answer matters next to coverage: a number question wants a figure."""

@@ -19,13 +19,16 @@ from corpus.text import FIGURE, QUALIFIER, is_year, normalize_text
 
 _CLAUSE_END = re.compile(r"(?<=[，；;。！？：:,])")
 _RATIO_OF = re.compile(r"占$")  # 「R&D支出占GDP比重」: GDP is the denominator, not the indicator
+_DERIVED = re.compile(r"贡献率|比重|占比|比例|份额|排名|位次|弹性|系数|中的|之比")
 _GROWTH = re.compile(r"增长|增速|增幅|涨幅|提高|提升|上涨|下降|降低|回升|growth")
 _RATE = re.compile(r"%|％|个百分点|‰|倍|翻一番|翻番")
-_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
-_REVIEW = re.compile(r"回顾|过去一年|过去五年|去年|上年|过去的一年")
+# a year or 去年 after 比/较/同 is a baseline (「比2020年翻一番」「比去年增加5600亿元」), not the time spoken of
+_BASELINE = r"(?<![比较同])"
+_YEAR_IN = re.compile(_BASELINE + r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
+_REVIEW = re.compile(_BASELINE + r"(?:回顾|过去一年|过去五年|去年|过去的一年)")
 _REVIEW_HEADING = re.compile(r"回顾|成就|发展基础|基础条件|工作总结|过去")
 _THIS_YEAR = re.compile(r"今年|本年")
-_LAST_YEAR = re.compile(r"去年|上年|过去一年|过去的一年")
+_LAST_YEAR = re.compile(_BASELINE + r"(?:去年|过去一年|过去的一年)")
 _QUALIFIED = re.compile(rf"^(?:\s*(?:[-－—–~～至到]|以及)\s*[<>≥≤＞＜]?\d+(?:[.,]\d+)*\S{{0,4}})?(?:{QUALIFIER})?")
 
 
@@ -68,10 +71,16 @@ def _is_heading_number(text: str, match: re.Match[str]) -> bool:
 
 
 def label_indicator(label: str) -> Indicator | None:
-    """The indicator a figure's label names: the mention nearest the figure, 占…比重 denominators skipped."""
+    """The indicator a figure's label names: the mention nearest the figure, 占…比重 denominators skipped.
+
+    A derived measure between the mention and the figure makes the figure that measure's, not the
+    indicator's: 「服务业对经济增长贡献率接近60%」 is a contribution rate, not growth.
+    """
     text = normalize_text(label)
     mentions = [m for m in INDICATORS.mentions(text) if not _RATIO_OF.search(text[: m[0]])]
-    return mentions[-1][2] if mentions else None
+    if not mentions or _DERIVED.search(text[mentions[-1][1] :]):
+        return None
+    return mentions[-1][2]
 
 
 @dataclass(frozen=True)
