@@ -31,6 +31,7 @@ class Browser:
         self._section_of = {
             (d.meta.doc_id, b.block_id): s.section_id for d in self.documents for s in d.root.walk() for b in s.blocks
         }
+        self._sections = {(d.meta.doc_id, s.section_id): s for d in self.documents for s in d.root.walk()}
 
     def toc(self) -> list[TocEntry]:
         return [
@@ -41,6 +42,11 @@ class Browser:
     def section_of(self, chunk: Chunk) -> str:
         """The id of the section a passage belongs to ("root" for text before the first heading)."""
         return self._section_of.get((chunk.doc_id, chunk.block_ids[0]), "root")
+
+    def subheadings(self, chunk: Chunk) -> list[str]:
+        """The titles of the sections directly below the one a passage belongs to (「（一）…」 without its number)."""
+        section = self._sections.get((chunk.doc_id, self.section_of(chunk)))
+        return [child.heading.title for child in section.children if child.heading] if section else []
 
     def section(self, target: str, doc_id: str | None = None) -> Section | None:
         """A section by id, block id, chunk id or heading text (see corpus.navigation.find_section)."""

@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from assistant.evidence import Coverage, asked_unit, figures, type_fit
+from assistant.evidence import Coverage, Unit, asked_unit, figures, sentence_spans, type_fit
 from assistant.query import Query
 from assistant.ranking import Candidate
 from assistant.scoring import Weights
 from assistant.verify import FigureClause, figure_for, passage_time, time_mismatch
+from corpus import Chunk
 from corpus.text import QUALIFIER
 
 NOT_FOUND = "规划中未找到相关内容"
@@ -30,6 +31,8 @@ _LEADING_VERB = re.compile(
     r"(?:了|以)?)(?=[^、]{2,})"
 )
 _TRAILING_ETC = re.compile(r"等[^、]{0,12}$")
+# a sentence that announces a list: 「重点抓好以下十个方面工作：」「主要做了以下7方面工作」
+_INTRODUCES = re.compile(r"以下|如下|[:：]\s*$|(?:几|[一二三四五六七八九十两\d]+)个?(?:方面|项|条|件)")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Context:
 
     year: int | None = None
     doc_years: Mapping[str, tuple[int, int] | None] = field(default_factory=dict)
+    subheadings: Callable[[Chunk], list[str]] = lambda _: []  # the headings below a passage's section
 
 
 def check(query: Query, candidate: Candidate, coverage: Coverage, weights: Weights, context: Context) -> str:
@@ -85,9 +89,15 @@ def answer_figure(query: Query, candidate: Candidate, relevance: Coverage) -> tu
     if chunk.kind == "table_row":
         return figure_for(query, chunk.text, relevance)
     clause, reason = figure_for(query, candidate.best.text, relevance)
+    offset = candidate.best.start
+    if clause is None and query.indicator is not None:
+        # 「主要预期目标是：」 leads a list whose items are sentences of their own (split at ；)
+        for start, end in sentence_spans(chunk.text):
+            if start != offset and (found := figure_for(query, chunk.text[start:end])[0]) is not None:
+                clause, offset = found, start
+                break
     if clause is None:
         return None, reason
-    offset = candidate.best.start
     return FigureClause(clause.figure, clause.start + offset, clause.end + offset, clause.clause_start + offset,
                         clause.clause_end + offset, clause.label), ""
 
@@ -108,12 +118,16 @@ def quote_span(candidate: Candidate, coverage: Coverage, query: Query, must: tup
                limit: int = MAX_QUOTE_CHARS) -> tuple[int, int]:
     """The span of the passage to quote: a whole entry or sentence when short, else its best run of
     whole clauses (containing ``must``, the answering figure, when given), at most ``limit`` characters
-    where whole clauses allow."""
-    chunk, best = candidate.chunk, candidate.best
+    where whole clauses allow. The sentence is the candidate's best one, or the one holding ``must``."""
+    chunk = candidate.chunk
     if chunk.kind in ("table_row", "box_entry") and len(chunk.text) <= limit:
         return 0, len(chunk.text)
-    if best.end - best.start <= limit:
-        return best.start, best.end
+    start0, end0 = candidate.best.start, candidate.best.end
+    if must is not None and not (start0 <= must[0] < end0):
+        start0, end0 = next((s, e) for s, e in sentence_spans(chunk.text) if s <= must[0] < e)
+    if end0 - start0 <= limit:
+        return start0, end0
+    best = Unit(chunk.chunk_id, start0, end0, chunk.text[start0:end0], 0.0, 0.0)
     text = best.text
     bounds = [0] + [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() < len(text)] + [len(text)]
     chosen: tuple[float, int, int] | None = None
@@ -166,6 +180,14 @@ def list_items(quote: str, relevance: Callable[[str], float] = lambda _: 0.0) ->
     items[0] = _LEADING_VERB.sub("", items[0])
     items[-1] = _TRAILING_ETC.sub("", items[-1])
     return [item.strip("“”「」 ") for item in items if 1 < len(item.strip("“”「」 ")) <= 30]
+
+
+def heading_items(sentence: str, headings: list[str]) -> list[str]:
+    """The items a sentence introduces when they are the headings below it: 「重点做好以下八个方面工作：」
+    followed by 「（一）…」「（二）…」 (each cut at its first clause)."""
+    if len(headings) < 2 or not _INTRODUCES.search(sentence):
+        return []
+    return [re.split(r"[，。；,;]", h, maxsplit=1)[0].strip() for h in headings]
 
 
 def enumeration(text: str, relevance: Callable[[str], float] = lambda _: 0.0) -> str:
@@ -227,5 +249,7 @@ def draft_answer(query: Query, candidates: list[Candidate], coverage: Coverage, 
                 parts.append((other.chunk.text[o_start:o_end], index))
                 highlights[index] = (o_start, o_end)
     short = short_answer(query, best, quote, figure, coverage)
+    if query.answer_type == "list" and (items := heading_items(quote, context.subheadings(best.chunk))):
+        short = "、".join(items)
     keys = (short,) if figure is not None else tuple(dict.fromkeys(f for text, _ in parts for f in figures(text)))
     return Draft(True, parts, highlights, keys, short=short, checked=checked)

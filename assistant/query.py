@@ -123,6 +123,7 @@ _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
 )
 # an indicator question that asks no "what/how/why" still wants the figure: 「山东GDP增长目标」「全国今年的赤字率」
 _OPEN_QUESTION = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为何|还是|是否|why|how|what|which|whether")
+_FIGURE_WORD = re.compile(r"目标|指标|增速|增长率|多少|\btarget|\brate\b|\bhow (?:much|many|fast)\b|\bgoal\b")
 _COMPARISON_CUE = re.compile(r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|\bvs\.?\b|\bcompare")
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -363,7 +364,8 @@ def analyze(
     indicator, indicator_term = INDICATORS.find(text)
     growth = indicator is not None and _asks_growth(text, indicator_term)
     series = _SERIES.search(text)
-    if indicator is not None and kind in ("fact", "definition") and (series or not _OPEN_QUESTION.search(text)):
+    if indicator is not None and kind in ("fact", "definition") and (
+            series or not _OPEN_QUESTION.search(text) or _FIGURE_WORD.search(text)):
         kind = "number"
     about, mentioned = _regions(text, words(text) if words else None)
     years = _years(text)

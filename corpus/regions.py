@@ -49,12 +49,18 @@ def same_region(a: str, b: str) -> bool:
 class Gazetteer:
     """All known regions, and lookups by name and in running text."""
 
-    def __init__(self, regions: list[Region]) -> None:
+    def __init__(self, regions: list[Region], abbreviations: dict[str, str] | None = None) -> None:
         self.regions = regions
         self._by_core: dict[str, Region] = {}
         for region in regions:  # the first region of a name wins: provinces come before their cities
             for form in (region.name, *region.forms):
                 self._by_core.setdefault(core_name(form), region)
+        self._abbreviations = abbreviations or {}
+        for abbreviation, name in self._abbreviations.items():
+            self._by_core.setdefault(abbreviation, self._by_core[core_name(name)])
+        self._abbreviation = re.compile(
+            f"^([{''.join(self._abbreviations)}])(?=今年|去年|明年|前年|\\d{{2,4}}年|的)"
+        ) if self._abbreviations else None
         forms = sorted({(f, r.name) for r in regions for f in r.forms}, key=lambda fr: (-len(fr[0]), fr[0]))
         self._form_of = dict(forms)
         self._pattern = re.compile("|".join(re.escape(f) for f, _ in forms))
@@ -71,6 +77,7 @@ class Gazetteer:
         prefectures, ambiguous = data["autonomous_prefectures"], set(data["ambiguous_city_names"])
         provinces = [Region(p["name"], "province", (p["name"], *p["aliases"]), tuple(p["english"]))
                      for p in data["provinces"]]
+        abbreviations = {a: p["name"] for p in data["provinces"] for a in p["abbreviations"]}
         taken = {form for p in provinces for form in p.forms}  # 吉林 is the province; the city is 吉林市
         cities = []
         for prov in data["provinces"]:
@@ -79,7 +86,7 @@ class Gazetteer:
                 short = () if city in ambiguous or city in taken else (city,)
                 english = (english_of[city],) if city in english_of else ()
                 cities.append(Region(full, "city", (full, *short), english, prov["name"]))
-        return cls([*regions, *provinces, *cities])
+        return cls([*regions, *provinces, *cities], abbreviations)
 
     def lookup(self, name: str) -> Region | None:
         """The region a name stands for (湖北, 湖北省, Hubei), or None."""
@@ -94,8 +101,13 @@ class Gazetteer:
         return region.name if region else name.strip()
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """Every region name in ``text``: (start, end, canonical name), in order (Chinese and English)."""
+        """Every region name in ``text``: (start, end, canonical name), in order (Chinese and English).
+
+        A one-character abbreviation counts at the start of a question before a time word: 「皖今年…」.
+        """
         found = [(m.start(), m.end(), self._form_of[m.group()]) for m in self._pattern.finditer(text)]
+        if self._abbreviation is not None and (m := self._abbreviation.match(text)):
+            found.append((0, 1, self._abbreviations[m.group(1)]))
         found += [(m.start(1), m.end(1), self._english_of[m.group(1)]) for m in self._english.finditer(text.lower())]
         return sorted(found)
 
