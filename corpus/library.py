@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Literal
 
 from config import settings
-from corpus.documents import SHIPPED_PLAN, load_document, load_shipped_plan, read_meta
+from corpus.documents import SHIPPED_PLAN, load_document, load_shipped_plan, read_document, read_meta
 from corpus.errors import CorpusError
 from corpus.loaders import load_lines
-from corpus.metadata import guess_meta
 from corpus.records import DocumentMeta, PlanDocument
 
 LIBRARY_FORMAT = 1
@@ -97,9 +96,8 @@ class Library:
     ) -> LibraryChange:
         """Add (or replace) one file; CorpusError for unreadable files and duplicates."""
         source = Path(source)
-        lines, _ = load_lines(source)
-        meta = guess_meta(source, lines, title=title, region=region, period=period, doc_id=doc_id)
-        document = load_document(source, meta)
+        document = read_document(source, title=title, region=region, period=period, doc_id=doc_id)
+        meta = document.meta
         with self._locked():
             added = self._added()
             for entry in [_shipped_entry(), *added]:

@@ -9,11 +9,14 @@ from pathlib import Path
 from assistant import PlanQA
 from corpus import PlanqaError
 from eval import growth, load
+from eval.devset import DEV_CORPUS, DEV_QA, corpus_documents, held_out
 from eval.qaset import QAItem, QASetError, default_qa_path, load_qa
 from eval.report import json_document, terminal_table, write_json, write_report
 from eval.scorer import EvalRun, QAEvaluator
 from index.commands import add_index_options
+from index.embedders import load_embedder
 from index.searcher import MODES
+from index.store import default_index_root
 
 ALL_MODES = "all"
 PROGRESS_EVERY = 25
@@ -26,6 +29,11 @@ class EvalInputError(PlanqaError):
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("eval", help="score answers and retrieval on a Q&A set (JSON Lines)")
     parser.add_argument("--qa", help="Q&A file in the eval/data/qa.jsonl format (default: the shipped set)")
+    parser.add_argument("--dev", action="store_true",
+                        help="the development set: eval/data/dev/qa.jsonl over the shipped plan and the 68 reports "
+                             "of eval/data/dev-corpus (held-out documents reported separately)")
+    parser.add_argument("--corpus", metavar="DIR",
+                        help="answer from the shipped plan and the files in DIR (their own index), not the library")
     parser.add_argument("--mode", choices=(*MODES, ALL_MODES), default="hybrid",
                         help="retrieval mode, or 'all' to compare bm25, dense and hybrid side by side")
     parser.add_argument("--llm", help="also evaluate a generative answerer: an OpenAI-compatible base URL or "
@@ -54,16 +62,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench_growth.set_defaults(handler=growth.run)
 
 
-def read_items(path: str | None) -> tuple[list[QAItem], str]:
-    """The Q&A items of ``path`` (default: the shipped set), or EvalInputError naming file and line."""
+def read_items(path: str | Path | None) -> tuple[list[QAItem], str]:
+    """The Q&A items of ``path`` (default: the shipped set), or EvalInputError naming file and line.
+
+    Fields beyond the format are ignored with a warning on stderr.
+    """
     source = Path(path) if path else default_qa_path()
+    warnings: list[str] = []
     try:
-        items = load_qa(source)
+        items = load_qa(source, warnings)
     except QASetError as exc:
         raise EvalInputError(f"Q&A 文件有误 / bad Q&A file: {exc}") from exc
+    for warning in warnings[:5]:
+        print(f"planqa eval: warning: {warning}", file=sys.stderr)
+    if len(warnings) > 5:
+        print(f"planqa eval: warning: … and {len(warnings) - 5} more lines with extra fields", file=sys.stderr)
     if not items:
         raise EvalInputError(f"Q&A 文件为空 / no questions in {source}")
     return items, str(source)
+
+
+def load_answerer(args: argparse.Namespace, corpus: Path | None) -> PlanQA:
+    """PlanQA over the library, or over the shipped plan and ``corpus`` in an index of their own."""
+    if corpus is None:
+        return PlanQA.load(index_dir=args.index_dir, model=args.model)
+    if not corpus.is_dir():
+        raise EvalInputError(f"找不到文档目录 / no such directory: {corpus}")
+    documents = corpus_documents(corpus)
+    index_dir = args.index_dir or default_index_root(f"{load_embedder(args.model).model_id}+{corpus.name}")
+    return PlanQA.load(index_dir=index_dir, model=args.model, documents=documents)
 
 
 def _progress(label: str):
@@ -77,13 +104,16 @@ def _progress(label: str):
 def _eval(args: argparse.Namespace) -> int:
     if args.k < 1:
         raise EvalInputError(f"-k must be at least 1, got {args.k}")
-    items, source = read_items(args.qa)
+    qa_path = DEV_QA if args.dev and not args.qa else args.qa
+    corpus = Path(args.corpus) if args.corpus else (DEV_CORPUS if args.dev else None)
+    items, source = read_items(qa_path)
+    held = held_out(Path(source))
     refiner = None
     if args.llm:
         from assistant.generative import refiner_from_spec
 
         refiner = refiner_from_spec(args.llm)
-    qa = PlanQA.load(index_dir=args.index_dir, model=args.model)
+    qa = load_answerer(args, corpus)
     modes = list(MODES) if args.mode == ALL_MODES else [args.mode]
     evaluator = QAEvaluator(items, k=args.k)
     runs: list[EvalRun] = [evaluator.run(qa, mode, progress=_progress(mode)) for mode in modes]
@@ -91,7 +121,7 @@ def _eval(args: argparse.Namespace) -> int:
         generative = PlanQA(qa.searcher, qa.documents, modes[-1], refiner=refiner)
         label = f"{modes[-1]}+llm"
         runs.append(evaluator.run(generative, modes[-1], label=label, progress=_progress(label)))
-    print(terminal_table(runs, items, source))
+    print(terminal_table(runs, items, source, held))
     if args.json_out:
         write_json(Path(args.json_out), json_document(runs, items, source))
         print(f"wrote {args.json_out}", file=sys.stderr)

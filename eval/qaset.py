@@ -8,6 +8,7 @@ checks the answerable items against the clean plan text and returns the problems
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,8 @@ EVIDENCE_MAX_CHARS = 120
 
 _STRING_FIELDS = ("id", "question", "answer", "evidence", "section", "type", "difficulty")
 _FIELDS = frozenset((*_STRING_FIELDS, "must_contain"))
+# multi-document sets also say which document answers (or is asked about) and which region is meant
+_OPTIONAL_FIELDS = ("doc", "region")
 _NON_EMPTY_FIELDS = ("id", "question", "answer")
 
 
@@ -39,6 +42,8 @@ class QAItem:
     section: str
     type: str
     difficulty: str
+    doc: str = ""
+    region: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -51,16 +56,22 @@ def default_qa_path() -> Path:
     return Path(__file__).resolve().parent / "data" / "qa.jsonl"
 
 
-def _parse_item(record: object) -> QAItem:
-    """Build a QAItem from one decoded JSON value; raises TypeError/ValueError naming the fault."""
+def _parse_item(record: object, warn: Callable[[str], None] = lambda _: None) -> QAItem:
+    """Build a QAItem from one decoded JSON value; raises TypeError/ValueError naming the fault.
+
+    Fields beyond the format are reported to ``warn`` and ignored, not refused.
+    """
     if not isinstance(record, dict):
         raise TypeError(f"expected a JSON object, got {type(record).__name__}")
     missing = sorted(_FIELDS - record.keys())
     if missing:
         raise ValueError(f"missing field(s): {', '.join(missing)}")
-    unknown = sorted(record.keys() - _FIELDS)
+    unknown = sorted(record.keys() - _FIELDS - set(_OPTIONAL_FIELDS))
     if unknown:
-        raise ValueError(f"unknown field(s): {', '.join(unknown)}")
+        warn(f"extra field(s) ignored: {', '.join(unknown)}")
+    for name in _OPTIONAL_FIELDS:
+        if not isinstance(record.get(name, ""), str):
+            raise TypeError(f"field {name!r} must be a string")
     for name in _STRING_FIELDS:
         if not isinstance(record[name], str):
             raise TypeError(f"field {name!r} must be a string")
@@ -85,6 +96,8 @@ def _parse_item(record: object) -> QAItem:
         section=record["section"],
         type=record["type"],
         difficulty=record["difficulty"],
+        doc=record.get("doc", ""),
+        region=record.get("region", ""),
     )
     if item.answerable:
         if not item.must_contain:
@@ -99,8 +112,11 @@ def _parse_item(record: object) -> QAItem:
     return item
 
 
-def load_qa(path: str | Path) -> list[QAItem]:
-    """Read a UTF-8 Q&A JSONL file; blank lines are skipped, any fault raises QASetError."""
+def load_qa(path: str | Path, warnings: list[str] | None = None) -> list[QAItem]:
+    """Read a UTF-8 Q&A JSONL file; blank lines are skipped, any fault raises QASetError.
+
+    Extra fields are not faults: a line per item goes to ``warnings`` (when given).
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -109,6 +125,7 @@ def load_qa(path: str | Path) -> list[QAItem]:
     except OSError as exc:
         raise QASetError(f"{path}: cannot read the Q&A file ({exc.strerror or exc})") from exc
     items: list[QAItem] = []
+    notes = warnings if warnings is not None else []
     first_seen: dict[str, int] = {}
     # split on "\n" only: JSON strings may hold U+2028 and the like, which splitlines() would cut
     for lineno, line in enumerate(text.split("\n"), start=1):
@@ -119,7 +136,7 @@ def load_qa(path: str | Path) -> list[QAItem]:
         except json.JSONDecodeError as exc:
             raise QASetError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from exc
         try:
-            item = _parse_item(record)
+            item = _parse_item(record, lambda message, n=lineno: notes.append(f"{path}:{n}: {message}"))
         except (TypeError, ValueError) as exc:
             raise QASetError(f"{path}:{lineno}: {exc}") from exc
         if item.id in first_seen:

@@ -15,6 +15,8 @@ LATENCY_METRICS = frozenset({"latency_p50_ms", "latency_p95_ms"})
 CHART_METRICS: tuple[str, ...] = tuple(m for m in METRIC_NAMES if m not in LATENCY_METRICS)
 LABELS = {
     "answer_accuracy": "answer accuracy",
+    "strict_accuracy": "strict accuracy (≤200 chars)",
+    "right_document": "right document",
     "citation_precision": "citation precision",
     "abstention_precision": "abstention precision",
     "abstention_recall": "abstention recall",
@@ -67,7 +69,21 @@ def _breakdown_rows(runs: Sequence[EvalRun], attribute: str) -> list[list[str]]:
     return rows
 
 
-def terminal_table(runs: Sequence[EvalRun], items: Sequence[QAItem], source: str) -> str:
+def split_rows(runs: Sequence[EvalRun], held_out: frozenset[str]) -> list[list[str]]:
+    """Headline metrics on the documents held out from fitting vs the rest, per run (empty without a split)."""
+    names = ("strict_accuracy", "right_document", "abstention_precision", "abstention_recall")
+    rows = [["split", "metric", *(run.label for run in runs)]]
+    splits = [run.by_split(held_out) for run in runs]
+    for split in ("held-out", "fit"):
+        if not any(split in s for s in splits):
+            continue
+        for metric in names:
+            rows.append([split, LABELS[metric], *(format_value(metric, s.get(split, {}).get(metric)) for s in splits)])
+    return rows if len(rows) > 1 else []
+
+
+def terminal_table(runs: Sequence[EvalRun], items: Sequence[QAItem], source: str,
+                   held_out: frozenset[str] = frozenset()) -> str:
     """Metrics with the runs side by side, then accuracy by type and by difficulty."""
     header = [
         f"Q&A set: {source} — {_set_description(items)}",
@@ -80,6 +96,8 @@ def terminal_table(runs: Sequence[EvalRun], items: Sequence[QAItem], source: str
     lines = header + _aligned(rows)
     lines += ["", "accuracy by type (unanswerable: share declined)", *_aligned(_breakdown_rows(runs, "by_type"))]
     lines += ["", "accuracy by difficulty", *_aligned(_breakdown_rows(runs, "by_difficulty"))]
+    if split := split_rows(runs, held_out):
+        lines += ["", f"documents held out from fitting ({len(held_out)}) vs the rest", *_aligned(split)]
     counts = ", ".join(f"{run.label} {len(run.failures())}" for run in runs)
     lines += ["", f"failures: {counts} (listed by --json / --report)"]
     return "\n".join(lines)

@@ -32,8 +32,11 @@ from eval.qaset import DIFFICULTIES, QA_TYPES, QAItem
 
 Metrics = dict[str, float | None]
 RECALL_CUTOFFS = (1, 3, 5)
+STRICT_MAX_CHARS = 200  # strict accuracy: every expected string, in an answer short enough to quote
 METRIC_NAMES: tuple[str, ...] = (
     "answer_accuracy",
+    "strict_accuracy",
+    "right_document",
     "citation_precision",
     "abstention_precision",
     "abstention_recall",
@@ -73,6 +76,19 @@ class ItemResult:
     first_citation_has_evidence: bool
     cited_path: str
     latency_ms: float
+    cited_doc: str = ""
+
+    @property
+    def strict(self) -> bool:
+        """Correct, and for an answerable item in an answer of at most STRICT_MAX_CHARS characters."""
+        return self.correct and (not self.item.answerable or len(self.text) <= STRICT_MAX_CHARS)
+
+    @property
+    def right_document(self) -> bool | None:
+        """Whether an answered item's first citation comes from the document asked about (None: not applicable)."""
+        if not self.item.answerable or not self.item.doc or not self.found:
+            return None
+        return self.cited_doc == self.item.doc
 
     @property
     def failure_reason(self) -> str:
@@ -90,6 +106,8 @@ class ItemResult:
             "type": self.item.type,
             "difficulty": self.item.difficulty,
             "correct": self.correct,
+            "strict": self.strict,
+            "right_document": self.right_document,
             "found": self.found,
             "evidence_rank": self.evidence_rank,
             "first_citation_has_evidence": self.first_citation_has_evidence,
@@ -116,6 +134,7 @@ def score_item(item: QAItem, answer: Answer, k: int) -> ItemResult:
         first_citation_has_evidence=rank == 1,
         cited_path=citations[0].path_text if citations else "",
         latency_ms=answer.latency_ms,
+        cited_doc=citations[0].doc_id if citations else "",
     )
 
 
@@ -128,8 +147,11 @@ def summarize(results: Sequence[ItemResult]) -> Metrics:
         [not r.found for r in results], [not r.item.answerable for r in results]
     )
     latencies = [r.latency_ms for r in results]
+    documents = [r.right_document for r in results if r.right_document is not None]
     metrics: Metrics = {
         "answer_accuracy": share([r.correct for r in answerable]),
+        "strict_accuracy": share([r.strict for r in answerable]),
+        "right_document": share(documents),
         "citation_precision": share([r.first_citation_has_evidence for r in answered]),
         "abstention_precision": abstain_precision,
         "abstention_recall": abstain_recall,
@@ -178,6 +200,16 @@ class EvalRun:
 
     def by_difficulty(self) -> dict:
         return _group_accuracy(self.results, lambda item: item.difficulty, DIFFICULTIES)
+
+    def by_split(self, held_out: frozenset[str]) -> dict[str, Metrics]:
+        """The metrics on the items of documents held out from fitting, and on the rest."""
+        if not held_out:
+            return {}
+        groups = {
+            "held-out": [r for r in self.results if r.item.doc in held_out],
+            "fit": [r for r in self.results if r.item.doc not in held_out],
+        }
+        return {name: summarize(results) for name, results in groups.items() if results}
 
     def failures(self) -> list[dict[str, Any]]:
         """The wrongly answered items: what was expected, what came back, where it was cited from."""

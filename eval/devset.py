@@ -1,0 +1,40 @@
+"""The development set: real documents other than the shipped plan, questions over them, and which
+documents are held out from fitting.
+
+- ``eval/data/dev-corpus/``: 52 national government work reports (1954–2025, .txt) and 16
+  provincial 2025 reports (.docx), public documents copied into the project;
+- ``eval/data/dev/qa.jsonl``: questions over them (Q&A format plus ``doc`` and ``region``);
+- ``eval/data/dev/split.json``: the documents whose questions are held out from ``planqa fit``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from corpus import SUPPORTED_SUFFIXES, PlanDocument, load_shipped_plan
+from corpus.documents import read_document
+
+DATA = Path(__file__).resolve().parent / "data"
+DEV_QA = DATA / "dev" / "qa.jsonl"
+DEV_CORPUS = DATA / "dev-corpus"
+SPLIT_SUFFIX = ".split.json"
+
+
+def corpus_documents(directory: Path, with_shipped: bool = True) -> list[PlanDocument]:
+    """The shipped plan and every supported file under ``directory`` (sorted), with guessed metadata."""
+    files = sorted(p for p in Path(directory).rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
+    return [*([load_shipped_plan()] if with_shipped else []), *(read_document(p) for p in files)]
+
+
+def split_path(qa_path: Path) -> Path:
+    """Where a Q&A file's held-out split lives: ``split.json`` beside ``qa.jsonl``."""
+    return qa_path.with_name("split.json") if qa_path.name == "qa.jsonl" else qa_path.with_suffix(SPLIT_SUFFIX)
+
+
+def held_out(qa_path: Path) -> frozenset[str]:
+    """The documents held out from fitting for ``qa_path`` (empty when it has no split file)."""
+    path = split_path(Path(qa_path))
+    if not path.exists():
+        return frozenset()
+    return frozenset(json.loads(path.read_text(encoding="utf-8"))["held_out"])
