@@ -207,7 +207,10 @@ class PlanQA:
     def _coverage(self, query: Query) -> Coverage:
         """How well a text covers the question's words, leaving out the regions and times it names
         (scoping and verification judge those)."""
-        text = " ".join(self._glossary.chinese_terms(query.topic)) if query.english else query.topic
+        text = query.topic
+        if query.english:  # judged by the Chinese terms of its words, and by its indicator's Chinese name
+            names = query.indicator.names[:1] if query.indicator else ()
+            text = " ".join([*self._glossary.chinese_terms(query.topic), *names])
         subject: set[str] = set(_TIME_WORDS)
         for name in (*query.mentioned, *self._catalog.regions()):
             region = GAZETTEER.lookup(name)
@@ -218,7 +221,8 @@ class PlanQA:
         subject.update(str(y) for y in query.years)
         subject.update(f"{y}年" for y in query.years)
         subject.update(f"{y % 100}年" for y in query.years)
-        synonyms = (query.indicator_term, query.indicator.names) if query.indicator else ("", ())
+        term = (query.indicator.names[0] if query.english else query.indicator_term) if query.indicator else ""
+        synonyms = (term, query.indicator.names) if query.indicator else ("", ())
         return Coverage(self.searcher.words(text), self.searcher.idf, self._bigrams, self.searcher.terms,
                         STOPWORDS, frozenset(subject), synonyms)
 

@@ -78,6 +78,7 @@ class Query:
     indicator: Indicator | None = None
     indicator_term: str = ""  # the question's own words for the indicator: 「gdp」
     growth: bool = False
+    level: bool = False  # an amount is asked (GDP总量, 多少亿元), not a rate
     comparison: bool = False
     truncated: bool = False
     expansions: tuple[str, ...] = field(default=())
@@ -123,6 +124,7 @@ _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
 )
 # an indicator question that asks no "what/how/why" still wants the figure: 「山东GDP增长目标」「全国今年的赤字率」
 _OPEN_QUESTION = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为何|还是|是否|why|how|what|which|whether")
+_LEVEL = re.compile(r"总量|规模|总额|多少亿|多少万亿|几万亿|万亿|亿元|有多大|多大|\btotal\b|\bsize\b|\bhow big\b")
 _FIGURE_WORD = re.compile(r"目标|指标|增速|增长率|多少|\btarget|\brate\b|\bhow (?:much|many|fast)\b|\bgoal\b")
 _COMPARISON_CUE = re.compile(r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|\bvs\.?\b|\bcompare")
 
@@ -197,7 +199,8 @@ def _report_year(text: str) -> int | None:
     if not match:
         return None
     digits = re.match(r"\d+", match.group(1) or match.group(0)).group()
-    year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+    # 「19年」 is 2019, 「91年」 1991: a two-digit year is the nearest one, reading 50–99 as the 1900s
+    year = int(digits) if len(digits) == 4 else (1900 if int(digits) >= 50 else 2000) + int(digits)
     return year if 1949 <= year <= 2100 else None
 
 
@@ -262,11 +265,16 @@ class IndicatorTable:
         return (mentions[0][2], text[mentions[0][0] : mentions[0][1]]) if mentions else (None, "")
 
 
+def _after(text: str, term: str, width: int) -> str:
+    """The ``width`` characters after the first ``term`` in ``text``, within its clause."""
+    at = text.find(term)
+    return re.split(r"[，。？！；,?!;]", text[at + len(term) : at + len(term) + width])[0] if at >= 0 else ""
+
+
 def _asks_growth(text: str, term: str) -> bool:
     """A rate of change is asked when the indicator's own words say so (经济增速) or a growth word follows
     them closely (「GDP增长目标」「gdp growth」); 「赤字…赤字率提高到多少」 asks 赤字 as an amount."""
-    at = text.find(term)
-    after = text[at + len(term) : at + len(term) + 6] if at >= 0 else ""
+    after = _after(text, term, 6)
     return any(w in term or w in after for w in INDICATORS.growth_words)
 
 
@@ -363,6 +371,7 @@ def analyze(
     kind = answer_type(text)
     indicator, indicator_term = INDICATORS.find(text)
     growth = indicator is not None and _asks_growth(text, indicator_term)
+    level = indicator is not None and not growth and bool(_LEVEL.search(_after(text, indicator_term, 10)))
     series = _SERIES.search(text)
     if indicator is not None and kind in ("fact", "definition") and (
             series or not _OPEN_QUESTION.search(text) or _FIGURE_WORD.search(text)):
@@ -381,6 +390,7 @@ def analyze(
         years=years, report_year=_report_year(text), relative=_relative(text),
         period_end=bool(_PERIOD_END.search(text)),
         five_year=_five_year(text), target=bool(_TARGET.search(text)), actual=bool(_ACTUAL.search(text)),
-        indicator=indicator, indicator_term=indicator_term, growth=growth, comparison=comparison, truncated=truncated,
+        indicator=indicator, indicator_term=indicator_term, growth=growth, level=level, comparison=comparison,
+        truncated=truncated,
         expansions=tuple(dict.fromkeys(expansions)),
     )

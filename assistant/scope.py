@@ -119,6 +119,8 @@ def _asked_year(query: Query, docs: Sequence[DocInfo]) -> int | None:
         others = [y for y in query.years if y != query.report_year]
         if others:
             return others[0]
+        if query.five_year and not query.period_end:
+            return None  # 「2021年报告里的“十四五”目标」: the period, not the report's own year
         after = query.text.split(str(query.report_year % 100) + "年", 1)[-1]
         relative = query.relative if query.relative is not None and _RELATIVE_WORD.search(after) else 0
         return query.report_year + relative

@@ -27,6 +27,7 @@ _BASELINE = r"(?<![比较同])"
 _YEAR_IN = re.compile(_BASELINE + r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 _REVIEW = re.compile(_BASELINE + r"(?:回顾|过去一年|过去五年|去年|过去的一年)")
 _REVIEW_HEADING = re.compile(r"回顾|成就|发展基础|基础条件|工作总结|过去")
+_TARGET_HEADING = re.compile(r"目标|任务|安排|要求|重点工作")
 _THIS_YEAR = re.compile(r"今年|本年")
 _LAST_YEAR = re.compile(_BASELINE + r"(?:去年|过去一年|过去的一年)")
 _QUALIFIED = re.compile(rf"^(?:\s*(?:[-－—–~～至到]|以及)\s*[<>≥≤＞＜]?\d+(?:[.,]\d+)*\S{{0,4}})?(?:{QUALIFIER})?")
@@ -95,7 +96,9 @@ def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None)
     """The time of ``sentence`` of ``chunk``: its explicit years; 今年/去年 against an annual document's
     year; else the years its headings name; else the document's period."""
     heading = " ".join(chunk.path)
-    review = bool(_REVIEW.search(sentence) or _REVIEW_HEADING.search(heading))
+    # a heading that also sets targets (「“十三五”时期发展成就和“十四五”时期主要目标任务」) is no review
+    review = bool(_REVIEW.search(sentence)
+                  or (_REVIEW_HEADING.search(heading) and not _TARGET_HEADING.search(heading)))
     named = {int(y) for y in _YEAR_IN.findall(sentence)}
     annual = doc_years is not None and doc_years[0] == doc_years[1]
     if annual and doc_years is not None:
@@ -117,7 +120,15 @@ def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None)
 
 
 def time_mismatch(query: Query, year: int | None, time: PassageTime) -> str:
-    """Why a passage's time is not the asked time ("" when it fits or nothing was asked)."""
+    """Why a passage's time is not the asked time ("" when it fits or nothing was asked).
+
+    A five-year period asked (「十四五期间」) wants a passage about that period, not one year's review.
+    """
+    if year is None and query.five_year and time.years and not query.period_end:
+        start, end = query.five_year
+        if not any(start <= y <= end for y in time.years) or (time.review and len(time.years) == 1):
+            return f"该段落说的不是{start}–{end}年 / the passage is not about the period asked"
+        return ""
     if year is None or not time.years:
         return ""
     if year not in time.years:
@@ -151,7 +162,10 @@ def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None
                  or _sentence_indicator(text, clause))
         if named is None or not query.indicator.answered_by(named):
             continue
-        if query.growth and not (_GROWTH.search(clause.label) or _RATE.search(text[clause.start : clause.end + 3])):
+        rate = bool(_RATE.search(text[clause.start : clause.end + 3]))
+        if query.growth and not (_GROWTH.search(clause.label) or rate):
+            continue
+        if query.level and rate:  # 「GDP总量」 is not answered by a growth rate
             continue
         return clause, ""
     return None, f"没有关于“{query.indicator.name}”的数字 / no figure for {query.indicator.name}"
