@@ -16,7 +16,7 @@ from assistant.evidence import Coverage, Unit, asked_unit, figures, sentence_spa
 from assistant.query import Query
 from assistant.ranking import Candidate
 from assistant.scoring import Weights
-from assistant.verify import FigureClause, figure_for, passage_time, time_mismatch
+from assistant.verify import FigureClause, figure_for, label_indicator, passage_time, time_mismatch
 from corpus import Chunk
 from corpus.text import QUALIFIER
 
@@ -69,8 +69,10 @@ def check(query: Query, candidate: Candidate, coverage: Coverage, weights: Weigh
     if query.answer_type != "number":
         return ""
     clause, reason = answer_figure(query, candidate, coverage)
-    if clause is None:
+    if clause is None and not _qualitative_row(query, candidate):
         return reason
+    if clause is None:
+        return ""
     unit = asked_unit(query.text)
     quoted = re.sub(f"(?:{QUALIFIER})$", "", clause.quoted(chunk.text))
     # a table row's unit sits in its name: 「城镇调查失业率（%）」
@@ -81,6 +83,15 @@ def check(query: Query, candidate: Candidate, coverage: Coverage, weights: Weigh
         if coverage(context_text) < weights.min_clause_coverage:
             return "数字所在分句与问题无关 / the figure's clause is about something else"
     return ""
+
+
+def _qualitative_row(query: Query, candidate: Candidate) -> bool:
+    """A table row of the asked indicator whose target is words, not a figure (「控制在省下达指标内」)."""
+    chunk = candidate.chunk
+    if chunk.kind != "table_row" or not chunk.fields or query.indicator is None:
+        return False
+    named = label_indicator(chunk.fields[0][1]) or label_indicator(chunk.text.split("——")[0])
+    return named is not None and query.indicator.answered_by(named)
 
 
 def answer_figure(query: Query, candidate: Candidate, relevance: Coverage) -> tuple[FigureClause | None, str]:

@@ -125,7 +125,7 @@ _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
 # an indicator question that asks no "what/how/why" still wants the figure: 「山东GDP增长目标」「全国今年的赤字率」
 _OPEN_QUESTION = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为何|还是|是否|why|how|what|which|whether")
 _LEVEL = re.compile(r"总量|规模|总额|多少亿|多少万亿|几万亿|万亿|亿元|有多大|多大|\btotal\b|\bsize\b|\bhow big\b")
-_FIGURE_WORD = re.compile(r"目标|指标|增速|增长率|多少|\btarget|\brate\b|\bhow (?:much|many|fast)\b|\bgoal\b")
+_FIGURE_WORD = re.compile(r"多少|增速|增长率|几(?![种类])|\btarget|\brate\b|\bhow (?:much|many|fast)\b|\bgoal\b")
 _COMPARISON_CUE = re.compile(r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|\bvs\.?\b|\bcompare")
 
 _CJK = re.compile(r"[\u3400-\u9fff]")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.query import INDICATORS, Indicator, Query
 from corpus import Chunk
-from corpus.text import FIGURE, QUALIFIER, is_year, normalize_text
+from corpus.text import CN_FIGURE, FIGURE, QUALIFIER, is_year, normalize_text
 
 _CLAUSE_END = re.compile(r"(?<=[，；;。！？：:,])")
 _RATIO_OF = re.compile(r"占$")  # 「R&D支出占GDP比重」: GDP is the denominator, not the indicator
@@ -58,10 +58,12 @@ def figure_clauses(text: str) -> list[FigureClause]:
         start += len(piece)
     out = []
     for c_start, c_end in clauses:
-        for match in FIGURE.finditer(text, c_start, c_end):
-            if not is_year(match.group()) and not _is_heading_number(text, match):
-                out.append(FigureClause(match.group(), match.start(), match.end(), c_start, c_end,
-                                        text[c_start : match.start()]))
+        matches = [m for m in FIGURE.finditer(text, c_start, c_end)
+                   if not is_year(m.group()) and not _is_heading_number(text, m)]
+        matches += list(CN_FIGURE.finditer(text, c_start, c_end))
+        for match in sorted(matches, key=lambda m: m.start()):
+            out.append(FigureClause(match.group(), match.start(), match.end(), c_start, c_end,
+                                    text[c_start : match.start()]))
     return out
 
 

@@ -24,6 +24,11 @@ MAGNITUDES = "万亿|亿|万|千"
 FIGURE = re.compile(
     rf"(?<![A-Za-z\d.])[<>≥≤＞＜]?\d+(?:[.,]\d+)*(?:\s*(?:(?:{MAGNITUDES})?(?:{UNITS})|{MAGNITUDES}))?(?![A-Za-z\d])"
 )
+# a quantity written in Chinese numerals with a measure word: 「六家」「三十个」「一百四十一项」
+CN_FIGURE = re.compile(
+    r"(?<![〇零一二两三四五六七八九十百千万亿第])[一二两三四五六七八九十百千万][〇零一二两三四五六七八九十百千万亿]*"
+    r"(?:个百分点|万亿元|亿元|万元|家|个|项|座|所|条|件|名|批|万人|亿斤|万吨|公里|倍)"
+)
 # a figure as it is quoted in an answer: with a range and its qualifier, 「6%-6.5%」「5%左右」「1100万人以上」
 QUALIFIER = "左右|以上|以内|以下|上下|多|余"
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年)")
