@@ -31,6 +31,7 @@ _LEADING_VERB = re.compile(
     r"(?:了|以)?)(?=[^、]{2,})"
 )
 _TRAILING_ETC = re.compile(r"等[^、]{0,12}$")
+_DATE_IN = re.compile(r"(?:19|20)\d{2}\s*年|[０-９\d]{1,2}\s*月|[一二三四五六七八九十]{1,3}月|年底|年内|年前|年末")
 # a sentence that announces a list: 「重点抓好以下十个方面工作：」「主要做了以下7方面工作」
 _INTRODUCES = re.compile(r"以下|如下|[:：]\s*$|(?:几|[一二三四五六七八九十两\d]+)个?(?:方面|项|条|件)")
 
@@ -66,6 +67,8 @@ def check(query: Query, candidate: Candidate, coverage: Coverage, weights: Weigh
     time = passage_time(sentence, chunk, context.doc_years.get(chunk.doc_id))
     if reason := time_mismatch(query, context.year, time):
         return reason
+    if query.answer_type == "date" and not _DATE_IN.search(sentence):
+        return "没有日期 / no date where a date was asked"
     if query.answer_type != "number":
         return ""
     clause, reason = answer_figure(query, candidate, coverage)

@@ -104,11 +104,14 @@ class Query:
 # --- question type ------------------------------------------------------------------------------
 
 _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
-    ("date", re.compile(r"(什么时候|何时|哪一?年|哪个时间|几月|时间节点|\bwhen\b|\bwhat year\b|\bby when\b)")),
+    ("date", re.compile(
+        r"(什么时候|何时|哪一?年|哪一?天|哪个月|几月|几号|哪个时间|时间节点|"
+        r"\bwhen\b|\bwhat year\b|\bby when\b|\bwhich year\b)"
+    )),
     ("number", re.compile(
         r"(多少|(?<!哪)几个|(?<!哪)几家|(?<!哪)几条|几所|几座|几万|几成|比例|比重|占比|百分之|增速|增长率|增幅|涨幅|"
         r"率.{0,4}(目标|达到|要到|提高到)|目标值|达到.{0,6}(多少|几)|规模多大|多大|多长|多高|多少钱|定了|定在|"
-        r"\bhow (many|much|long|large|big|high)\b|"
+        r"\bhow (many|much|long|large|big|high)\b|\bin (tonnes|tons|yuan|percent|kilometres|kilometers|km)\b|"
         r"\bpercent|\brate\b|\bratio\b|\bshare\b|\bnumber of\b|\bhow far\b|\bgrowth target\b)"
     )),
     ("definition", re.compile(
