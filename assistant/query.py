@@ -119,7 +119,7 @@ _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
         r"^what (is|are|does) .{1,40}( mean| stand for| refer to)|\bmeaning of\b|\bdefin)"
     )),
     ("list", re.compile(
-        r"(哪些|哪几|有什么|有啥|包括|包含|主要(做|搞|发展|建设|有)|重点(发展|建设|培育|打造|推进|实施)|布局|"
+        r"(哪些|哪几|哪[一二三四五六七八九十两\d]+(?:个|项|条|件|大|类|种|座|方面)|有什么|有啥|包括|包含|主要(做|搞|发展|建设|有)|重点(发展|建设|培育|打造|推进|实施)|布局|"
         r"列举|都有|分别|什么产业|什么项目|什么工程|\bwhich\b|\bwhat (industries|projects|sectors|areas|measures)\b|"
         r"\blist\b|\bmain\b|\bkey\b)"
     )),

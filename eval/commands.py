@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -43,6 +44,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-k", type=int, default=5, help="citations scored per question (default 5)")
     add_index_options(parser)
     parser.set_defaults(handler=_eval)
+
+    fit = subparsers.add_parser("fit", help="fit the answerer's thresholds on the development set (cross-validated "
+                                "over documents) and write assistant/data/weights.json")
+    fit.add_argument("--mode", choices=MODES, default="hybrid")
+    fit.add_argument("--dry-run", action="store_true", help="print the result, do not write the weights file")
+    add_index_options(fit)
+    fit.set_defaults(handler=_fit)
 
     bench = subparsers.add_parser("bench", help="retrieval quality and speed of each mode vs. a plain RAG baseline")
     bench.add_argument("--quick", action="store_true",
@@ -128,6 +136,20 @@ def _eval(args: argparse.Namespace) -> int:
     if args.report:
         report = write_report(Path(args.report), runs, items, source)
         print(f"wrote {report} and its chart", file=sys.stderr)
+    return 0
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from eval.fit import fit, save
+
+    items, source = read_items(DEV_QA)
+    qa = load_answerer(args, DEV_CORPUS)
+    result = fit(qa, items, held_out(DEV_QA), args.mode)
+    print(json.dumps({"weights": vars(result.weights), "cv_utility": round(result.cv_utility, 4),
+                      "held_out": result.held_out_metrics}, ensure_ascii=False, indent=1))
+    if not args.dry_run:
+        save(result, source, args.mode, qa.model_id)
+        print("wrote assistant/data/weights.json", file=sys.stderr)
     return 0
 
 
