@@ -57,9 +57,12 @@ _ASKED_UNIT = re.compile(rf"(?:多少|几)({UNITS})")
 
 
 def asked_unit(question: str) -> str:
-    """The unit a question asks in: 「多少亿元」 → 亿元, 「几家」 → 家, else ""."""
+    """The unit a question asks in: 「多少亿元」 → 亿元, 「几家」 → 家, else "".
+
+    「几年」「多少年」 ask a duration or a count of years as often as a figure in 年: no unit is implied.
+    """
     match = _ASKED_UNIT.search(question)
-    return match.group(1) if match else ""
+    return match.group(1) if match and match.group(1) != "年" else ""
 
 
 def type_fit(text: str, question_type: QuestionType) -> float:

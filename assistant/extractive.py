@@ -164,7 +164,7 @@ def short_answer(query: Query, candidate: Candidate, quote: str, figure: FigureC
     """The answer in a few words: the figure with its unit, a table row as a sentence, the list items."""
     chunk = candidate.chunk
     if chunk.kind == "table_row" and chunk.fields:
-        return table_row_sentence(chunk.fields, query)
+        return table_row_sentence(chunk.fields, query, figure.quoted(chunk.text) if figure else "")
     if figure is not None:
         return figure.quoted(chunk.text)
     if query.answer_type == "list":
@@ -210,16 +210,19 @@ def enumeration(text: str, relevance: Callable[[str], float] = lambda _: 0.0) ->
     return max(clauses, key=lambda c: (round(relevance(c), 2), c.count("、"), -len(c)), default="")
 
 
-def table_row_sentence(fields: tuple[tuple[str, str], ...], query: Query) -> str:
-    """A table row as a sentence: 「2025年：70（2020年预计：66.8），预期性」 — the asked year's column
-    first, the other year columns in brackets, then the row's remaining short values."""
-    year_cols = [(h, v) for h, v in fields if re.search(r"(?:19|20)\d{2}", h) and v]
-    others = [v for h, v in fields if v and not re.search(r"(?:19|20)\d{2}", h) and len(v) <= 8
-              and not any(v in h2 for h2, _ in fields[:1])]
-    if not year_cols:
-        return "；".join(f"{h}：{v}" for h, v in fields if v)
-    asked = [(h, v) for h, v in year_cols if any(str(y) in h for y in query.years)]
-    main = asked[0] if asked else year_cols[-1]
+def table_row_sentence(fields: tuple[tuple[str, str], ...], query: Query, figure: str = "") -> str:
+    """A table row as a sentence: 「2025年：70（2020年预计：66.8），预期性」 — the column holding the
+    answering ``figure`` (else the asked year's, else the last year's) first, the other value columns in
+    brackets, then the row's remaining short values. Empty cells (「-」) are left out."""
+    filled = [(h, v) for h, v in fields if v and v.strip("-－— ") and "名称" not in h]
+    value_cols = [(h, v) for h, v in filled if re.search(r"(?:19|20)\d{2}|增速|目标值", h)]
+    others = [v for h, v in filled if (h, v) not in value_cols and len(v) <= 8]
+    if not value_cols:
+        return "；".join(f"{h}：{v}" for h, v in filled)
+    holding = [(h, v) for h, v in value_cols if figure and figure in v]
+    asked = [(h, v) for h, v in value_cols if any(str(y) in h for y in query.years)]
+    main = (holding or asked or value_cols[-1:])[0]
+    year_cols = value_cols
     rest = [f"{h}：{v}" for h, v in year_cols if (h, v) != main]
     text = f"{main[0]}：{main[1]}" + (f"（{'；'.join(rest)}）" if rest else "")
     return text + (f"，{others[-1]}" if others else "")

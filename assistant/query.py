@@ -300,7 +300,7 @@ _SUBJECT_AFTER = re.compile(
     r"^(?:的|省|市|今年|明年|去年|前年|\d{2,4}年|全年|在|要|将|计划|打算|准备|定|提出|政府|工作报告|报告|'s|s\b)"
 )
 # a region is only a place named in passing when a route or a named thing follows or precedes it
-_PASSING_AFTER = re.compile(r"^(?:至|到|-|—|～)")
+_PASSING_AFTER = re.compile(r"^(?:至|到|-|—|～)(?!\s*(?:\d|今年|明年|年底|年末|本世纪))")
 _PASSING_BEFORE = re.compile(r"(?:到|至|往|去|对接|连接|融入|承接|靠近|毗邻|邻近|和|与|及)$")
 _COMPARISON = re.compile(
     r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|和|与|及|以及|、|\bvs\.?\b|\bcompare|\band\b"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.query import INDICATORS, Indicator, Query
 from corpus import Chunk
-from corpus.text import CN_FIGURE, FIGURE, QUALIFIER, is_year, normalize_text
+from corpus.text import CN_FIGURE, FIGURE, QUALIFIER, UNITS, is_year, normalize_text
 
 _CLAUSE_END = re.compile(r"(?<=[，；;。！？：:,])")
 _RATIO_OF = re.compile(r"占$")  # 「R&D支出占GDP比重」: GDP is the denominator, not the indicator
@@ -30,7 +30,9 @@ _REVIEW_HEADING = re.compile(r"回顾|成就|发展基础|基础条件|工作总
 _TARGET_HEADING = re.compile(r"目标|任务|安排|要求|重点工作")
 _THIS_YEAR = re.compile(r"今年|本年")
 _LAST_YEAR = re.compile(_BASELINE + r"(?:去年|过去一年|过去的一年)")
-_QUALIFIED = re.compile(rf"^(?:\s*(?:[-－—–~～至到]|以及)\s*[<>≥≤＞＜]?\d+(?:[.,]\d+)*\S{{0,4}})?(?:{QUALIFIER})?")
+_QUALIFIED = re.compile(
+    rf"^(?:\s*(?:[-－—–~～至到]|以及)\s*[<>≥≤＞＜]?\d+(?:[.,．]\d+)*(?:%|％|‰|{UNITS})?)?(?:{QUALIFIER})?"
+)
 
 
 @dataclass(frozen=True)

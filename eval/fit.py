@@ -32,8 +32,8 @@ WRONG_COST = 2.0
 FOLDS = 3
 # the thresholds that decide between answering and declining; ranking weights stay as they are
 GRID: dict[str, tuple[float | int, ...]] = {
-    "min_coverage": (0.2, 0.25, 0.3),
-    "min_clause_coverage": (0.05, 0.1, 0.2),
+    "min_coverage": (0.25, 0.3, 0.35, 0.4),
+    "min_clause_coverage": (0.05, 0.15),
     "choose_among": (3, 5),
 }
 

@@ -10,9 +10,10 @@ import pytest
 from pypdf import PdfWriter
 
 import planqa
+from assistant import QueryError
 from corpus import CorpusError
 from corpus.library import Library
-from index.searcher import MAX_EMBED_CHARS, QueryError
+from index.searcher import MAX_EMBED_CHARS
 
 FIVE_G = "鄂州打算建多少5G基站？"
 

@@ -10,10 +10,9 @@ import json
 import pytest
 
 import planqa
-from assistant import PlanQA
+from assistant import PlanQA, QueryError
 from corpus import chunk_document
 from corpus.library import Library
-from index.searcher import QueryError
 from index.store import current_build, read_manifest
 from tests.samples import PROVINCE_PLAN, write
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.searcher import QueryError
+from assistant import QueryError
 
 
 def test_5g_target_is_5000_cited_to_box_4_6(qa):

@@ -187,7 +187,6 @@ def test_unanswerable_item_must_not_have_must_contain(tmp_path):
     ("record", "message"),
     [
         ({k: v for k, v in _record().items() if k != "answer"}, "missing field"),
-        (_record(notes="x"), "unknown field"),
         (_record(must_contain="5000个"), "must be a list"),
         (_record(must_contain=["a", "b", "c", "d", "e"]), "more than 4"),
         (_record(question=7), "'question' must be a string"),
@@ -198,6 +197,23 @@ def test_malformed_records_are_rejected(tmp_path, record, message):
     path = _write(tmp_path, [_dump(record)])
     with pytest.raises(QASetError, match=message):
         load_qa(path)
+
+
+def test_extra_fields_are_warned_about_not_refused(tmp_path):
+    path = _write(tmp_path, [_dump(_record(notes="x"))])
+    warnings: list[str] = []
+    [item] = load_qa(path, warnings)
+    assert item.id == "q1"
+    assert len(warnings) == 1 and ":1: extra field(s) ignored: notes" in warnings[0]
+    assert load_qa(path)  # without a list the warning is dropped, the item still loads
+
+
+def test_optional_doc_and_region_fields(tmp_path):
+    path = _write(tmp_path, [_dump(_record(doc="national-2019", region="全国"))])
+    [item] = load_qa(path)
+    assert (item.doc, item.region) == ("national-2019", "全国")
+    with pytest.raises(QASetError, match="'region' must be a string"):
+        load_qa(_write(tmp_path, [_dump(_record(region=3))]))
 
 
 def test_validate_reports_problems_against_the_text():
