@@ -298,6 +298,9 @@ def test_upload_a_plan_then_ask_it_and_remove_it(browser, library_server_url, tm
     expect(page.locator("#pq-library tbody tr")).to_have_count(2)
 
     page.get_by_role("tab", name="问答").click()
+    stats = page.locator("#pq-chat .pq-welcome .pq-stats")  # the first-run state follows the library
+    expect(stats).to_contain_text("2 份文档")
+    expect(stats).to_contain_text("湖北省")
     answer = ask(page, "湖北省到2025年建多少5G基站？")
     expect(answer).to_contain_text("15万个")
     expect(page.locator("#pq-sources .pq-doc-title").first).to_contain_text("湖北省国民经济")
