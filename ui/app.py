@@ -208,7 +208,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
                     with gr.Row(elem_id="pq-ask-row"):
                         question = gr.Textbox(
                             show_label=False, placeholder="输入问题，例如：鄂州打算建多少5G基站？（按回车提问）",
-                            elem_id="pq-question", scale=5, lines=1, max_lines=4, autofocus=True,
+                            label="问题", elem_id="pq-question", scale=5, lines=1, max_lines=4, autofocus=True,
                         )
                         send = gr.Button("提问", variant="primary", elem_id="pq-send", scale=1, min_width=90)
                     hint = gr.HTML("", elem_id="pq-hint")

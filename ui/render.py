@@ -23,7 +23,7 @@ COLLAPSE_CHARS = 2500  # a section view longer than this shows its sub-headings 
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
 WELCOME_TITLES = 5
 # what one can ask, in the order of ui.app.EXAMPLES
-ASK_KINDS = ("目标数字", "产业布局", "指标", "名词解释", "English")
+ASK_KINDS = ("目标数字", "产业布局", "指标", "名词解释", "英文提问")
 _SUB_SECTION = re.compile(r"第[一二三四五六七八九十百零〇\d]+节")
 _MARKER = re.compile(r"\[\d+\]")
 _TAGS = {"pq-ref": "sup"}

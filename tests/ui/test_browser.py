@@ -234,6 +234,8 @@ def test_every_label_is_chinese_even_in_an_english_browser(browser, server_url):
     for tab in ("文档库", "目录浏览", "问答"):
         page.get_by_role("tab", name=tab).click()
         page.wait_for_timeout(300)
+        if tab == "问答":
+            expect(page.locator("#pq-chat .pq-welcome")).to_be_visible()
         if tab == "文档库":
             upload = page.locator("#pq-upload")
             expect(upload).to_contain_text("将文件拖放到此处")
