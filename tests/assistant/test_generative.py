@@ -350,3 +350,11 @@ def test_local_model_generates_and_unverified_text_falls_back(qa, tiny_model, ex
     answer = PlanQA(qa.searcher, qa.documents, refiner=GenerativeRefiner(local)).ask(QUESTION)
     assert_extractive_fallback(answer, extractive, "未通过核验")
     assert "回答为空" not in answer.notice and local.loaded
+
+
+def test_local_model_without_the_st_extra_says_how_to_install_it(monkeypatch, tmp_path):
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)  # as if not installed
+    with pytest.raises(GenerativeError, match=r"transformers.*\.\[st\]"):
+        refiner_from_spec(str(tmp_path))

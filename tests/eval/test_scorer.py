@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -132,3 +133,12 @@ def test_tiny_custom_set_writes_json_and_report(cli, tmp_path, capsys, index_dir
     markdown = (report / "report.md").read_text(encoding="utf-8")
     assert "| answer accuracy |" in markdown and "![metrics by run](modes.png)" in markdown
     assert (report / "modes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_goes_outside_the_working_tree_unless_given(monkeypatch, tmp_path):
+    from eval.commands import report_dir
+
+    monkeypatch.setenv("PLANQA_HOME", str(tmp_path / "home"))
+    default = report_dir("")
+    assert default.parent == tmp_path / "home" / "reports" and default.name.startswith("eval-")
+    assert report_dir("out/report") == Path("out/report")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 
 import numpy as np
@@ -87,3 +88,9 @@ def test_a_folder_that_is_not_a_model_is_a_clear_error(tmp_path):
         SentenceTransformerEmbedder(str(tmp_path))
     with pytest.raises(EmbedderError):
         SentenceTransformerEmbedder(str(tmp_path / "missing"))
+
+
+def test_without_the_st_extra_another_model_says_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if not installed
+    with pytest.raises(EmbedderError, match=r"sentence-transformers.*\.\[st\]"):
+        SentenceTransformerEmbedder(str(tmp_path))

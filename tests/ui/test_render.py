@@ -58,8 +58,65 @@ def test_sources_list_every_citation_with_its_box(qa, answer_5g):
     html = render.render_sources(answer_5g, sections)
     assert html.count('class="pq-card"') == len(answer_5g.citations)
     assert "专栏4-6 数字经济领域重点工程" in html
-    refs = render.references(answer_5g)
-    assert "《鄂州市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》第四篇第十三章第三节 专栏4-6" in refs
+    refs = render.references(answer_5g).split("\n")
+    assert refs[0] == "《鄂州市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》"  # the title once
+    assert len(refs) == len(answer_5g.citations) + 1
+    assert any(line.endswith("] 第四篇第十三章第三节 专栏4-6 数字经济领域重点工程") for line in refs)
+
+
+def test_references_group_citations_by_document(answer_5g):
+    other = replace(answer_5g.citations[1], doc_title="湖北省国民经济和社会发展第十四个五年规划")
+    two_docs = replace(answer_5g, citations=(answer_5g.citations[0], other, *answer_5g.citations[2:]))
+    lines = render.references(two_docs).split("\n")
+    assert [line for line in lines if line.startswith("《")] == [
+        f"《{answer_5g.citations[0].doc_title}》", "《湖北省国民经济和社会发展第十四个五年规划》"]
+    assert lines[-2:] == [f"《{other.doc_title}》", f"[2] {other.reference().removeprefix(f'《{other.doc_title}》')}"]
+
+
+def test_short_answer_comes_first_and_large_with_its_source_link(answer_5g):
+    short = "5000个"
+    answer = replace(answer_5g, short_answer=short, text=f"{short}。{answer_5g.text}")
+    html = render.render_answer(answer)
+    assert html.index('class="pq-short"') < html.index('class="pq-answer pq-quote"')
+    assert '<div class="pq-short"><mark class="pq-key">5000个</mark></div>' in html
+    quote = html.split('class="pq-answer pq-quote">', 1)[1]
+    assert not quote.startswith("5000个。")  # the short answer is not repeated before the quote
+    cited = next(c for c in answer.citations if f"[{c.number}]" in answer.text)
+    key = render.source_key(cited)
+    assert f'href="#{key}"' in html and escape(cited.path[-1]) in html
+    assert f'<div class="pq-card" id="{key}">' in render.render_card(cited, None)
+    assert key.split(":")[1:] == [cited.doc_id, cited.section_id]
+
+
+def test_answer_without_short_answer_is_the_quote_and_link(answer_5g):
+    assert not answer_5g.short_answer  # until the answerer fills it: the quote alone, as before
+    html = render.render_answer(answer_5g)
+    assert "pq-short" not in html and 'class="pq-answer"' in html and 'class="pq-src-link"' in html
+    not_found = replace(answer_5g, found=False, short_answer="5000个", text="规划中未找到相关内容。")
+    assert "pq-short" not in render.render_answer(not_found)
+    assert "pq-src-link" not in render.render_answer(not_found)
+
+
+def test_welcome_names_the_library_and_what_to_ask(qa):
+    from ui.app import EXAMPLES
+
+    html = render.render_welcome([d.meta for d in qa.documents], EXAMPLES)
+    assert "可以问什么" in html and html.count("<li><b>") == len(EXAMPLES)
+    assert "<b>1</b> 份文档" in html and "鄂州市" in html and "2021–2035 年" in html
+    many = [replace(qa.documents[0].meta, title=f"规划{i}", region="湖北省", period="2016–2020") for i in range(8)]
+    html = render.render_welcome(many, EXAMPLES)
+    assert "<b>8</b> 份文档" in html and "……等 8 份" in html and "2016–2020 年" in html
+    assert "<b>1</b> 个地区：湖北省" in html
+
+
+def test_long_sections_are_collapsed_short_ones_are_not(qa):
+    part = next(e for e in qa.toc() if e.label.startswith("第四篇"))
+    html = render.render_section_body(qa.section_text(part.section_id, part.doc_id))
+    assert "pq-collapsed" in html and html.count('<details class="pq-sub') >= 10
+    assert '<details class="pq-sub"><summary>第十章' in html
+    assert '<details class="pq-sub pq-sub-nested"><summary>第一节' in html
+    box = next(e for e in qa.toc() if e.label.startswith("专栏4-6"))
+    assert "<details" not in render.render_section_body(qa.section_text(box.section_id, box.doc_id))
 
 
 def test_not_found_answer_is_a_notice(qa):
