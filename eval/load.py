@@ -35,16 +35,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import random
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -58,16 +52,16 @@ from eval.metrics import percentile
 from eval.qaset import default_qa_path, load_qa
 from index.embedders import load_embedder
 from index.store import default_index_root
+from ui.process import ServerError, ServerProcess, free_port, serve_command, server_process
 
 DEFAULT_THREADS = 32
 DEFAULT_PER_THREAD = 25
 DEFAULT_SINGLE = 200
-STARTUP_SECONDS = 180
+STARTUP_SECONDS = 180  # also the REST client's timeout
 SHOWN_PROBLEMS = 5
 DEFAULT_LIMIT = "default"
 CONCURRENCY_GROUP = "planqa"  # ui/app.py: /ask and the chat share it
 CLIENTS = ("gradio_client", "REST")
-_REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 class LoadError(PlanqaError):
@@ -213,58 +207,27 @@ def reference_answers(ask: Asker, questions: Sequence[str]) -> dict[str, AnswerK
 # --- the Gradio server ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def is_up(url: str) -> bool:
-    """Whether a server answers ``url`` with 200."""
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextlib.contextmanager
 def serve(
-    index_dir: Path, model: str | None = None, limit: str = DEFAULT_LIMIT, env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """The app in a subprocess on a free loopback port; yields its URL (the UI tests use it too).
+    index_dir: Path, model: str | None = None, limit: str = DEFAULT_LIMIT, env: dict[str, str] | None = None,
+    args: Sequence[str] = (),
+) -> Iterator[ServerProcess]:
+    """The app in a subprocess on a free loopback port (ui.process); yields its URL and pid.
 
     ``limit``: ``default`` runs ``planqa serve`` (the app as shipped); a number runs the same
     ``ui.app.build_app`` with that concurrency limit on the ``planqa`` group (see :func:`_serve_app`).
     ``env``: extra environment variables for the server (e.g. its own PLANQA_HOME).
     """
     port = free_port()
-    url = f"http://127.0.0.1:{port}/"
     if limit == DEFAULT_LIMIT:
-        command = [sys.executable, "-m", "planqa", "serve", "--index-dir", str(index_dir), "--port", str(port)]
-        command += ["--model", model] if model else []
+        command = serve_command(index_dir, port, model, args)
     else:
         command = [sys.executable, "-m", "eval.load", "--serve", str(index_dir), model or "", str(port), limit]
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        process = subprocess.Popen(command, cwd=_REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, **(env or {})})
-        try:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while not is_up(url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise LoadError(f"服务未能启动 / the server did not start (exit {process.poll()}): "
-                                    f"{log.read()[-2000:]}")
-                time.sleep(0.5)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    try:
+        with server_process(command, port, env) as server:
+            yield server
+    except ServerError as exc:
+        raise LoadError(str(exc)) from exc
 
 
 def _serve_app(index_dir: str, model: str, port: str, limit: str) -> None:
@@ -348,7 +311,8 @@ def run_load(qa: PlanQA, questions: Sequence[str], index_dir: Path, model: str |
         runs.append(run_clients("in-process", lambda: in_process, batches, reference))
     makers = {"gradio_client": gradio_asker, "REST": rest_asker}
     for limit in gradio_limits:
-        with serve(index_dir, model, limit) as url:
+        with serve(index_dir, model, limit) as server:
+            url = server.url
             makers[clients[0]](url)(asked[0])  # warm-up of the server
             for kind in clients:
                 make = makers[kind]

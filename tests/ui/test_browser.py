@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from eval.load import serve
 from tests.samples import write
+from ui.process import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -153,7 +153,7 @@ def library_server_url(qa, index_dir, tmp_path_factory) -> Iterator[str]:
     """A server on a copy of the session index with an empty library of its own."""
     work = tmp_path_factory.mktemp("library-serve")
     shutil.copytree(index_dir, work / "index")
-    with serve(work / "index", env={"PLANQA_HOME": str(work / "home")}) as url:
+    with serve(work / "index", env={"PLANQA_HOME": str(work / "home")}, args=["--allow-edit"]) as url:
         yield url
 
 
