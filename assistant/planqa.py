@@ -111,7 +111,7 @@ class PlanQA:
             notices.append(f"{reason}: building {root}")
             if progress:
                 print(f"planqa: {notices[-1]}", file=sys.stderr)
-            build_index(root, docs, embedder, progress=progress)
+            build_index(root, docs, embedder, progress=progress, reuse_vectors=rebuild != "force")
             stored = load_index(root)
         return cls(Searcher(stored, embedder), docs, mode, llm, notices=notices)
 
