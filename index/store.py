@@ -208,8 +208,11 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
+
+
 def _embed_all(chunks: list[Chunk], embedder: Embedder, previous: dict[str, np.ndarray],
-               progress: bool) -> tuple[np.ndarray, list[str], int]:
+               progress: bool, on_progress: Progress | None = None) -> tuple[np.ndarray, list[str], int]:
     """Vectors for every chunk, reusing ``previous`` vectors of identical texts; also how many were embedded."""
     texts = [dense_text(c) for c in chunks]
     keys = [_dense_key(embedder.model_id, t) for t in texts]
@@ -223,6 +226,8 @@ def _embed_all(chunks: list[Chunk], embedder: Embedder, previous: dict[str, np.n
         batch = todo[start : start + EMBED_BATCH]
         vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
         bar.update(len(batch))
+        if on_progress is not None:
+            on_progress(start + len(batch), len(todo))
     bar.close()
     return vectors, keys, len(todo)
 
@@ -275,6 +280,7 @@ def build_index(
     hnsw_threshold: int = HNSW_THRESHOLD,
     vector_store: str | None = None,
     reuse_vectors: bool = True,
+    on_progress: Progress | None = None,
 ) -> Path:
     """Chunk, embed and index ``docs`` into a new build under ``root``; returns its directory.
 
@@ -282,6 +288,7 @@ def build_index(
     concurrent builders each index the library as it is when their turn comes).
     ``vector_store``: a spec of index.vector_store (None: $PLANQA_VECTOR_STORE, default "faiss").
     ``reuse_vectors``: False embeds every passage again (``index build --force``).
+    ``on_progress(done, total)``: called after each batch of passages is embedded (the UI's progress).
     A failed build leaves no ``.partial`` directory behind; a full disk is an IndexError_.
     """
     store_spec = parse_spec(vector_store)  # before the slow part: an unknown or unusable store fails now
@@ -293,7 +300,7 @@ def build_index(
         _drop_partials(root)
         try:
             return _build_locked(root, docs, embedder, target_chars, max_chars, progress, hnsw_threshold,
-                                 store_spec, reuse_vectors)
+                                 store_spec, reuse_vectors, on_progress)
         except OSError as exc:
             _drop_partials(root)
             reason = ("磁盘已满 / the disk is full; free some space and build again" if exc.errno == errno.ENOSPC
@@ -317,14 +324,14 @@ def _drop_partials(root: Path) -> None:
 
 def _build_locked(
     root: Path, docs: list[PlanDocument], embedder: Embedder, target_chars: int, max_chars: int, progress: bool,
-    hnsw_threshold: int, store_spec, reuse_vectors: bool,
+    hnsw_threshold: int, store_spec, reuse_vectors: bool, on_progress: Progress | None,
 ) -> Path:
     """The body of build_index, run with the build lock held."""
     started = time.perf_counter()
     spec = IndexSpec.for_documents(docs, embedder, target_chars, max_chars)
     chunks = [c for d in docs for c in chunk_document(d, target_chars, max_chars)]
     previous_vectors = _previous_vectors(root, embedder.model_id) if reuse_vectors else {}
-    vectors, keys, embedded = _embed_all(chunks, embedder, previous_vectors, progress)
+    vectors, keys, embedded = _embed_all(chunks, embedder, previous_vectors, progress, on_progress)
     tokenizer = ZhTokenizer(plan_terms(chunks))
     ids = [c.chunk_id for c in chunks]
     bm25 = BM25Index.build([c.search_text() for c in chunks], ids, tokenizer)
