@@ -151,6 +151,9 @@ def check_query(query: str) -> str:
     """The normalized query, or QueryError for an empty or over-long one."""
     if not isinstance(query, str) or not query.strip():
         raise QueryError("问题为空 / the question is empty: type a question about the plan")
+    if any("\ud800" <= ch <= "\udfff" for ch in query):  # a lone surrogate: not text any encoder accepts
+        raise QueryError("问题含有无效字符 / the question contains an invalid character (a lone UTF-16 surrogate); "
+                         "type or paste it again")
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"问题过长 / the question is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
     text = normalize_query(query)
