@@ -334,6 +334,76 @@ def run_load(qa: PlanQA, questions: Sequence[str], index_dir: Path, model: str |
     }
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise LoadError(f"no VmRSS for process {pid}")
+
+
+def run_soak(index_dir: Path, questions: Sequence[str], seconds: float, threads: int = DEFAULT_THREADS,
+             model: str | None = None) -> dict[str, Any]:
+    """``threads`` REST clients ask ``/ask`` without pause for ``seconds``; the server's RSS before
+    (after one warm-up round per client) and after, answers/s, latency percentiles and errors."""
+    asked = workload(questions, threads, max(1, len(questions) // threads + 1))
+    with serve(index_dir, model) as server:
+        askers = [rest_asker(server.url) for _ in range(threads)]
+        for question in dict.fromkeys(asked):  # warm-up: every distinct question once, plus a few
+            askers[0](question)                 # sessions' worth of state, before the first reading
+        for asker in askers:
+            asker(asked[0])
+        before = rss_mb(server.pid)
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        deadline = time.monotonic() + seconds
+
+        def client(number: int) -> None:
+            i = number
+            while time.monotonic() < deadline:
+                question = asked[i % len(asked)]
+                i += threads
+                started = time.perf_counter()
+                try:
+                    askers[number](question)
+                except Exception as exc:  # a finding, not a crash of the benchmark
+                    with lock:
+                        errors.append(f"{exc.__class__.__name__}: {exc}")
+                    continue
+                with lock:
+                    latencies.append(1000 * (time.perf_counter() - started))
+
+        began = time.perf_counter()
+        workers = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        wall = time.perf_counter() - began
+        time.sleep(2)
+        after = rss_mb(server.pid)
+    return {
+        "machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M %Z"), "threads": threads,
+        "seconds": round(wall, 1), "answers": len(latencies), "errors": len(errors),
+        "first_errors": errors[:SHOWN_PROBLEMS], "answers_per_s": round(len(latencies) / wall, 2),
+        "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99), "rss_before_mb": round(before, 1), "rss_after_mb": round(after, 1),
+        "rss_growth_pct": round(100 * (after - before) / before, 2),
+    }
+
+
+def render_soak(result: dict[str, Any]) -> str:
+    return (
+        f"machine: {result['machine']} · {result['date']}\n"
+        f"{result['threads']} REST clients for {result['seconds']} s: {result['answers']} answers "
+        f"({result['answers_per_s']}/s), {result['errors']} errors, p50/p95/p99 "
+        f"{_fmt(result['p50_ms'], 0)}/{_fmt(result['p95_ms'], 0)}/{_fmt(result['p99_ms'], 0)} ms\n"
+        f"server RSS {result['rss_before_mb']} MB → {result['rss_after_mb']} MB ({result['rss_growth_pct']:+.1f}%)"
+        + "".join(f"\n  error: {e}" for e in result["first_errors"])
+    )
+
+
 def _fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
@@ -386,6 +456,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "'planqa' group (e.g. 1 4)")
     parser.add_argument("--clients", nargs="*", choices=CLIENTS, default=list(CLIENTS),
                         help="HTTP clients calling the server (default: both; none: in process only)")
+    parser.add_argument("--soak", type=float, metavar="SECONDS",
+                        help="instead: --threads REST clients for SECONDS against one server, reporting its RSS "
+                        "before and after (e.g. --soak 600)")
     parser.add_argument("--json", dest="json_out", metavar="OUT", help="also write the measurements to OUT")
     parser.add_argument("--markdown", metavar="OUT", help="also write the table as Markdown to OUT")
 
@@ -398,6 +471,13 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         raise LoadError(f"参数无效 / --gradio-limits takes 'default' or positive numbers, not {', '.join(bad)}")
     root = Path(args.index_dir) if args.index_dir else default_index_root(load_embedder(args.model).model_id)
+    if args.soak:
+        soak = run_soak(root, [item.question for item in load_qa(default_qa_path())], args.soak, args.threads,
+                        args.model)
+        print(render_soak(soak))
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(soak, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return 0
     qa = PlanQA.load(index_dir=root, model=args.model, rebuild="never", progress=False)
     questions = [item.question for item in load_qa(default_qa_path())]
     result = run_load(qa, questions, root, args.model, args.threads, args.per_thread, args.single,

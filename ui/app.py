@@ -171,7 +171,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
 
     seen: dict[str, PlanQA] = {"qa": qa}
 
-    with gr.Blocks(title=title, analytics_enabled=False) as demo:
+    with gr.Blocks(title=title, analytics_enabled=False, delete_cache=(UPLOAD_MAX_AGE, UPLOAD_MAX_AGE)) as demo:
         header = gr.HTML(_header(title, qa), js_on_load=None)
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
@@ -289,7 +289,7 @@ def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860,
     demo.launch(
         server_name=host, server_port=port, theme=THEME, css=render.CSS, ssr_mode=False,
         footer_links=["api"], show_error=False, max_file_size=limits.max_upload_bytes, auth=auth,
-        state_session_capacity=SESSION_CAPACITY, delete_cache=(UPLOAD_MAX_AGE, UPLOAD_MAX_AGE),
+        state_session_capacity=SESSION_CAPACITY,
         app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable)]},
     )
 
