@@ -301,15 +301,26 @@ def build_index(
         try:
             return _build_locked(root, docs, embedder, target_chars, max_chars, progress, hnsw_threshold,
                                  store_spec, reuse_vectors, on_progress)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # FAISS reports write errors as RuntimeError
+            full = getattr(exc, "errno", None) == errno.ENOSPC or "No space left on device" in str(exc) or (
+                "requested and" in str(exc) and _free_bytes(root) < 1 << 20)  # numpy's short write
             _drop_partials(root)
-            reason = ("磁盘已满 / the disk is full; free some space and build again" if exc.errno == errno.ENOSPC
-                      else f"{exc.strerror or exc}")
+            if isinstance(exc, RuntimeError) and not full:
+                raise
+            reason = ("磁盘已满 / the disk is full; free some space and build again" if full
+                      else f"{getattr(exc, 'strerror', '') or exc}")
             raise IndexError_(f"无法写入索引 / cannot write the index in {root}: {reason}; "
                               "the previous index is unchanged") from exc
         except BaseException:
             _drop_partials(root)
             raise
+
+
+def _free_bytes(root: Path) -> int:
+    try:
+        return shutil.disk_usage(root).free
+    except OSError:
+        return 1 << 62
 
 
 def _drop_partials(root: Path) -> None:

@@ -44,8 +44,8 @@ def test_a_crash_while_replacing_leaves_old_or_new_never_a_mix(library, tmp_path
     def write_then_maybe_crash(path, data):
         real_write(path, data)
         writes.append(path.name)
-        if crash_at == "new bytes written" and len(writes) == 1 or crash_at == "library.json written" and \
-                path.name == "library.json":
+        first = crash_at == "new bytes written" and len(writes) == 1
+        if first or (crash_at == "library.json written" and path.name == "library.json"):
             raise Crash
 
     def unlink_and_crash(path, *args, **kwargs):
