@@ -242,7 +242,8 @@ def _previous_vectors(root: Path, model_id: str) -> dict[str, np.ndarray]:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
         if manifest["spec"]["model_id"] != model_id:
             return {}
-        if manifest.get("embeddings_sha256") != _file_sha256(build / "embeddings.npy"):
+        recorded = manifest.get("embeddings_sha256")  # builds before it was recorded are trusted as before
+        if recorded is not None and recorded != _file_sha256(build / "embeddings.npy"):
             return {}
         keys = [json.loads(line)["dense_key"] for line in (build / "chunks.jsonl").open(encoding="utf-8")]
         vectors = np.load(build / "embeddings.npy")

@@ -171,6 +171,13 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
 
     seen: dict[str, PlanQA] = {"qa": qa}
 
+    def after_indexing():
+        """Wait for a background rebuild to finish, then the indexing line and the views."""
+        live.wait_idle(3600)
+        status = live.status()
+        line = render.render_notice(status, "error" if status.startswith("✖") else "info") if status else ""
+        return (line, *library_views())
+
     with gr.Blocks(title=title, analytics_enabled=False, delete_cache=(UPLOAD_MAX_AGE, UPLOAD_MAX_AGE)) as demo:
         header = gr.HTML(_header(title, qa), js_on_load=None)
         with gr.Tabs() as tabs:
@@ -246,16 +253,22 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
         view_outputs = [header, library_table, doc, region, section_select]
         if live.editable:
             view_outputs.append(removable)
-            add_button.click(upload, inputs=[files, doc_title, doc_region, doc_period],
-                             outputs=[library_status, *view_outputs], api_visibility="private",
-                             concurrency_id="library")
-            remove_button.click(remove, inputs=removable, outputs=[library_status, *view_outputs],
-                                api_visibility="private", concurrency_id="library")
+            changes = (
+                add_button.click(upload, inputs=[files, doc_title, doc_region, doc_period],
+                                 outputs=[library_status, *view_outputs], api_visibility="private",
+                                 concurrency_id="library"),
+                remove_button.click(remove, inputs=removable, outputs=[library_status, *view_outputs],
+                                    api_visibility="private", concurrency_id="library"),
+            )
+            for change in changes:  # the changing session gets its views again once the new index is in
+                change.then(after_indexing, outputs=[index_status, *view_outputs], api_visibility="private",
+                            concurrency_id="indexed", concurrency_limit=None)
         demo.load(library_views, outputs=view_outputs, api_visibility="private", queue=False)
         library_tab.select(library_views, outputs=view_outputs, api_visibility="private", queue=False)
-        if live.background:
+        if live.watch:
             gr.Timer(STATUS_SECONDS).tick(indexing_status, outputs=[index_status, *view_outputs],
-                                          api_visibility="private", queue=False)
+                                          api_visibility="private", concurrency_id="status",
+                                          concurrency_limit=None, show_progress="hidden")
         gr.api(ask, api_name="ask", concurrency_id="planqa", concurrency_limit=QA_CONCURRENCY)
     _default_missing_arguments(demo, ask)
     return demo

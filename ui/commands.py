@@ -85,6 +85,8 @@ def _serve(args: argparse.Namespace) -> int:
     from ui.app import launch  # gradio takes seconds to import: only `serve` pays for it
     from ui.live import LiveQA
 
+    # re-indexing (after an edit, or to catch up after a restart) runs in the background while the
+    # last good index answers; the page shows its progress
     live = LiveQA(qa, reload=lambda: load_from_args(args), build=_builder(args), background=True,
                   editable=args.allow_edit)
     if stale:

@@ -45,12 +45,14 @@ class LiveQA:
     def __init__(
         self, qa: PlanQA, reload: Callable[[], PlanQA] | None = None, library: Library | None = None,
         build: Builder | None = None, background: bool = False, editable: bool | None = None,
+        watch: bool = False,
     ):
         self.qa = qa
         self._editable = reload is not None if editable is None else editable and reload is not None
         self._reload = reload
         self._build = build
         self.background = background
+        self.watch = background or watch  # the page polls status() (a background rebuild may swap the index)
         self.library = library or Library()
         self._lock = threading.Lock()  # one library change at a time
         self._state = threading.Condition()

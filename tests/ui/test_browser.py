@@ -169,7 +169,8 @@ def test_upload_a_plan_then_ask_it_and_remove_it(browser, library_server_url, tm
     expect(page.locator("#pq-library-status")).to_contain_text("已添加", timeout=120_000)
     expect(page.locator("#pq-library tbody tr")).to_have_count(2)
     expect(page.locator("#pq-library")).to_contain_text("湖北省")
-    expect(page.locator("h1")).to_have_text("规划问答")
+    # indexing runs in the background; the page swaps the new index in when it is ready
+    expect(page.locator("h1")).to_have_text("规划问答", timeout=120_000)
     expect(page.locator(".pq-header .pq-doc")).to_contain_text("《湖北省国民经济")
     shot(page, "library")
 
@@ -189,5 +190,5 @@ def test_upload_a_plan_then_ask_it_and_remove_it(browser, library_server_url, tm
     page.locator("#pq-remove").click()
     expect(page.locator("#pq-library-status")).to_contain_text("已删除", timeout=120_000)
     expect(page.locator("#pq-library tbody tr")).to_have_count(1)
-    expect(page.locator("h1")).to_have_text("鄂州“十四五”规划问答")
+    expect(page.locator("h1")).to_have_text("鄂州“十四五”规划问答", timeout=120_000)
     page.close()
