@@ -15,6 +15,11 @@ test may set a variable and see it); pass the value down rather than reading it 
 | ``PLANQA_LLM_API_KEY`` / ``OPENAI_API_KEY`` | ``llm_api_key`` | ``""`` |
 | ``PLANQA_LLM_TIMEOUT`` | ``llm_timeout``: seconds, as given | ``""`` (30 s) |
 | ``PLANQA_AUTH`` | ``auth``: ``USER:PASSWORD`` for editing a served library | ``""`` |
+| ``PLANQA_MAX_UPLOAD_MB`` | ``max_upload_mb``: largest file ``add`` or an upload accepts | ``20`` |
+| ``PLANQA_MAX_UNCOMPRESSED_MB`` | ``max_uncompressed_mb``: largest unpacked .docx | ``100`` |
+| ``PLANQA_MAX_PASSAGES`` | ``max_passages``: passages one document may have | ``3000`` |
+| ``PLANQA_MAX_REQUEST_MB`` | ``max_request_mb``: largest HTTP request body ``serve`` reads | ``25`` |
+| ``PLANQA_ALLOW_HTTP_KEY`` | ``allow_http_key``: ``1`` sends an LLM API key over plain http:// | off |
 """
 
 from __future__ import annotations
@@ -39,6 +44,23 @@ class Settings:
     llm_api_key: str = ""
     llm_timeout: str = ""
     auth: str = ""
+    max_upload_mb: float = 20
+    max_uncompressed_mb: float = 100
+    max_passages: int = 3000
+    max_request_mb: float = 25
+    allow_http_key: bool = False
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 2**20)
+
+    @property
+    def max_uncompressed_bytes(self) -> int:
+        return int(self.max_uncompressed_mb * 2**20)
+
+    @property
+    def max_request_bytes(self) -> int:
+        return int(self.max_request_mb * 2**20)
 
 
 def settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,7 +81,28 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         llm_api_key=get("PLANQA_LLM_API_KEY") or get("OPENAI_API_KEY"),
         llm_timeout=get("PLANQA_LLM_TIMEOUT"),
         auth=get("PLANQA_AUTH"),
+        max_upload_mb=_number(get, "PLANQA_MAX_UPLOAD_MB", 20),
+        max_uncompressed_mb=_number(get, "PLANQA_MAX_UNCOMPRESSED_MB", 100),
+        max_passages=int(_number(get, "PLANQA_MAX_PASSAGES", 3000)),
+        max_request_mb=_number(get, "PLANQA_MAX_REQUEST_MB", 25),
+        allow_http_key=get("PLANQA_ALLOW_HTTP_KEY").lower() in ("1", "true", "yes"),
     )
+
+
+def _number(get, name: str, default: float) -> float:
+    """A positive number from the environment; a PlanqaError naming the variable otherwise."""
+    raw = get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        from corpus.errors import PlanqaError  # here: corpus imports this module
+
+        raise PlanqaError(f"{name} 应为正数 / {name} must be a positive number, not {raw!r}")
+    return value
 
 
 def quiet_openmp() -> None:

@@ -40,28 +40,57 @@ def _ask(args: argparse.Namespace) -> int:
     if not args.question and not args.file:
         raise PlanqaError("问题为空 / give a question, e.g. planqa ask \"鄂州打算建多少5G基站？\", or --file")
     questions = [args.question] if args.question else _read_questions(Path(args.file))
-    qa = load_from_args(args)
-    out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
+    out = _open_jsonl(args.jsonl) if args.jsonl else None  # a bad path fails before the slow load
     try:
-        for question in questions:
-            answer = qa.ask(question, k=args.k, where=Filter.of(args.part, args.doc, args.region))
-            if out is not None:
-                out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
-            elif args.json:
-                print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
-            else:
-                print(render(answer, show_documents=len(qa.documents) > 1))
+        qa = load_from_args(args)
+        failed = _answer_all(qa, questions, args, out)
     finally:
         if out is not None:
             out.close()
-            print(f"wrote {len(questions)} answers to {args.jsonl}", file=sys.stderr)
+    if out is not None:
+        print(f"wrote {len(questions) - failed} answers to {args.jsonl}"
+              f"{f' ({failed} question(s) failed, written as errors)' if failed else ''}", file=sys.stderr)
+    if failed and len(questions) > 1:
+        raise PlanqaError(f"{failed} of {len(questions)} questions could not be answered (see above)")
     return 0
+
+
+def _answer_all(qa: PlanQA, questions: list[str], args: argparse.Namespace, out) -> int:
+    """Answer every question; a bad one is reported (and written as an error line) and the rest go on.
+    Returns how many failed; a single question's error is raised as it is."""
+    failed = 0
+    for number, question in enumerate(questions, start=1):
+        try:
+            answer = qa.ask(question, k=args.k, where=Filter.of(args.part, args.doc, args.region))
+        except PlanqaError as exc:
+            if len(questions) == 1:
+                raise
+            failed += 1
+            print(f"planqa: question {number}: {exc}", file=sys.stderr)
+            if out is not None:
+                out.write(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False) + "\n")
+            continue
+        if out is not None:
+            out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
+        elif args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            print(render(answer, show_documents=len(qa.documents) > 1))
+    return failed
+
+
+def _open_jsonl(path: str):
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise PlanqaError(f"无法写入 / cannot write --jsonl {path}: {exc.strerror or exc}; "
+                          "check that its folder exists") from exc
 
 
 def _read_questions(path: Path) -> list[str]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeError) as exc:
         raise PlanqaError(f"无法读取问题文件 / cannot read {path}: {exc}") from exc
     questions = [line.strip() for line in lines if line.strip()]
     if not questions:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -82,4 +83,6 @@ def build_qa_chain(qa: PlanQA, llm: Runnable[Any, Any] | None = None, k: int = D
         return RunnableLambda(lambda question: qa.ask(question, k=k).text, name="planqa_extractive")
     retriever = PlanQARetriever(qa=qa, k=k)
     passages = retriever | RunnableLambda(format_passages)
-    return {"passages": passages, "question": RunnablePassthrough()} | QA_PROMPT | llm | StrOutputParser()
+    # the question as a JSON string, framed as data (assistant.generative.USER_TEMPLATE)
+    question = RunnablePassthrough() | RunnableLambda(lambda q: json.dumps(q, ensure_ascii=False))
+    return {"passages": passages, "question": question} | QA_PROMPT | llm | StrOutputParser()

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from config import settings
 from corpus.errors import CorpusError
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from pypdf import PdfReader
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the default of settings().max_upload_bytes ($PLANQA_MAX_UPLOAD_MB)
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _CJK = "\u2e80-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")  # spaces between Chinese characters mean nothing
@@ -51,12 +52,16 @@ def read_source(path: str | Path) -> bytes:
     size = path.stat().st_size
     if size == 0:
         raise CorpusError(f"文件为空 / empty file: {path}")
-    if size > MAX_FILE_BYTES:
+    limit = settings().max_upload_bytes
+    if size > limit:
         raise CorpusError(
             f"文件过大 / file too large: {path.name} is {size / 2**20:.1f} MB, "
-            f"the limit is {MAX_FILE_BYTES // 2**20} MB; split it or convert it to .txt first"
+            f"the limit is {limit / 2**20:g} MB ($PLANQA_MAX_UPLOAD_MB); split it or convert it to .txt first"
         )
-    return path.read_bytes()
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"无法读取文件 / cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -69,10 +74,17 @@ def decode_text(data: bytes, name: str = "<bytes>") -> str:
     Binary data (NUL bytes without a UTF-16 BOM, or bytes that no encoding explains)
     raises CorpusError.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        if data.startswith(b"\xef\xbb\xbf"):
+            return data[3:].decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:  # odd length, a lone surrogate, invalid bytes after the BOM
+        encoding = "UTF-16" if exc.encoding.startswith("utf-16") else "UTF-8"
+        raise CorpusError(
+            f"文件编码损坏 / {name} starts with a {encoding} byte-order mark "
+            f"but is not valid in that encoding ({exc.reason} at byte {exc.start}); save it again as UTF-8"
+        ) from exc
     if b"\x00" in data:
         raise CorpusError(f"不是文本文件 / looks like a binary file, not text: {name}")
     for encoding in ("utf-8", "gb18030"):
@@ -92,16 +104,35 @@ def _looks_like_text(text: str) -> bool:
     return controls <= max(1, len(text) // 1000)
 
 
+def check_unpacked_size(data: bytes, name: str) -> None:
+    """Refuse a zip (.docx) whose members unpack to more than settings().max_uncompressed_bytes."""
+    limit = settings().max_uncompressed_bytes
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(max(0, info.file_size) for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise CorpusError(f"无法读取 Word 文件 / not a valid .docx file: {name} ({exc})") from exc
+    if unpacked > limit:
+        raise CorpusError(
+            f"文件解压后过大 / {name} unpacks to {unpacked / 2**20:.0f} MB, the limit is {limit / 2**20:g} MB "
+            "($PLANQA_MAX_UNCOMPRESSED_MB); save it without embedded media or export it as .txt"
+        )
+
+
 def docx_lines(data: bytes, name: str = "<docx>") -> list[str]:
     """Paragraphs and tables of a .docx in document order; a table row's cells become tab lines."""
     import docx  # python-docx; imported here so plain-text users never pay for it
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_unpacked_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise CorpusError(f"无法读取 Word 文件 / not a valid .docx file: {name} ({exc})") from exc
+    except Exception as exc:  # a bad zip, a missing part, broken XML (lxml's XMLSyntaxError) …
+        raise CorpusError(
+            f"无法读取 Word 文件 / not a valid .docx file: {name} ({type(exc).__name__}: {exc}); "
+            "open and save it again in Word, or export it as .txt"
+        ) from exc
     lines: list[str] = []
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]

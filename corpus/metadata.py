@@ -18,7 +18,7 @@ from corpus.records import DocumentMeta
 from corpus.regions import GAZETTEER
 
 _DOC_ID = re.compile(r"[^0-9A-Za-z\u3400-\u9fff_.-]+")
-MAX_DOC_ID_CHARS = 80
+MAX_DOC_ID_CHARS = 64  # a stored file name is the id plus 18 characters; names are at most 255 bytes
 _TITLE_HINTS = ("规划", "纲要", "报告", "计划", "方案", "意见", "决定", "通知", "建议")
 _REPORT = re.compile(r"(?:政府)?工作报告|年度计划")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")

@@ -35,16 +35,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import random
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -58,16 +52,16 @@ from eval.metrics import percentile
 from eval.qaset import default_qa_path, load_qa
 from index.embedders import load_embedder
 from index.store import default_index_root
+from ui.process import ServerError, ServerProcess, free_port, serve_command, server_process
 
 DEFAULT_THREADS = 32
 DEFAULT_PER_THREAD = 25
 DEFAULT_SINGLE = 200
-STARTUP_SECONDS = 180
+STARTUP_SECONDS = 180  # also the REST client's timeout
 SHOWN_PROBLEMS = 5
 DEFAULT_LIMIT = "default"
 CONCURRENCY_GROUP = "planqa"  # ui/app.py: /ask and the chat share it
 CLIENTS = ("gradio_client", "REST")
-_REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 class LoadError(PlanqaError):
@@ -213,58 +207,27 @@ def reference_answers(ask: Asker, questions: Sequence[str]) -> dict[str, AnswerK
 # --- the Gradio server ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def is_up(url: str) -> bool:
-    """Whether a server answers ``url`` with 200."""
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextlib.contextmanager
 def serve(
-    index_dir: Path, model: str | None = None, limit: str = DEFAULT_LIMIT, env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """The app in a subprocess on a free loopback port; yields its URL (the UI tests use it too).
+    index_dir: Path, model: str | None = None, limit: str = DEFAULT_LIMIT, env: dict[str, str] | None = None,
+    args: Sequence[str] = (),
+) -> Iterator[ServerProcess]:
+    """The app in a subprocess on a free loopback port (ui.process); yields its URL and pid.
 
     ``limit``: ``default`` runs ``planqa serve`` (the app as shipped); a number runs the same
     ``ui.app.build_app`` with that concurrency limit on the ``planqa`` group (see :func:`_serve_app`).
     ``env``: extra environment variables for the server (e.g. its own PLANQA_HOME).
     """
     port = free_port()
-    url = f"http://127.0.0.1:{port}/"
     if limit == DEFAULT_LIMIT:
-        command = [sys.executable, "-m", "planqa", "serve", "--index-dir", str(index_dir), "--port", str(port)]
-        command += ["--model", model] if model else []
+        command = serve_command(index_dir, port, model, args)
     else:
         command = [sys.executable, "-m", "eval.load", "--serve", str(index_dir), model or "", str(port), limit]
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        process = subprocess.Popen(command, cwd=_REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, **(env or {})})
-        try:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while not is_up(url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise LoadError(f"服务未能启动 / the server did not start (exit {process.poll()}): "
-                                    f"{log.read()[-2000:]}")
-                time.sleep(0.5)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    try:
+        with server_process(command, port, env) as server:
+            yield server
+    except ServerError as exc:
+        raise LoadError(str(exc)) from exc
 
 
 def _serve_app(index_dir: str, model: str, port: str, limit: str) -> None:
@@ -348,7 +311,8 @@ def run_load(qa: PlanQA, questions: Sequence[str], index_dir: Path, model: str |
         runs.append(run_clients("in-process", lambda: in_process, batches, reference))
     makers = {"gradio_client": gradio_asker, "REST": rest_asker}
     for limit in gradio_limits:
-        with serve(index_dir, model, limit) as url:
+        with serve(index_dir, model, limit) as server:
+            url = server.url
             makers[clients[0]](url)(asked[0])  # warm-up of the server
             for kind in clients:
                 make = makers[kind]
@@ -368,6 +332,76 @@ def run_load(qa: PlanQA, questions: Sequence[str], index_dir: Path, model: str |
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "runs": [run.summary() for run in runs],
     }
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise LoadError(f"no VmRSS for process {pid}")
+
+
+def run_soak(index_dir: Path, questions: Sequence[str], seconds: float, threads: int = DEFAULT_THREADS,
+             model: str | None = None) -> dict[str, Any]:
+    """``threads`` REST clients ask ``/ask`` without pause for ``seconds``; the server's RSS before
+    (after one warm-up round per client) and after, answers/s, latency percentiles and errors."""
+    asked = workload(questions, threads, max(1, len(questions) // threads + 1))
+    with serve(index_dir, model) as server:
+        askers = [rest_asker(server.url) for _ in range(threads)]
+        for question in dict.fromkeys(asked):  # warm-up: every distinct question once, plus a few
+            askers[0](question)                 # sessions' worth of state, before the first reading
+        for asker in askers:
+            asker(asked[0])
+        before = rss_mb(server.pid)
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        deadline = time.monotonic() + seconds
+
+        def client(number: int) -> None:
+            i = number
+            while time.monotonic() < deadline:
+                question = asked[i % len(asked)]
+                i += threads
+                started = time.perf_counter()
+                try:
+                    askers[number](question)
+                except Exception as exc:  # a finding, not a crash of the benchmark
+                    with lock:
+                        errors.append(f"{exc.__class__.__name__}: {exc}")
+                    continue
+                with lock:
+                    latencies.append(1000 * (time.perf_counter() - started))
+
+        began = time.perf_counter()
+        workers = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        wall = time.perf_counter() - began
+        time.sleep(2)
+        after = rss_mb(server.pid)
+    return {
+        "machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M %Z"), "threads": threads,
+        "seconds": round(wall, 1), "answers": len(latencies), "errors": len(errors),
+        "first_errors": errors[:SHOWN_PROBLEMS], "answers_per_s": round(len(latencies) / wall, 2),
+        "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99), "rss_before_mb": round(before, 1), "rss_after_mb": round(after, 1),
+        "rss_growth_pct": round(100 * (after - before) / before, 2),
+    }
+
+
+def render_soak(result: dict[str, Any]) -> str:
+    return (
+        f"machine: {result['machine']} · {result['date']}\n"
+        f"{result['threads']} REST clients for {result['seconds']} s: {result['answers']} answers "
+        f"({result['answers_per_s']}/s), {result['errors']} errors, p50/p95/p99 "
+        f"{_fmt(result['p50_ms'], 0)}/{_fmt(result['p95_ms'], 0)}/{_fmt(result['p99_ms'], 0)} ms\n"
+        f"server RSS {result['rss_before_mb']} MB → {result['rss_after_mb']} MB ({result['rss_growth_pct']:+.1f}%)"
+        + "".join(f"\n  error: {e}" for e in result["first_errors"])
+    )
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -422,6 +456,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "'planqa' group (e.g. 1 4)")
     parser.add_argument("--clients", nargs="*", choices=CLIENTS, default=list(CLIENTS),
                         help="HTTP clients calling the server (default: both; none: in process only)")
+    parser.add_argument("--soak", type=float, metavar="SECONDS",
+                        help="instead: --threads REST clients for SECONDS against one server, reporting its RSS "
+                        "before and after (e.g. --soak 600)")
     parser.add_argument("--json", dest="json_out", metavar="OUT", help="also write the measurements to OUT")
     parser.add_argument("--markdown", metavar="OUT", help="also write the table as Markdown to OUT")
 
@@ -434,6 +471,13 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         raise LoadError(f"参数无效 / --gradio-limits takes 'default' or positive numbers, not {', '.join(bad)}")
     root = Path(args.index_dir) if args.index_dir else default_index_root(load_embedder(args.model).model_id)
+    if args.soak:
+        soak = run_soak(root, [item.question for item in load_qa(default_qa_path())], args.soak, args.threads,
+                        args.model)
+        print(render_soak(soak))
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(soak, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return 0
     qa = PlanQA.load(index_dir=root, model=args.model, rebuild="never", progress=False)
     questions = [item.question for item in load_qa(default_qa_path())]
     result = run_load(qa, questions, root, args.model, args.threads, args.per_thread, args.single,

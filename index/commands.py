@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from corpus import PlanqaError, chunk_document, load_document
+from corpus import chunk_document, load_document
 from corpus.library import Library
 from index.embedders import load_embedder
 from index.searcher import MODES, Filter, Searcher
@@ -84,7 +83,10 @@ def _build(args: argparse.Namespace) -> int:
                 return 0
         except (IndexError_, StoreMismatch):
             pass  # damaged or in another vector store than $PLANQA_VECTOR_STORE: build it
-    _report_build(build_index(root, docs, embedder), embedder.model_id)
+    # the library is read again once the build lock is held (another `planqa add` may have finished);
+    # --force embeds every passage again instead of trusting the stored vectors
+    source = docs if args.files else Library().load
+    _report_build(build_index(root, source, embedder, reuse_vectors=not args.force), embedder.model_id)
     return 0
 
 
@@ -101,29 +103,23 @@ def _report_build(build: Path, model_id: str) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    if len(args.files) > 1 and (args.title or args.doc_id):
-        raise PlanqaError("--title 和 --id 只能用于单个文件 / --title and --id apply to one file at a time")
+    """Every file is checked first; one bad file means none is added (the message lists them all)."""
     library = Library()
-    failures: list[str] = []
-    for path in args.files:
-        try:
-            change = library.add(path, title=args.title, region=args.region, period=args.period, doc_id=args.doc_id)
-        except PlanqaError as exc:  # one bad file must not stop the others
-            failures.append(str(exc))
-            print(f"planqa: {exc}", file=sys.stderr)
-            continue
+    changes = library.add_many(args.files, title=args.title, region=args.region, period=args.period,
+                               doc_id=args.doc_id)
+    for change in changes:
         meta = change.entry.meta
         print(f"{change.action} {meta.doc_id}: 《{meta.title}》 region={meta.region or '-'} "
               f"period={meta.period or '-'} ({len(chunk_document(change.document))} passages)")
-    if len(failures) < len(args.files):
-        _reindex(args, library)
-    if failures:
-        raise PlanqaError(f"{len(failures)} of {len(args.files)} file(s) not added (see above)")
-    return 0
+    return _reindex(args, library)
 
 
 def _remove(args: argparse.Namespace) -> int:
     library = Library()
+    known = {e.meta.doc_id for e in library.entries() if not e.builtin}
+    for doc_id in args.doc_ids:  # every id is checked before any is removed
+        if doc_id not in known:
+            library.remove(doc_id)  # raises the message for the shipped plan or an unknown id
     for doc_id in args.doc_ids:
         entry = library.remove(doc_id)
         print(f"removed {entry.meta.doc_id}: 《{entry.meta.title}》")
@@ -135,7 +131,8 @@ def _reindex(args: argparse.Namespace, library: Library) -> int:
         print("index not updated (--no-index): the next `planqa ask`/`serve` or `planqa index build` updates it")
         return 0
     embedder = load_embedder(args.model)
-    _report_build(build_index(index_root(args, embedder.model_id), library.load(), embedder), embedder.model_id)
+    # library.load runs once the build lock is held: the last of several concurrent adds indexes them all
+    _report_build(build_index(index_root(args, embedder.model_id), library.load, embedder), embedder.model_id)
     return 0
 
 

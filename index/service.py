@@ -54,7 +54,7 @@ def open_index(root: Path, docs: Sequence[PlanDocument], embedder: Embedder, reb
     """The index of ``docs`` under ``root``, built first when missing, stale or ``rebuild="force"``.
 
     ``rebuild="never"`` raises IndexError_ instead of building. A rebuild embeds only passages whose
-    text is new (vectors of the previous build are reused).
+    text is new (vectors of the previous build are reused); ``"force"`` embeds everything again.
     """
     reason = "重建 / rebuild forced" if rebuild == "force" else ""
     if not reason:
@@ -65,5 +65,5 @@ def open_index(root: Path, docs: Sequence[PlanDocument], embedder: Embedder, reb
         raise IndexError_(f"{reason}; build it with `planqa index build`")
     if progress:
         print(f"planqa: {reason}: building {root}", file=sys.stderr)
-    build_index(root, docs, embedder, progress=progress)
+    build_index(root, docs, embedder, progress=progress, reuse_vectors=rebuild != "force")
     return Opened(load_index(root), reason)

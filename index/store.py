@@ -22,13 +22,14 @@ with the store it was built with ($PLANQA_VECTOR_STORE, when set, must name the 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -178,15 +179,44 @@ def build_lock(root: Path, wait_seconds: float) -> Iterator[None]:
 
 
 def current_build(root: Path) -> Path | None:
+    """The live build's directory, None when there is none; IndexCorrupt for a damaged CURRENT."""
     pointer = root / "CURRENT"
     if not pointer.exists():
         return None
-    name = pointer.read_text(encoding="utf-8").strip()
+    try:
+        name = pointer.read_bytes().decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorrupt(
+            f"索引指针损坏 / {pointer} is unreadable ({exc.__class__.__name__}); "
+            "rebuild the index with `planqa index build --force`"
+        ) from exc
+    if name and (name != Path(name).name or name.startswith(".") or not name.isprintable()):
+        raise IndexCorrupt(f"索引指针损坏 / {pointer} does not name a build; "
+                           "rebuild the index with `planqa index build --force`")
     return root / "builds" / name if name else None
 
 
+def _live_build(root: Path) -> Path | None:
+    """current_build, or None when CURRENT is damaged (a build replaces it)."""
+    try:
+        return current_build(root)
+    except IndexCorrupt:
+        return None
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
+
+
 def _embed_all(chunks: list[Chunk], embedder: Embedder, previous: dict[str, np.ndarray],
-               progress: bool) -> tuple[np.ndarray, list[str], int]:
+               progress: bool, on_progress: Progress | None = None) -> tuple[np.ndarray, list[str], int]:
     """Vectors for every chunk, reusing ``previous`` vectors of identical texts; also how many were embedded."""
     texts = [dense_text(c) for c in chunks]
     keys = [_dense_key(embedder.model_id, t) for t in texts]
@@ -200,16 +230,24 @@ def _embed_all(chunks: list[Chunk], embedder: Embedder, previous: dict[str, np.n
         batch = todo[start : start + EMBED_BATCH]
         vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
         bar.update(len(batch))
+        if on_progress is not None:
+            on_progress(start + len(batch), len(todo))
     bar.close()
     return vectors, keys, len(todo)
 
 
 def _previous_vectors(root: Path, model_id: str) -> dict[str, np.ndarray]:
-    """key → vector from the live build, when it was made with the same model."""
-    build = current_build(root)
+    """key → vector from the live build, when it was made with the same model and its embeddings.npy
+    still has the SHA-256 its manifest recorded (a damaged file is never reused)."""
+    build = _live_build(root)
+    if build is None:
+        return {}
     try:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
         if manifest["spec"]["model_id"] != model_id:
+            return {}
+        recorded = manifest.get("embeddings_sha256")  # builds before it was recorded are trusted as before
+        if recorded is not None and recorded != _file_sha256(build / "embeddings.npy"):
             return {}
         keys = [json.loads(line)["dense_key"] for line in (build / "chunks.jsonl").open(encoding="utf-8")]
         vectors = np.load(build / "embeddings.npy")
@@ -238,7 +276,7 @@ def document_changes(before: dict[str, dict], after: dict[str, dict]) -> dict[st
 
 def build_index(
     root: Path,
-    docs: Sequence[PlanDocument],
+    docs: Sequence[PlanDocument] | Callable[[], Sequence[PlanDocument]],
     embedder: Embedder,
     target_chars: int = DEFAULT_TARGET_CHARS,
     max_chars: int = DEFAULT_MAX_CHARS,
@@ -246,70 +284,122 @@ def build_index(
     lock_wait_seconds: float = 600.0,
     hnsw_threshold: int = HNSW_THRESHOLD,
     vector_store: str | None = None,
+    reuse_vectors: bool = True,
+    on_progress: Progress | None = None,
 ) -> Path:
     """Chunk, embed and index ``docs`` into a new build under ``root``; returns its directory.
 
+    ``docs``: the documents, or a function that reads them (called once the build lock is held, so
+    concurrent builders each index the library as it is when their turn comes).
     ``vector_store``: a spec of index.vector_store (None: $PLANQA_VECTOR_STORE, default "faiss").
+    ``reuse_vectors``: False embeds every passage again (``index build --force``).
+    ``on_progress(done, total)``: called after each batch of passages is embedded (the UI's progress).
+    A failed build leaves no ``.partial`` directory behind; a full disk is an IndexError_.
     """
-    if not docs:
-        raise IndexError_("没有可索引的文档 / no documents to index")
     store_spec = parse_spec(vector_store)  # before the slow part: an unknown or unusable store fails now
     root = Path(root)
     with build_lock(root, lock_wait_seconds):
-        started = time.perf_counter()
-        spec = IndexSpec.for_documents(docs, embedder, target_chars, max_chars)
-        chunks = [c for d in docs for c in chunk_document(d, target_chars, max_chars)]
-        vectors, keys, embedded = _embed_all(chunks, embedder, _previous_vectors(root, embedder.model_id), progress)
-        tokenizer = ZhTokenizer(plan_terms(chunks))
-        ids = [c.chunk_id for c in chunks]
-        bm25 = BM25Index.build([c.search_text() for c in chunks], ids, tokenizer)
+        docs = list(docs() if callable(docs) else docs)
+        if not docs:
+            raise IndexError_("没有可索引的文档 / no documents to index")
+        _drop_partials(root)
+        try:
+            return _build_locked(root, docs, embedder, target_chars, max_chars, progress, hnsw_threshold,
+                                 store_spec, reuse_vectors, on_progress)
+        except (OSError, RuntimeError) as exc:  # FAISS reports write errors as RuntimeError
+            full = getattr(exc, "errno", None) == errno.ENOSPC or "No space left on device" in str(exc) or (
+                "requested and" in str(exc) and _free_bytes(root) < 1 << 20)  # numpy's short write
+            _drop_partials(root)
+            if isinstance(exc, RuntimeError) and not full:
+                raise
+            reason = ("磁盘已满 / the disk is full; free some space and build again" if full
+                      else f"{getattr(exc, 'strerror', '') or exc}")
+            raise IndexError_(f"无法写入索引 / cannot write the index in {root}: {reason}; "
+                              "the previous index is unchanged") from exc
+        except BaseException:
+            _drop_partials(root)
+            raise
 
-        builds = root / "builds"
-        build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        partial = builds / f"{build_id}.partial"
-        partial.mkdir(parents=True)
-        with (partial / "chunks.jsonl").open("w", encoding="utf-8") as fh:
-            for chunk, key in zip(chunks, keys, strict=True):
-                fh.write(json.dumps({**asdict(chunk), "dense_key": key}, ensure_ascii=False) + "\n")
-        np.save(partial / "embeddings.npy", vectors)
-        dense = build_store(store_spec, vectors, ids, partial, build_id, hnsw_threshold)
-        dense.close()  # a Qdrant local store locks its directory, which is renamed below
-        bm25.save(partial / "bm25")
-        (partial / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
-        (partial / "documents.json").write_text(
-            json.dumps([{**asdict(d.meta), "sha256": d.sha256} for d in docs], ensure_ascii=False, indent=1),
-            encoding="utf-8",
-        )
-        per_document = {
-            d.meta.doc_id: {"sha256": d.sha256, "chunks": sum(c.doc_id == d.meta.doc_id for c in chunks)}
-            for d in docs
-        }
-        manifest = {
-            "format": INDEX_FORMAT,
-            "spec": asdict(spec),
-            "chunk_count": len(chunks),
-            "documents": per_document,
-            "changes": document_changes(_previous_documents(root), per_document),
-            "embedded_chunks": embedded,
-            "reused_chunks": len(chunks) - embedded,
-            "dense_index": dense.kind,
-            "vector_store": str(store_spec),
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "build_seconds": round(time.perf_counter() - started, 2),
-        }
-        (partial / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        final = builds / build_id
-        partial.rename(final)
-        previous = current_build(root)
-        pointer = root / "CURRENT.tmp"
-        pointer.write_text(build_id, encoding="utf-8")
-        os.replace(pointer, root / "CURRENT")
-        # keep the build just replaced: another process may be loading it right now
-        for old in builds.iterdir():
-            if old not in (final, previous):
-                drop_store(old)
-                shutil.rmtree(old, ignore_errors=True)
-        return final
+
+def _free_bytes(root: Path) -> int:
+    try:
+        return shutil.disk_usage(root).free
+    except OSError:
+        return 1 << 62
+
+
+def _drop_partials(root: Path) -> None:
+    """Remove unfinished builds (a crash or a failure while writing one; the build lock is held)."""
+    builds = root / "builds"
+    if builds.is_dir():
+        for partial in builds.glob("*.partial"):
+            with contextlib.suppress(Exception):
+                drop_store(partial)
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _build_locked(
+    root: Path, docs: list[PlanDocument], embedder: Embedder, target_chars: int, max_chars: int, progress: bool,
+    hnsw_threshold: int, store_spec, reuse_vectors: bool, on_progress: Progress | None,
+) -> Path:
+    """The body of build_index, run with the build lock held."""
+    started = time.perf_counter()
+    spec = IndexSpec.for_documents(docs, embedder, target_chars, max_chars)
+    chunks = [c for d in docs for c in chunk_document(d, target_chars, max_chars)]
+    previous_vectors = _previous_vectors(root, embedder.model_id) if reuse_vectors else {}
+    vectors, keys, embedded = _embed_all(chunks, embedder, previous_vectors, progress, on_progress)
+    tokenizer = ZhTokenizer(plan_terms(chunks))
+    ids = [c.chunk_id for c in chunks]
+    bm25 = BM25Index.build([c.search_text() for c in chunks], ids, tokenizer)
+
+    builds = root / "builds"
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    partial = builds / f"{build_id}.partial"
+    partial.mkdir(parents=True)
+    with (partial / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+        for chunk, key in zip(chunks, keys, strict=True):
+            fh.write(json.dumps({**asdict(chunk), "dense_key": key}, ensure_ascii=False) + "\n")
+    np.save(partial / "embeddings.npy", vectors)
+    embeddings_sha256 = _file_sha256(partial / "embeddings.npy")
+    dense = build_store(store_spec, vectors, ids, partial, build_id, hnsw_threshold)
+    dense.close()  # a Qdrant local store locks its directory, which is renamed below
+    bm25.save(partial / "bm25")
+    (partial / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")
+    (partial / "documents.json").write_text(
+        json.dumps([{**asdict(d.meta), "sha256": d.sha256} for d in docs], ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    per_document = {
+        d.meta.doc_id: {"sha256": d.sha256, "chunks": sum(c.doc_id == d.meta.doc_id for c in chunks)}
+        for d in docs
+    }
+    manifest = {
+        "format": INDEX_FORMAT,
+        "spec": asdict(spec),
+        "chunk_count": len(chunks),
+        "documents": per_document,
+        "changes": document_changes(_previous_documents(root), per_document),
+        "embedded_chunks": embedded,
+        "embeddings_sha256": embeddings_sha256,
+        "reused_chunks": len(chunks) - embedded,
+        "dense_index": dense.kind,
+        "vector_store": str(store_spec),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 2),
+    }
+    (partial / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    final = builds / build_id
+    partial.rename(final)
+    previous = _live_build(root)
+    pointer = root / "CURRENT.tmp"
+    pointer.write_text(build_id, encoding="utf-8")
+    os.replace(pointer, root / "CURRENT")
+    # keep the build just replaced: another process may be loading it right now
+    for old in builds.iterdir():
+        if old not in (final, previous):
+            drop_store(old)
+            shutil.rmtree(old, ignore_errors=True)
+    return final
 
 
 def read_manifest(root: Path) -> dict:

@@ -12,14 +12,19 @@ ui.live.LiveQA; the HTML comes from ui.render. The same answer is exposed to pro
 
 # No ``from __future__ import annotations``: gr.api reads the real type hints of ``ask``.
 
+import contextlib
+import inspect
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from assistant import DEFAULT_K, Answer, Filter, PlanQA
+from config import settings
 from corpus import SUPPORTED_SUFFIXES, PlanqaError
-from corpus.loaders import MAX_FILE_BYTES
 from ui import render
+from ui.limits import BodyLimit
 from ui.live import LibraryReport, LiveQA
 
 MAX_K = 10
@@ -40,7 +45,11 @@ SOURCES_PLACEHOLDER = render.render_notice(
 ALL_PARTS = ""
 ALL_DOCS = ""
 ALL_REGIONS = ""
-UPLOAD_LABEL = f"添加规划文件（{' '.join(SUPPORTED_SUFFIXES)}，每个不超过 {MAX_FILE_BYTES // 2**20} MB）"
+# page sessions whose component state Gradio keeps (each holds a copy of the page's config, ~0.1 MB;
+# every REST /ask call is a session of its own, so the default of 10,000 grew the server by ~1 GB)
+SESSION_CAPACITY = 64
+UPLOAD_MAX_AGE = 3600  # seconds an upload not yet added may stay in Gradio's temp folder
+STATUS_SECONDS = 2  # how often an open page asks how far indexing has got
 
 # Source cards and the table of contents share one click handler: a "复制引用" button copies its
 # reference in the browser; any element with data-section asks the server to open that section.
@@ -123,7 +132,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
     first = next(iter(_toc_choices(qa)), (None, None))[1]
     part_choices = [("全部篇", ALL_PARTS), *((label, label) for label in qa.catalog().parts)]
 
-    def answer(question: str, k: float, mode: str, part: str, doc: str = ALL_DOCS, region: str = ALL_REGIONS) -> Answer:
+    def answer(question: str, k: int, mode: str, part: str, doc: str = ALL_DOCS, region: str = ALL_REGIONS) -> Answer:
         return live.qa.ask(question, k=int(k), mode=mode, where=Filter.of([part], [doc], [region]))
 
     def respond(question: str | None, history: list[dict[str, Any]], mode: str, k: float, part: str, doc: str,
@@ -151,10 +160,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
 
         Optional filters: ``part`` (a 篇), ``doc`` (a document id), ``region`` (e.g. 鄂州).
         """
-        if mode not in render.MODE_LABELS:
-            raise gr.Error(f"未知的检索模式 / unknown mode {mode!r}: use one of {', '.join(render.MODE_LABELS)}")
-        if not 1 <= int(k) <= MAX_K:
-            raise gr.Error(f"k 应在 1 到 {MAX_K} 之间 / k must be between 1 and {MAX_K}")
+        question, mode, k, part, doc, region = check_arguments(question, mode, k, part, doc, region)
         try:
             return answer(question, k, mode, part, doc, region).to_dict()
         except PlanqaError as exc:
@@ -175,25 +181,52 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
     def pick_section(evt: gr.EventData):
         return render.toc_key(evt.doc_id, evt.section_id)
 
-    def library_changed(report: LibraryReport):
-        """After an upload or removal: status, table, and every selector that lists documents."""
+    def library_views():
+        """The header, library table and every selector that lists documents, as they are now
+        (each session's own copy: on page load, on opening the library tab, after any change)."""
         current = live.qa
-        status = render.render_notice("\n".join(report.lines), "error" if report.failed else "info")
-        return (
-            _header(render.app_title([d.meta.title for d in current.documents]), current), status,
-            render.render_library(live.rows()), gr.Dropdown(choices=_doc_choices(current), value=ALL_DOCS),
-            gr.Dropdown(choices=_region_choices(current), value=ALL_REGIONS),
-            gr.Dropdown(choices=_toc_choices(current)), gr.Dropdown(choices=_removable(live), value=None),
+        views = (
+            _header(render.app_title([d.meta.title for d in current.documents]), current),
+            render.render_library(live.rows()), gr.Dropdown(choices=_doc_choices(current)),
+            gr.Dropdown(choices=_region_choices(current)), gr.Dropdown(choices=_toc_choices(current)),
             gr.Chatbot(placeholder=_welcome(current)),
         )
+        return (*views, gr.Dropdown(choices=_removable(live), value=None)) if live.editable else views
+
+    def library_changed(report: LibraryReport):
+        """After an upload or removal: status, then the refreshed views."""
+        status = render.render_notice("\n".join(report.lines), "error" if report.failed else "info")
+        return (status, *library_views())
 
     def upload(files: list[str] | None, doc_title: str, doc_region: str, doc_period: str):
-        return library_changed(live.add(files or [], doc_title, doc_region, doc_period))
+        try:
+            return library_changed(live.add(files or [], doc_title, doc_region, doc_period))
+        finally:
+            _discard_uploads(files or [])  # the library keeps its own copy
 
     def remove(doc_id: str | None):
         return library_changed(live.remove(doc_id or ""))
 
-    with gr.Blocks(title=title, analytics_enabled=False) as demo:
+    def indexing_status():
+        """The indexing line, and the views once a background rebuild has swapped the index in."""
+        current = live.qa
+        status = live.status()
+        line = render.render_notice(status, "error" if status.startswith("✖") else "info") if status else ""
+        if current is seen.get("qa"):
+            return (line, *(gr.skip() for _ in view_outputs))
+        seen["qa"] = current
+        return (line, *library_views())
+
+    seen: dict[str, PlanQA] = {"qa": qa}
+
+    def after_indexing():
+        """Wait for a background rebuild to finish, then the indexing line and the views."""
+        live.wait_idle(3600)
+        status = live.status()
+        line = render.render_notice(status, "error" if status.startswith("✖") else "info") if status else ""
+        return (line, *library_views())
+
+    with gr.Blocks(title=title, analytics_enabled=False, delete_cache=(UPLOAD_MAX_AGE, UPLOAD_MAX_AGE)) as demo:
         header = gr.HTML(_header(title, qa), js_on_load=None)
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
@@ -235,25 +268,28 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
                 with gr.Column(scale=2, min_width=360):
                     section_view = gr.HTML(show_section(first)[0], elem_id="pq-section-view", js_on_load=None,
                                            max_height=720)
-            with gr.Tab("文档库", id="library"):
+            with gr.Tab("文档库", id="library") as library_tab:
                 library_table = gr.HTML(render.render_library(live.rows()), elem_id="pq-library")
+                index_status = gr.HTML(render.render_notice(live.status()) if live.status() else "",
+                                       elem_id="pq-index-status")
                 library_status = gr.HTML("", elem_id="pq-library-status")
-                with gr.Row(visible=live.editable):
-                    with gr.Column(scale=2):
-                        files = gr.File(
-                            label=UPLOAD_LABEL,
-                            file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), type="filepath",
-                            elem_id="pq-upload",
-                        )
-                    with gr.Column(scale=1):
-                        doc_title = gr.Textbox(label="标题（可选，默认取文件首行）", elem_id="pq-doc-title")
-                        doc_region = gr.Textbox(label="地区（可选，如 湖北省）", elem_id="pq-doc-region")
-                        doc_period = gr.Textbox(label="期限（可选，如 2021–2025）", elem_id="pq-doc-period")
-                        add_button = gr.Button("添加并更新索引", variant="primary", elem_id="pq-add")
-                with gr.Row(visible=live.editable):
-                    removable = gr.Dropdown(_removable(live), value=None, label="删除已添加的文档",
-                                            elem_id="pq-remove-select")
-                    remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove")
+                if live.editable:  # a read-only page has no upload or remove handlers at all, not just hidden ones
+                    with gr.Row():
+                        with gr.Column(scale=2):
+                            files = gr.File(
+                                label=_upload_label(),
+                                file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), type="filepath",
+                                elem_id="pq-upload",
+                            )
+                        with gr.Column(scale=1):
+                            doc_title = gr.Textbox(label="标题（可选，默认取文件首行）", elem_id="pq-doc-title")
+                            doc_region = gr.Textbox(label="地区（可选，如 湖北省）", elem_id="pq-doc-region")
+                            doc_period = gr.Textbox(label="期限（可选，如 2021–2025）", elem_id="pq-doc-period")
+                            add_button = gr.Button("添加并更新索引", variant="primary", elem_id="pq-add")
+                    with gr.Row():
+                        removable = gr.Dropdown(_removable(live), value=None, label="删除已添加的文档",
+                                                elem_id="pq-remove-select")
+                        remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove")
 
         chat_io = {"inputs": [question, chat, mode, k, part, doc, region],
                    "outputs": [chat, question, sources, refs, hint]}
@@ -264,22 +300,92 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
         toc_html.click(pick_section, outputs=section_select, api_visibility="private")
         section_select.change(show_section, inputs=section_select, outputs=[section_view, toc_html],
                               api_visibility="private")
-        library_outputs = [header, library_status, library_table, doc, region, section_select, removable, chat]
-        add_button.click(upload, inputs=[files, doc_title, doc_region, doc_period], outputs=library_outputs,
-                         api_visibility="private", concurrency_id="library")
-        remove_button.click(remove, inputs=removable, outputs=library_outputs, api_visibility="private",
-                            concurrency_id="library")
+        view_outputs = [header, library_table, doc, region, section_select, chat]
+        if live.editable:
+            view_outputs.append(removable)
+            changes = (
+                add_button.click(upload, inputs=[files, doc_title, doc_region, doc_period],
+                                 outputs=[library_status, *view_outputs], api_visibility="private",
+                                 concurrency_id="library"),
+                remove_button.click(remove, inputs=removable, outputs=[library_status, *view_outputs],
+                                    api_visibility="private", concurrency_id="library"),
+            )
+            for change in changes:  # the changing session gets its views again once the new index is in
+                change.then(after_indexing, outputs=[index_status, *view_outputs], api_visibility="private",
+                            concurrency_id="indexed", concurrency_limit=None)
+        demo.load(library_views, outputs=view_outputs, api_visibility="private", queue=False)
+        library_tab.select(library_views, outputs=view_outputs, api_visibility="private", queue=False)
+        if live.watch:
+            gr.Timer(STATUS_SECONDS).tick(indexing_status, outputs=[index_status, *view_outputs],
+                                          api_visibility="private", concurrency_id="status",
+                                          concurrency_limit=None, show_progress="hidden")
         gr.api(ask, api_name="ask", concurrency_id="planqa", concurrency_limit=QA_CONCURRENCY)
+    _default_missing_arguments(demo, ask)
     return demo
 
 
-def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the page until interrupted."""
+def _default_missing_arguments(demo: gr.Blocks, ask) -> None:
+    """Let REST callers send the question alone: arguments left out take the defaults of ``ask``.
+
+    gradio_client fills them in itself; Gradio's REST route refuses a short ``data`` list with a
+    bare error. Its input check is where the list can be completed before it is read.
+    """
+    parameters = list(inspect.signature(ask).parameters.values())
+    defaults = ["", *(p.default for p in parameters[1:])]
+    check = demo.validate_inputs
+
+    def validate_inputs(block_fn, inputs):
+        if block_fn.api_name == "ask" and isinstance(inputs, list) and len(inputs) < len(defaults):
+            inputs.extend(defaults[len(inputs):])
+        return check(block_fn, inputs)
+
+    demo.validate_inputs = validate_inputs
+
+
+def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860,
+           auth: tuple[str, str] | None = None) -> None:
+    """Serve the page until interrupted; ``auth``: the (user, password) of Gradio's login page,
+    which then guards everything (page, /ask, uploads)."""
+    limits = settings()
+    live = live if isinstance(live, LiveQA) else LiveQA(live)
     demo = build_app(live)
     demo.launch(
         server_name=host, server_port=port, theme=THEME, css=render.CSS, ssr_mode=False,
-        footer_links=["api"], show_error=False, max_file_size=MAX_FILE_BYTES, i18n=I18N,
+        footer_links=["api"], show_error=False, max_file_size=limits.max_upload_bytes, i18n=I18N, auth=auth,
+        state_session_capacity=SESSION_CAPACITY,
+        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable)]},
     )
+
+
+def check_arguments(question: Any, mode: Any, k: Any, part: Any, doc: Any, region: Any):
+    """The /ask arguments, checked and converted: a gr.Error saying what is wrong otherwise."""
+    if not isinstance(question, str):
+        raise gr.Error("问题应为文字 / question must be a string, e.g. \"鄂州打算建多少5G基站？\"")
+    if mode not in render.MODE_LABELS:
+        raise gr.Error(f"未知的检索模式 / unknown mode {mode!r}: use one of {', '.join(render.MODE_LABELS)}")
+    if isinstance(k, str) and k.strip().isdigit():
+        k = int(k)
+    if isinstance(k, float) and k.is_integer():
+        k = int(k)
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise gr.Error(f"k 应为 1 到 {MAX_K} 之间的整数 / k must be a whole number between 1 and {MAX_K}, not {k!r}")
+    texts = {"part": part, "doc": doc, "region": region}
+    for name, value in texts.items():
+        if value is not None and not isinstance(value, str):
+            raise gr.Error(f"{name} 应为文字 / {name} must be a string, not {value!r}")
+    return question, mode, k, part or ALL_PARTS, doc or ALL_DOCS, region or ALL_REGIONS
+
+
+def _discard_uploads(paths: list[str]) -> None:
+    """Delete uploaded files from Gradio's upload folder (and their folders, when empty)."""
+    folder = Path(get_upload_folder()).resolve()
+    for name in paths:
+        path = Path(name).resolve()
+        if folder in path.parents:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()
 
 
 def _header(title: str, qa: PlanQA) -> str:
@@ -313,3 +419,7 @@ def _removable(live: LiveQA) -> list[tuple[str, str]]:
 def _welcome(qa: PlanQA) -> str:
     """The empty chat's first-run state: what one can ask and what is in the library."""
     return render.render_welcome([d.meta for d in qa.documents], EXAMPLES)
+
+
+def _upload_label() -> str:
+    return f"添加规划文件（{' '.join(SUPPORTED_SUFFIXES)}，每个不超过 {settings().max_upload_mb:g} MB）"

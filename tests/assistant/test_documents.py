@@ -98,7 +98,7 @@ def test_add_remove_and_docs_commands(tmp_path, fake_model, capsys, monkeypatch)
     bad.write_bytes(b"\x00" * 100)
     assert planqa.main(["add", str(copy), str(bad), *index]) == 2
     err = capsys.readouterr().err
-    assert "duplicate: copy.txt" in err and "binary" in err and "2 of 2 file(s) not added" in err
+    assert "duplicate: copy.txt" in err and "binary" in err and "nothing added (2 problem(s))" in err
 
     assert planqa.main(["docs"]) == 0
     listing = capsys.readouterr().out.splitlines()

@@ -138,7 +138,7 @@ def test_verified_answer_is_shown_and_prompt_holds_passages(qa, server, extracti
     assert body["model"] == "qwen2.5-7b" and body["temperature"] == 0 and body["max_tokens"] > 0
     system, user = body["messages"]
     assert system["role"] == "system" and "[n]" in system["content"] and "规划中未找到相关内容" in system["content"]
-    assert user["role"] == "user" and f"问题：{QUESTION}" in user["content"]
+    assert user["role"] == "user" and f'\n"{QUESTION}"\n' in user["content"]
     for c in extractive.citations:
         assert f"[{c.number}] 出处：{c.path_text}\n{c.text}" in user["content"]
 
@@ -325,8 +325,8 @@ def test_prompt_numbers_passages_with_their_notes():
     _system, user = build_messages("三区三线是什么？", CITATIONS)
     assert "[1] 出处：第一篇 总论 › 专栏1-2 指标\n到2025年" in user["content"]
     assert "[2] 出处：" in user["content"] and "注：三区三线：城市开发边界" in user["content"]
-    assert user["content"].rstrip().endswith("请依据以上段落回答，并用[n]标注出处。")
-    assert "问题：三区三线是什么？" in user["content"]
+    assert user["content"].rstrip().endswith("请只依据以上段落回答这个问题，并用[n]标注出处。")
+    assert '\n"三区三线是什么？"\n' in user["content"]
 
 
 # --- a tiny local model -------------------------------------------------------------------------

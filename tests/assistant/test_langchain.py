@@ -56,6 +56,6 @@ def test_chain_with_a_model_gets_numbered_passages(qa):
     assert chain.invoke("三区三线是什么？") == "三线包括永久基本农田红线[1]。"
     system, user = prompts[0].to_messages()
     assert "[n]" in system.content
-    assert "问题：三区三线是什么？" in user.content
+    assert '\n"三区三线是什么？"\n' in user.content  # the question framed as data
     assert "[1] 出处：" in user.content and "[3] 出处：" in user.content and "[4] 出处：" not in user.content
     assert "注：三区三线：" in user.content  # the definition lives in a footnote

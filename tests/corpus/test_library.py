@@ -74,7 +74,7 @@ def test_a_changed_file_replaces_the_document_with_its_id(library, tmp_path):
     assert added_ids(library) == ["hubei"]
     [doc] = [d for d in library.load() if d.meta.doc_id == "hubei"]
     assert doc.sha256 == change.entry.sha256 != change.previous.sha256
-    assert sorted(p.name for p in library.files_dir.iterdir()) == ["hubei.txt"]
+    assert [p.name for p in library.files_dir.iterdir()] == [change.entry.file]  # the old bytes are gone
 
 
 def test_the_shipped_plan_cannot_be_replaced_or_removed(library, tmp_path):
@@ -93,14 +93,14 @@ def test_the_shipped_plan_cannot_be_replaced_or_removed(library, tmp_path):
     ],
 )
 def test_a_bad_file_is_refused_and_changes_nothing(library, tmp_path, name, content, message):
-    library.add(write(tmp_path, "hubei.txt"))
+    change = library.add(write(tmp_path, "hubei.txt"))
     before = (library.root / "library.json").read_bytes()
     bad = tmp_path / name
     bad.write_bytes(content)
     with pytest.raises(CorpusError, match=message):
         library.add(bad)
     assert (library.root / "library.json").read_bytes() == before
-    assert sorted(p.name for p in library.files_dir.iterdir()) == ["hubei.txt"]
+    assert [p.name for p in library.files_dir.iterdir()] == [change.entry.file]
 
 
 def test_remove_drops_the_entry_and_its_file(library, tmp_path):

@@ -1,4 +1,4 @@
-"""The real `planqa serve` in a subprocess (eval.load.serve), shared by the browser and API tests."""
+"""The real `planqa serve` in a subprocess (ui.process.serve), shared by the browser and API tests."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from eval.load import serve
+from ui.process import serve
 
 
 @pytest.fixture(scope="session")

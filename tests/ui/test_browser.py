@@ -16,9 +16,9 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from corpus import SUPPORTED_SUFFIXES
-from eval.load import serve
 from tests.samples import write
 from ui.app import EXAMPLES
+from ui.process import serve
 
 CHROMIUM = "/usr/bin/chromium"
 NO_CHROMIUM = (
@@ -274,7 +274,7 @@ def library_server_url(qa, index_dir, tmp_path_factory) -> Iterator[str]:
     """A server on a copy of the session index with an empty library of its own."""
     work = tmp_path_factory.mktemp("library-serve")
     shutil.copytree(index_dir, work / "index")
-    with serve(work / "index", env={"PLANQA_HOME": str(work / "home")}) as url:
+    with serve(work / "index", env={"PLANQA_HOME": str(work / "home")}, args=["--allow-edit"]) as url:
         yield url
 
 
@@ -290,7 +290,8 @@ def test_upload_a_plan_then_ask_it_and_remove_it(browser, library_server_url, tm
     expect(page.locator("#pq-library-status")).to_contain_text("已添加", timeout=120_000)
     expect(page.locator("#pq-library tbody tr")).to_have_count(2)
     expect(page.locator("#pq-library")).to_contain_text("湖北省")
-    expect(page.locator("h1")).to_have_text("规划问答")
+    # indexing runs in the background; the page swaps the new index in when it is ready
+    expect(page.locator("h1")).to_have_text("规划问答", timeout=120_000)
     expect(page.locator(".pq-header .pq-doc")).to_contain_text("《湖北省国民经济")
     shot(page, "library")
 
@@ -313,5 +314,5 @@ def test_upload_a_plan_then_ask_it_and_remove_it(browser, library_server_url, tm
     page.locator("#pq-remove").click()
     expect(page.locator("#pq-library-status")).to_contain_text("已删除", timeout=120_000)
     expect(page.locator("#pq-library tbody tr")).to_have_count(1)
-    expect(page.locator("h1")).to_have_text("鄂州“十四五”规划问答")
+    expect(page.locator("h1")).to_have_text("鄂州“十四五”规划问答", timeout=120_000)
     page.close()
