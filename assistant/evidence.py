@@ -8,7 +8,6 @@ holds the kind of thing the question asks for (a figure with a unit, an enumerat
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from assistant.scoring import Weights
 from corpus import Chunk
 from corpus.chunker import split_sentences
 from corpus.text import CJK, CJK_RANGE, FIGURE, UNITS, is_year
+from index.bm25 import idf
 
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:底|前|末)?|\d{1,2}月")
 
@@ -109,7 +109,7 @@ class BigramStats:
 
     def idf(self, gram: str) -> float:
         df = self.df.get(gram, 0)
-        return math.log(1 + (self.n - df + 0.5) / (df + 0.5)) if df else OOV_WEIGHT
+        return idf(df, self.n) if df else OOV_WEIGHT
 
 
 def question_terms(words: list[str], stopwords: frozenset[str]) -> tuple[list[str], set[str]]:
@@ -118,8 +118,9 @@ def question_terms(words: list[str], stopwords: frozenset[str]) -> tuple[list[st
     Runs of single characters (a word jieba did not know, such as 碳达峰 → 碳/达/峰) become one
     term; a lone character joins the word before it in a bigram (鄂州市/长 → 市长).
 
-    >>> question_terms(["鄂州市", "长", "是", "谁"], frozenset({"是", "谁"}))
-    (['鄂州市', '长'], {'州市', '鄂州', '市长'})
+    >>> terms, grams = question_terms(["鄂州市", "长", "是", "谁"], frozenset({"是", "谁"}))
+    >>> terms, sorted(grams)
+    (['鄂州市', '长'], ['州市', '市长', '鄂州'])
     """
     groups: list[list[str]] = [[]]  # content words between stopwords or punctuation
     for word in words:
