@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -9,6 +10,24 @@ from corpus import Chunk, PlanDocument, Section
 from corpus.navigation import find_section, render_section
 
 _DEPTH = {"篇": 0, "章": 1, "节": 2, "专栏": 3, "表": 3}
+# how a paragraph numbers itself as an item of a list
+_MARKERS = (
+    ("paren", re.compile(r"^[（(][一二三四五六七八九十]+[)）]")),
+    ("shi", re.compile(r"^[一二三四五六七八九十]+是")),
+    ("arabic", re.compile(r"^\d{1,2}[.、．]")),
+    ("ordinal", re.compile(r"^第[一二三四五六七八九十]+[，、,]")),
+)
+
+
+def _marker_style(text: str) -> str:
+    return next((name for name, pattern in _MARKERS if pattern.match(text)), "")
+
+
+def _item_lead(text: str) -> str:
+    """「（三）在全面推进乡村振兴上下功夫、求实效。全面落实…」 → 在全面推进乡村振兴上下功夫、求实效."""
+    for _, pattern in _MARKERS:
+        text = pattern.sub("", text, count=1)
+    return re.split(r"[。；;：:！]", text, maxsplit=1)[0].strip()
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,23 @@ class Browser:
         """The titles of the sections directly below the one a passage belongs to (「（一）…」 without its number)."""
         section = self._sections.get((chunk.doc_id, self.section_of(chunk)))
         return [child.heading.title for child in section.children if child.heading] if section else []
+
+    def numbered_items(self, chunk: Chunk) -> list[str]:
+        """The numbered paragraphs (「（一）…」「一是…」「1.…」) of a passage's section that share the numbering of
+        the passage's own paragraph, or that follow it: each item's lead, up to its first full stop."""
+        section = self._sections.get((chunk.doc_id, self.section_of(chunk)))
+        if section is None:
+            return []
+        blocks = section.blocks
+        at = next((k for k, b in enumerate(blocks) if b.block_id == chunk.block_ids[0]), 0)
+        own = _marker_style(blocks[at].text)
+        if own:
+            chosen = [b for b in blocks if _marker_style(b.text) == own]
+        else:
+            following = blocks[at + 1 :]
+            style = _marker_style(following[0].text) if following else ""
+            chosen = [b for b in following if style and _marker_style(b.text) == style]
+        return [_item_lead(b.text) for b in chosen] if len(chosen) >= 2 else []
 
     def section(self, target: str, doc_id: str | None = None) -> Section | None:
         """A section by id, block id, chunk id or heading text (see corpus.navigation.find_section)."""

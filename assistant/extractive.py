@@ -57,6 +57,7 @@ class Context:
     year: int | None = None
     doc_years: Mapping[str, tuple[int, int] | None] = field(default_factory=dict)
     subheadings: Callable[[Chunk], list[str]] = lambda _: []  # the headings below a passage's section
+    numbered: Callable[[Chunk], list[str]] = lambda _: []  # the numbered paragraphs a passage belongs to
 
 
 def check(query: Query, candidate: Candidate, coverage: Coverage, weights: Weights, context: Context) -> str:
@@ -198,10 +199,17 @@ def list_items(quote: str, relevance: Callable[[str], float] = lambda _: 0.0) ->
 
 def heading_items(sentence: str, headings: list[str]) -> list[str]:
     """The items a sentence introduces when they are the headings below it: 「重点做好以下八个方面工作：」
-    followed by 「（一）…」「（二）…」 (each cut at its first clause)."""
+    followed by 「（一）…」「（二）…」."""
     if len(headings) < 2 or not _INTRODUCES.search(sentence):
         return []
-    return [re.split(r"[，。；,;]", h, maxsplit=1)[0].strip() for h in headings]
+    return [h.strip("。 ") for h in headings]
+
+
+def _fit_items(items: list[str], budget: int = 120) -> list[str]:
+    """Whole items when they fit the short answer's budget, else each cut at its first clause."""
+    if sum(len(i) + 1 for i in items) <= budget:
+        return items
+    return [re.split(r"[，,；;]", item, maxsplit=1)[0] for item in items]
 
 
 def enumeration(text: str, relevance: Callable[[str], float] = lambda _: 0.0) -> str:
@@ -266,7 +274,13 @@ def draft_answer(query: Query, candidates: list[Candidate], coverage: Coverage, 
                 parts.append((other.chunk.text[o_start:o_end], index))
                 highlights[index] = (o_start, o_end)
     short = short_answer(query, best, quote, figure, coverage)
-    if query.answer_type == "list" and (items := heading_items(quote, context.subheadings(best.chunk))):
-        short = "、".join(items)
+    if query.answer_type == "list":
+        # a sentence announcing the headings below it; else the quote's own enumeration when it is a
+        # real list; else the numbered paragraphs (「一是…」「二是…」) the passage is one of
+        items = heading_items(quote, context.subheadings(best.chunk))
+        if not items and len(list_items(quote, coverage)) < 3:
+            items = context.numbered(best.chunk)
+        if len(items) >= 2:
+            short = "、".join(_fit_items(items))
     keys = (short,) if figure is not None else tuple(dict.fromkeys(f for text, _ in parts for f in figures(text)))
     return Draft(True, parts, highlights, keys, short=short, checked=checked)

@@ -159,7 +159,7 @@ class PlanQA:
             draft = Draft(False, [], {}, (), reason=scope.missing)
         else:
             context = Context(scope.year, {d.meta.doc_id: d.years for d in self._catalog.docs},
-                              self._browser.subheadings)
+                              self._browser.subheadings, self._browser.numbered_items)
             # the whole answer stays quotable in one breath: the lead and the framing take their share
             limit = MAX_ANSWER_CHARS - (90 if query.english else 40)
             draft = draft_answer(query, candidates, coverage, self.weights, context, limit)
