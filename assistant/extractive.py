@@ -66,7 +66,7 @@ def check(query: Query, candidate: Candidate, coverage: Coverage, weights: Weigh
         return f"覆盖不足 / coverage {candidate.coverage:.2f} < {weights.min_coverage}"
     chunk, sentence = candidate.chunk, candidate.best.text
     time = passage_time(sentence, chunk, context.doc_years.get(chunk.doc_id))
-    if reason := time_mismatch(query, context.year, time):
+    if reason := time_mismatch(query, context.year, time, sentence, " ".join(chunk.path)):
         return reason
     if query.answer_type == "date" and not _DATE_IN.search(sentence):
         return "没有日期 / no date where a date was asked"

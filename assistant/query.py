@@ -52,6 +52,7 @@ class Indicator:
     name: str
     names: tuple[str, ...]
     covers: tuple[str, ...] = ()  # a generic indicator (失业率) is answered by the ones it covers
+    units: tuple[str, ...] = ()  # the units its figures come in (empty: any)
 
     def answered_by(self, other: Indicator) -> bool:
         """Whether a figure of ``other`` answers a question for this indicator."""
@@ -192,7 +193,7 @@ def _years(text: str) -> tuple[int, ...]:
 
 
 _REPORT_YEAR = re.compile(
-    r"(?<!\d)((?:19|20)\d{2}|[1-4]\d)\s*年?\s*[）)]?\s*(?:的|那年的|那年)?\s*(?:国务院|全国|中央)?(?:政府)?(?:工作)?(?:报告|两会)"
+    r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年?\s*[）)]?\s*(?:的|那年的|那年)?\s*(?:国务院|全国|中央)?(?:政府)?(?:工作)?(?:报告|两会)"
     r"|(?:19|20)\d{2}\s*(?:government work report|report)"
 )
 
@@ -233,25 +234,34 @@ class IndicatorTable:
 
     indicators: tuple[Indicator, ...]
     growth_words: tuple[str, ...]
+    compound_prefixes: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path = DATA_DIR / "indicators.json") -> IndicatorTable:
         data = json.loads(path.read_text(encoding="utf-8"))
         indicators = tuple(
             Indicator(i["name"], tuple(dict.fromkeys(normalize_text(n) for n in i["names"])),
-                      tuple(i.get("covers", ())))
+                      tuple(i.get("covers", ())), tuple(i.get("units", ())))
             for i in data["indicators"]
         )
-        return cls(indicators, tuple(data["growth_words"]))
+        return cls(indicators, tuple(data["growth_words"]), tuple(data.get("compound_prefixes", ())))
 
-    def mentions(self, text: str) -> list[tuple[int, int, Indicator]]:
-        """Non-overlapping indicator names in (normalized) ``text``, longest first: (start, end, indicator)."""
+    def _inside_compound(self, text: str, span: tuple[int, int]) -> bool:
+        """「海洋生产总值」「县域经济增速」: the name is the tail of another measure."""
+        return any(text[: span[0]].endswith(prefix) for prefix in self.compound_prefixes)
+
+    def mentions(self, text: str, compounds: bool = False) -> list[tuple[int, int, Indicator]]:
+        """Non-overlapping indicator names in (normalized) ``text``, longest first: (start, end, indicator).
+
+        ``compounds``: skip a short name that is the tail of a longer compound (「海洋生产总值」), as in a
+        document's figure labels; a question's words are taken as they are.
+        """
         found: list[tuple[int, int, Indicator]] = []
         taken: list[tuple[int, int]] = []
         for name, indicator in self._names():
             for match in re.finditer(re.escape(name), text):
                 span = match.span()
-                if _latin_inside_word(text, span, name):
+                if _latin_inside_word(text, span, name) or (compounds and self._inside_compound(text, span)):
                     continue
                 if not any(s < span[1] and span[0] < e for s, e in taken):
                     taken.append(span)

@@ -19,7 +19,7 @@ from corpus.text import CN_FIGURE, FIGURE, QUALIFIER, UNITS, is_year, normalize_
 
 _CLAUSE_END = re.compile(r"(?<=[，；;。！？：:,])")
 _RATIO_OF = re.compile(r"占$")  # 「R&D支出占GDP比重」: GDP is the denominator, not the indicator
-_DERIVED = re.compile(r"贡献率|比重|占比|比例|份额|排名|位次|弹性|系数|中的|之比")
+_DERIVED = re.compile(r"贡献率|比重|占比|比例|份额|排名|位次|弹性|系数|中的|之比|高于|低于|快于|慢于|高出|超出")
 _GROWTH = re.compile(r"增长|增速|增幅|涨幅|提高|提升|上涨|下降|降低|回升|growth")
 _RATE = re.compile(r"%|％|个百分点|‰|倍|翻一番|翻番")
 # a year or 去年 after 比/较/同 is a baseline (「比2020年翻一番」「比去年增加5600亿元」), not the time spoken of
@@ -29,6 +29,7 @@ _REVIEW = re.compile(_BASELINE + r"(?:回顾|过去一年|过去五年|去年|�
 _REVIEW_HEADING = re.compile(r"回顾|成就|发展基础|基础条件|工作总结|过去")
 _TARGET_HEADING = re.compile(r"目标|任务|安排|要求|重点工作")
 _THIS_YEAR = re.compile(r"今年|本年")
+_PERIOD_WORDS = re.compile(r"年均|期间|时期|五年|[一二三四五六七八九十]五”?(?:规划|计划|末|期)")
 _LAST_YEAR = re.compile(_BASELINE + r"(?:去年|过去一年|过去的一年)")
 _QUALIFIED = re.compile(
     rf"^(?:\s*(?:[-－—–~～至到]|以及)\s*[<>≥≤＞＜]?\d+(?:[.,．]\d+)*(?:%|％|‰|{UNITS})?)?(?:{QUALIFIER})?"
@@ -82,7 +83,7 @@ def label_indicator(label: str) -> Indicator | None:
     indicator's: 「服务业对经济增长贡献率接近60%」 is a contribution rate, not growth.
     """
     text = normalize_text(label)
-    mentions = [m for m in INDICATORS.mentions(text) if not _RATIO_OF.search(text[: m[0]])]
+    mentions = [m for m in INDICATORS.mentions(text, compounds=True) if not _RATIO_OF.search(text[: m[0]])]
     if not mentions or _DERIVED.search(text[mentions[-1][1] :]):
         return None
     return mentions[-1][2]
@@ -123,14 +124,15 @@ def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None)
     return PassageTime(frozenset(range(doc_years[0], doc_years[1] + 1)), review)
 
 
-def time_mismatch(query: Query, year: int | None, time: PassageTime) -> str:
+def time_mismatch(query: Query, year: int | None, time: PassageTime, sentence: str = "", heading: str = "") -> str:
     """Why a passage's time is not the asked time ("" when it fits or nothing was asked).
 
     A five-year period asked (「十四五期间」) wants a passage about that period, not one year's review.
     """
     if year is None and query.five_year and time.years and not query.period_end:
         start, end = query.five_year
-        if not any(start <= y <= end for y in time.years) or (time.review and len(time.years) == 1):
+        one_year = len(time.years) == 1 and not _PERIOD_WORDS.search(sentence + heading)  # 「今年…」 is not it
+        if not any(start <= y <= end for y in time.years) or one_year:
             return f"该段落说的不是{start}–{end}年 / the passage is not about the period asked"
         return ""
     if year is None or not time.years:
@@ -171,6 +173,8 @@ def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None
             continue
         if query.level and rate:  # 「GDP总量」 is not answered by a growth rate
             continue
+        if named.units and not any(unit in clause.quoted(text) for unit in named.units):
+            continue  # 「粮食…播种面积4500万亩」 is not a grain output
         return clause, ""
     return None, f"没有关于“{query.indicator.name}”的数字 / no figure for {query.indicator.name}"
 

@@ -28,7 +28,7 @@ from assistant.scoring import WEIGHTS_FILE, Weights
 from eval.qaset import QAItem
 from eval.scorer import ItemResult, score_item, summarize
 
-WRONG_COST = 2.0
+WRONG_COST = 1.0
 FOLDS = 3
 # the thresholds that decide between answering and declining; ranking weights stay as they are
 GRID: dict[str, tuple[float | int, ...]] = {

@@ -59,7 +59,7 @@ def test_questions_without_words_are_a_clear_error(qa, question):
 )
 def test_injection_strings_are_questions_the_plan_does_not_answer(qa, question):
     answer = qa.ask(question)
-    assert not answer.found and answer.text.startswith(("规划中未找到", "The plan does not answer"))
+    assert not answer.found and answer.text.startswith(("规划中未找到", "The documents do not answer this question."))
 
 
 def _encrypted_pdf() -> bytes:

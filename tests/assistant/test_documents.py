@@ -10,10 +10,11 @@ import json
 import pytest
 
 import planqa
-from assistant import PlanQA, QueryError
+from assistant import Filter, PlanQA
 from corpus import chunk_document
 from corpus.library import Library
-from index.store import current_build, read_manifest
+from index.searcher import FilterError
+from index.store import current_build, load_index, read_manifest
 from tests.samples import PROVINCE_PLAN, write
 
 EZHOU = "ezhou-14th-five-year-plan"
@@ -41,20 +42,21 @@ def test_adding_a_document_embeds_only_its_passages(two_plans, library):
     assert manifest["changes"] == {"added": ["hubei"], "changed": [], "removed": [], "unchanged": [EZHOU]}
     assert manifest["embedded_chunks"] == len(chunk_document(hubei))
     assert manifest["documents"]["hubei"] == {"sha256": hubei.sha256, "chunks": len(chunk_document(hubei))}
-    assert {d.doc_id for d in qa.searcher.index.documents} == {EZHOU, "hubei"}
+    assert {d.doc_id for d in qa.searcher.documents()} == {EZHOU, "hubei"}
+    assert {d.doc_id for d in qa.catalog().documents} == {EZHOU, "hubei"}
 
 
 def test_citations_name_their_document_and_filters_hold(two_plans):
     _, qa = two_plans
-    answer = qa.ask("到2025年建多少5G基站？", regions=["湖北"])
+    answer = qa.ask("到2025年建多少5G基站？", where=Filter.of(regions=["湖北"]))
     assert answer.found and "15万个" in answer.text
     assert {c.doc_id for c in answer.citations} == {"hubei"}
     assert answer.citations[0].doc_title.startswith("湖北省")
     assert answer.citations[0].reference().startswith("《湖北省国民经济")
-    ezhou = qa.ask("到2025年建多少5G基站？", doc_ids=[EZHOU])
+    ezhou = qa.ask("到2025年建多少5G基站？", where=Filter.of(doc_ids=[EZHOU]))
     assert "5000个" in ezhou.text and {c.doc_id for c in ezhou.citations} == {EZHOU}
-    with pytest.raises(QueryError, match=r"unknown region.*上海.*indexed: 鄂州市, 湖北省"):
-        qa.ask("5G基站", regions=["上海"])
+    with pytest.raises(FilterError, match=r"unknown region.*上海.*indexed: 鄂州市, 湖北省"):
+        qa.ask("5G基站", where=Filter.of(regions=["上海"]))
 
 
 def test_a_question_naming_a_region_searches_that_region(two_plans):
@@ -80,8 +82,8 @@ def test_a_changed_then_removed_document_updates_the_index(two_plans, tmp_path, 
     qa = PlanQA.load(index_dir=root, model=fake_model, library=library, progress=False)
     manifest = read_manifest(root)
     assert manifest["changes"]["removed"] == ["hubei"] and manifest["embedded_chunks"] == 0
-    assert {c.doc_id for c in qa.searcher.index.chunks} == {EZHOU}
-    assert qa.searcher.index.dense.chunk_ids == [c.chunk_id for c in qa.searcher.index.chunks]
+    assert {c.doc_id for c in qa.searcher.chunks} == {EZHOU}
+    assert load_index(root).dense.chunk_ids == [c.chunk_id for c in qa.searcher.chunks]
 
 
 def test_add_remove_and_docs_commands(tmp_path, fake_model, capsys, monkeypatch):

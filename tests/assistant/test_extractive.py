@@ -1,0 +1,107 @@
+"""The extractive answerer's pieces (assistant.extractive) on real passages, and its quotes end to end."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.browse import Browser
+from assistant.evidence import Unit, sentence_spans
+from assistant.extractive import enumeration, heading_items, list_items, quote_span, table_row_sentence
+from assistant.query import analyze
+from assistant.ranking import Candidate
+from corpus import chunk_document
+from corpus.documents import read_document
+
+HENAN = Path(__file__).resolve().parents[2] / "eval/data/dev-corpus/provincial-2025/2025年河南省政府工作报告.docx"
+GEDIAN = "优先发展光电子信息、智能制造、新能源新材料、生物医药、跨境电商等高端产业"
+
+
+@pytest.fixture(scope="module")
+def rows(chunks) -> dict[str, object]:
+    """The shipped plan's indicator table rows, by indicator name."""
+    return {dict(c.fields)["指标名称"]: c for c in chunks if c.kind == "table_row" and c.fields}
+
+
+@pytest.fixture(scope="module")
+def gedian(chunks):
+    return next(c for c in chunks if GEDIAN in c.text)
+
+
+def test_list_items_of_a_real_enumeration(gedian):
+    assert enumeration(gedian.text) == GEDIAN
+    assert list_items(gedian.text) == ["光电子信息", "智能制造", "新能源新材料", "生物医药", "跨境电商"]
+    assert all(item in gedian.text for item in list_items(gedian.text))
+
+
+def test_the_enumeration_most_relevant_to_the_question_wins(gedian):
+    other = max((c for c in re.split(r"[，。；]", gedian.text) if c.count("、") and c != GEDIAN), key=len)
+    assert enumeration(gedian.text, lambda clause: 1.0 if clause == other else 0.0) == other
+    assert list_items("没有列举的句子。") == [] and enumeration("没有列举的句子。") == ""
+
+
+def test_heading_items_are_the_sections_a_sentence_introduces():
+    doc = read_document(HENAN)
+    browser = Browser([doc])
+    [intro] = [c for c in chunk_document(doc) if c.path == ("三、2025年重点工作",)]
+    assert "十个方面" in intro.text
+    items = heading_items(intro.text, browser.subheadings(intro))
+    assert len(items) == 10 and items[0] == "更大力度推动全方位扩大内需"
+    assert heading_items("加快建设花湖机场。", browser.subheadings(intro)) == []  # announces no list
+
+
+def test_table_row_sentence_leads_with_the_asked_year(rows):
+    urban = rows["常住人口城镇化率（%）"]
+    assert dict(urban.fields)["2025年"] == "70" and dict(urban.fields)["2020年预计"] == "66.8"
+    assert table_row_sentence(urban.fields, analyze("2025年常住人口城镇化率目标是多少")) == \
+        "2025年：70（2020年预计：66.8），预期性"
+    assert table_row_sentence(urban.fields, analyze("2020年常住人口城镇化率是多少")).startswith("2020年预计：66.8")
+
+
+def test_table_row_sentence_leaves_out_empty_cells(rows):
+    gdp = rows["地区生产总值（GDP）增长率（%）"]
+    assert dict(gdp.fields)["年均增速"] == "7左右"
+    sentence = table_row_sentence(gdp.fields, analyze("鄂州GDP增长目标是多少"))
+    assert "7左右" in sentence and "-" not in sentence and "预期性" in sentence
+    forest = rows["森林覆盖率（%）"]
+    assert table_row_sentence(forest.fields, analyze("森林覆盖率要达到多少")).startswith("2025年：10.64")
+
+
+def test_a_long_sentence_is_quoted_by_whole_clauses(gedian):
+    start, end = next((s, e) for s, e in sentence_spans(gedian.text) if GEDIAN in gedian.text[s:e])
+    best = Unit(gedian.chunk_id, start, end, gedian.text[start:end], 1.0, 1.0)
+    candidate = Candidate(gedian, 1.0, best, 0.0, 0.0, 0)
+    query = analyze("葛店开发区重点发展哪些产业")
+    must = (gedian.text.index(GEDIAN), gedian.text.index(GEDIAN) + len(GEDIAN))
+    for limit in (50, 80, 160):
+        q_start, q_end = quote_span(candidate, lambda text: 0.0, query, must, limit)
+        quote = gedian.text[q_start:q_end]
+        assert GEDIAN in quote and not quote.endswith("、")
+        assert q_start == start or gedian.text[q_start - 1] in "，；：,;:"
+
+
+QUESTIONS = [
+    "葛店开发区重点发展哪些产业？",
+    "临空经济区有哪些产业布局？",
+    "鄂州重点发展哪些战略性新兴产业？",
+    "花湖机场周边建设哪些配套设施？",
+    "鄂州打算建多少5G基站？",
+    "2025年常住人口城镇化率目标是多少？",
+    "三江港新区怎么定位？",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_quotes_are_verbatim_and_never_end_inside_an_enumeration(qa, question):
+    answer = qa.ask(question)
+    quotes = re.findall(r"「(.*?)」\[(\d+)\]", answer.text, flags=re.S)
+    if not answer.found:
+        assert quotes == []
+        return
+    assert quotes, answer.text
+    for quote, number in quotes:
+        cited = answer.citations[int(number) - 1]
+        assert quote in cited.text or quote in cited.footnotes, (quote, cited.text[:80])
+        assert not quote.endswith("、")

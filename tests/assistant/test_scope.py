@@ -1,0 +1,112 @@
+"""Scoping (assistant.scope): which documents may answer, from the regions and time a question asks.
+
+The catalog is modelled on the dev corpus (eval/data/dev-corpus): national work reports by year,
+provincial 2025 reports, and a city plan for 2021–2025.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.query import analyze
+from assistant.scope import Catalog, Scope, resolve
+from corpus import DocumentMeta
+from index.tokenization import ZhTokenizer
+
+NATIONAL_YEARS = (2018, 2019, 2021, 2024, 2025)
+PROVINCES = ("河南省", "山东省", "广西壮族自治区")
+EZHOU = "ezhou-14th-five-year-plan"
+
+
+def _national(year: int) -> DocumentMeta:
+    return DocumentMeta(f"{year}年国务院政府工作报告", f"{year}年中华人民共和国国务院政府工作报告", "全国", str(year))
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    metas = [_national(y) for y in NATIONAL_YEARS]
+    metas += [DocumentMeta(f"2025年{p}政府工作报告", f"2025年{p}政府工作报告", p, "2025") for p in PROVINCES]
+    metas.append(DocumentMeta(EZHOU, "鄂州市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要",
+                              "鄂州市", "2021–2025"))
+    return Catalog(metas)
+
+
+@pytest.fixture(scope="module")
+def scopes(catalog):
+    words = ZhTokenizer().words
+    return lambda question: resolve(analyze(question, words=words), catalog)
+
+
+def one(scopes, question) -> Scope:
+    [scope] = scopes(question)
+    return scope
+
+
+@pytest.mark.parametrize(
+    ("question", "region"), [("上海的GDP目标是多少", "上海市"), ("澳门今年GDP增长目标", "澳门特别行政区")]
+)
+def test_a_region_the_library_lacks_is_missing(scopes, question, region):
+    scope = one(scopes, question)
+    assert scope.doc_ids == () and scope.missing == f"文档库中没有{region}的规划或报告"
+
+
+def test_a_named_region_gets_its_documents_only(scopes):
+    assert one(scopes, "河南今年GDP增长目标").doc_ids == ("2025年河南省政府工作报告",)
+    assert one(scopes, "广西今年的经济增长目标").doc_ids == ("2025年广西壮族自治区政府工作报告",)
+    assert one(scopes, "鄂州5G基站建多少").doc_ids == (EZHOU,)
+
+
+def test_a_year_asks_that_year_report_for_a_target(scopes):
+    scope = one(scopes, "2019年GDP增长目标是多少")
+    assert scope.doc_ids == ("2019年国务院政府工作报告",) and scope.year == 2019
+
+
+def test_a_past_figure_is_in_the_next_year_report(scopes):
+    # the 2019 report reviews 2018: 「2018年GDP实际增长了多少」 is answered there
+    scope = one(scopes, "2018年GDP实际增长了多少")
+    assert scope.doc_ids == ("2019年国务院政府工作报告",) and scope.year == 2018
+    # the review of 2019 would be in the 2020 report, which the library lacks
+    assert one(scopes, "2019年GDP实际增长了多少").missing.endswith("2019年的规划或报告")
+
+
+def test_a_named_report_year_restricts_to_that_report(scopes):
+    scope = one(scopes, "2019年的政府工作报告提出GDP增长目标是多少")
+    assert scope.doc_ids == ("2019年国务院政府工作报告",) and scope.year == 2019
+    review = one(scopes, "2021年报告里说去年GDP增长多少")
+    assert review.doc_ids == ("2021年国务院政府工作报告",) and review.year == 2020
+    assert one(scopes, "2020年的政府工作报告提出了什么").missing == "文档库中没有全国2020年的报告"
+
+
+def test_this_year_and_last_year_are_read_against_the_documents_latest_year(scopes):
+    latest = max(NATIONAL_YEARS)
+    assert one(scopes, "今年GDP增长目标").year == latest
+    assert one(scopes, "去年GDP增长了多少").year == latest - 1
+    national = one(scopes, "今年政府工作报告GDP增长目标")  # 「政府工作报告」 without a region is the national one
+    assert national.doc_ids == (f"{latest}年国务院政府工作报告",)
+
+
+def test_the_end_of_the_plan_is_its_period_end(scopes):
+    scope = one(scopes, "五年后鄂州常住人口城镇化率要达到多少")
+    assert scope.doc_ids == (EZHOU,) and scope.year == 2025
+
+
+def test_comparison_rows_one_per_region(scopes):
+    rows = scopes("河南和山东今年GDP增长目标分别是多少")
+    assert [(r.label, r.doc_ids, r.year) for r in rows] == [
+        ("河南省", ("2025年河南省政府工作报告",), 2025),
+        ("山东省", ("2025年山东省政府工作报告",), 2025),
+    ]
+    rows = scopes("河南和上海今年GDP增长目标分别是多少")
+    assert [r.label for r in rows] == ["河南省", "上海市"]
+    assert rows[0].doc_ids and rows[1].missing == "文档库中没有上海市的规划或报告"
+
+
+def test_comparison_rows_one_per_year_of_a_series(scopes):
+    rows = scopes("2019年到2025年GDP增长目标的变化")
+    assert [r.year for r in rows] == [2019, 2021, 2024, 2025]  # the years the reports cover
+    assert all(f"{r.year}年国务院政府工作报告" in r.doc_ids for r in rows)
+
+
+def test_explicit_filters_are_narrowed_by_time_only(catalog):
+    [scope] = resolve(analyze("上海的GDP目标是多少"), catalog, explicit=True)
+    assert not scope.missing  # the caller chose the documents; the region named is not scoped again

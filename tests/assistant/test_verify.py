@@ -1,0 +1,148 @@
+"""Verification (assistant.verify) on real sentences of the shipped plan and the dev corpus reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.query import analyze
+from assistant.verify import figure_clauses, figure_for, label_indicator, passage_time, time_mismatch
+from corpus import chunk_document, load_shipped_plan
+from corpus.documents import read_document
+from corpus.metadata import period_years
+
+REPORTS = Path(__file__).resolve().parents[2] / "eval" / "data" / "dev-corpus" / "national-gwr"
+
+
+def _sentence(text: str, start: str) -> str:
+    """The sentence of ``text`` that begins with ``start`` (up to its 。), as the document has it."""
+    at = text.index(start)
+    return text[at : text.index("。", at) + 1]
+
+
+@pytest.fixture(scope="module")
+def report_chunks():
+    """year → (chunks, years) of the national work reports of 2019 and 2025."""
+    out = {}
+    for year in (2019, 2025):
+        doc = read_document(REPORTS / f"{year}年国务院政府工作报告.txt")
+        out[year] = (chunk_document(doc), period_years(doc.meta.period))
+    return out
+
+
+@pytest.fixture(scope="module")
+def plan_text() -> str:
+    return "\n".join(c.text for c in chunk_document(load_shipped_plan()))
+
+
+def _chunk_with(chunks, start: str):
+    return next(c for c in chunks if start in c.text)
+
+
+TARGETS_2019 = "今年经济社会发展的主要预期目标是："
+
+
+def test_figure_clauses_label_each_figure_with_its_own_indicator(report_chunks):
+    chunk = _chunk_with(report_chunks[2019][0], TARGETS_2019)
+    sentence = _sentence(chunk.text, TARGETS_2019)
+    clauses = {c.quoted(sentence): label_indicator(c.label) for c in figure_clauses(sentence)}
+    names = {quoted: (ind.name if ind else None) for quoted, ind in clauses.items()}
+    assert names["6%－6.5%"] == "地区生产总值"
+    assert names["1100万人以上"] == "城镇新增就业"
+    assert names["5.5%左右"] == "城镇调查失业率"
+    assert names["4.5%以内"] == "城镇登记失业率"
+    for clause in figure_clauses(sentence):
+        assert sentence[clause.start : clause.end] == clause.figure
+        assert sentence[clause.clause_start : clause.start] == clause.label
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("2019年GDP增长目标是多少", "6%－6.5%"),
+        ("2019年城镇调查失业率目标", "5.5%左右"),
+        ("2019年失业率目标是多少", "5.5%左右"),  # the generic indicator is answered by the one it covers
+        ("2019年城镇新增就业目标多少", "1100万人以上"),
+        ("2019年单位GDP能耗下降多少", "3%左右"),
+    ],
+)
+def test_figure_for_picks_the_asked_indicator(report_chunks, question, figure):
+    sentence = _sentence(_chunk_with(report_chunks[2019][0], TARGETS_2019).text, TARGETS_2019)
+    clause, why = figure_for(analyze(question), sentence)
+    assert clause is not None and why == ""
+    assert clause.quoted(sentence) == figure
+
+
+def test_a_ratio_to_gdp_is_not_a_gdp_figure(plan_text):
+    sentence = _sentence(plan_text, "万人发明专利拥有量5.7件")
+    assert "R&D支出占GDP比重由0.61%提升至1.15%" in sentence
+    ratio = [c for c in figure_clauses(sentence) if c.figure in ("0.61%", "1.15%")]
+    assert len(ratio) == 2 and all(label_indicator(c.label) is None for c in ratio)
+    clause, why = figure_for(analyze("鄂州GDP增长了多少"), sentence)
+    assert clause is None and "地区生产总值" in why
+
+
+def test_a_contribution_rate_is_not_growth():
+    doc = (REPORTS / "2019年国务院政府工作报告.txt").read_text(encoding="utf-8")
+    sentence = _sentence(doc, "服务业对经济增长贡献率接近60%")
+    assert label_indicator("服务业对经济增长贡献率接近") is None
+    clause, _ = figure_for(analyze("经济增长多少"), sentence)
+    assert clause is None
+
+
+def test_a_measure_after_the_figure_names_it(plan_text):
+    sentence = _sentence(plan_text, "全市5.2万贫困人口实现稳定脱贫")
+    clause, why = figure_for(analyze("全市多少贫困人口实现脱贫"), sentence)
+    assert clause is not None and clause.quoted(sentence) == "5.2万" and why == ""
+
+
+def test_deficit_amount_and_rate_are_told_apart(report_chunks):
+    sentence = _sentence(_chunk_with(report_chunks[2025][0], "今年赤字率拟按").text, "今年赤字率拟按")
+    amount, _ = figure_for(analyze("今年全国财政赤字规模多大，赤字率提高到多少"), sentence)
+    assert amount is not None and amount.quoted(sentence) == "5.66万亿元"
+    rate, _ = figure_for(analyze("今年赤字率是多少"), sentence)
+    assert rate is not None and rate.quoted(sentence) == "4%左右"
+
+
+def test_passage_time_in_an_annual_report(report_chunks):
+    chunks, years = report_chunks[2019]
+    chunk = _chunk_with(chunks, TARGETS_2019)
+    targets = passage_time(_sentence(chunk.text, TARGETS_2019), chunk, years)
+    assert targets.years == {2019} and not targets.review
+    # 「比去年」 is a baseline, not the time the sentence speaks of
+    deficit_chunk = _chunk_with(chunks, "今年赤字率拟按2.8%安排")
+    deficit = _sentence(deficit_chunk.text, "今年赤字率拟按2.8%安排")
+    assert "比去年" in deficit
+    assert passage_time(deficit, deficit_chunk, years).years == {2019}
+
+
+def test_passage_time_of_a_review(report_chunks):
+    chunks, years = report_chunks[2025]
+    chunk = _chunk_with(chunks, "去年一季度经济开局良好")
+    assert "回顾" in chunk.path[0]
+    time = passage_time(_sentence(chunk.text, "去年一季度经济开局良好"), chunk, years)
+    assert time.years == {2024} and time.review
+
+
+def test_passage_time_of_a_plan_falls_back_to_its_period():
+    plan = load_shipped_plan()
+    chunk = next(c for c in chunk_document(plan) if "全市建设5G基站5000个" in c.text)
+    time = passage_time(chunk.text, chunk, period_years(plan.meta.period))
+    assert 2025 in time.years and not time.review
+
+
+def test_time_mismatch(report_chunks):
+    chunks, years = report_chunks[2025]
+    review_chunk = _chunk_with(chunks, "去年一季度经济开局良好")
+    review = passage_time(_sentence(review_chunk.text, "去年一季度经济开局良好"), review_chunk, years)
+    target_chunk = _chunk_with(chunks, "今年发展主要预期目标是")
+    target = passage_time(_sentence(target_chunk.text, "今年发展主要预期目标是"), target_chunk, years)
+    query = analyze("今年GDP增长目标是多少")
+    assert time_mismatch(query, 2025, target) == ""
+    assert "2024年" in time_mismatch(query, 2025, review)
+    assert "回顾" in time_mismatch(query, 2024, review)  # a target was asked, the passage reviews the year
+    assert time_mismatch(analyze("去年GDP实际增长了多少"), 2024, review) == ""
+    assert time_mismatch(query, None, review) == ""  # no year asked: time does not decide
+    period = analyze("十四五期间GDP年均增长多少")
+    assert "2021–2025" in time_mismatch(period, None, review)
