@@ -16,7 +16,7 @@ from assistant.evidence import Coverage, Unit, asked_unit, figures, sentence_spa
 from assistant.query import Query
 from assistant.ranking import Candidate
 from assistant.scoring import Weights
-from assistant.verify import FigureClause, figure_for, label_indicator, passage_time, time_mismatch
+from assistant.verify import FigureClause, figure_clauses, figure_for, label_indicator, passage_time, time_mismatch
 from corpus import Chunk
 from corpus.text import QUALIFIER
 
@@ -98,11 +98,23 @@ def _qualitative_row(query: Query, candidate: Candidate) -> bool:
     return named is not None and query.indicator.answered_by(named)
 
 
+def _row_figure(query: Query, text: str, relevance: Coverage) -> tuple[FigureClause | None, str]:
+    """A table row's figure in the asked year's column, else in its last column (the target)."""
+    first, reason = figure_for(query, text, relevance)
+    if first is None:
+        return None, reason
+    columns = [c for c in figure_clauses(text) if c.start >= first.start]
+    asked = [c for c in columns if any(str(y) in c.label or str(y) in text[max(0, c.clause_start - 12) : c.start]
+                                       for y in query.years)]
+    targets = [c for c in columns if "预计" not in text[max(0, c.start - 12) : c.start]]
+    return (asked or targets[-1:] or [first])[0], ""
+
+
 def answer_figure(query: Query, candidate: Candidate, relevance: Coverage) -> tuple[FigureClause | None, str]:
     """The figure of the candidate's best sentence (or of its whole table row) that answers."""
     chunk = candidate.chunk
     if chunk.kind == "table_row":
-        return figure_for(query, chunk.text, relevance)
+        return _row_figure(query, chunk.text, relevance)
     clause, reason = figure_for(query, candidate.best.text, relevance)
     offset = candidate.best.start
     if clause is None and query.indicator is not None:

@@ -199,7 +199,10 @@ class PlanQA:
 
     def _candidates(self, query: Query, scope: Scope, mode: Mode, where: Filter) -> tuple[list[Candidate], Coverage]:
         """Retrieve within the scope (the nearest passages anywhere when nothing in the library can answer)."""
-        within = where if scope.missing or not scope.doc_ids else replace(where, doc_ids=scope.doc_ids)
+        within = where
+        if not scope.missing and scope.doc_ids:  # the scope narrows the caller's own document filter
+            asked = set(where.doc_ids)
+            within = replace(where, doc_ids=tuple(d for d in scope.doc_ids if not asked or d in asked) or where.doc_ids)
         retrieval = self.searcher.retrieve(query.search_text, within, mode=mode)
         coverage = self._coverage(query)
         return rank_candidates(retrieval, self.searcher.chunk, coverage, query.answer_type, self.weights), coverage

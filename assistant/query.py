@@ -81,6 +81,7 @@ class Query:
     growth: bool = False
     level: bool = False  # an amount is asked (GDP总量, 多少亿元), not a rate
     comparison: bool = False
+    series: bool = False  # 「2019年到2025年…怎么变化」: every year in the range, not only the two named
     truncated: bool = False
     expansions: tuple[str, ...] = field(default=())
 
@@ -311,10 +312,11 @@ _SUBJECT_AFTER = re.compile(
 )
 # a region is only a place named in passing when a route or a named thing follows or precedes it
 _PASSING_AFTER = re.compile(r"^(?:至|到|-|—|～)(?!\s*(?:\d|今年|明年|年底|年末|本世纪))")
-_PASSING_BEFORE = re.compile(r"(?:到|至|往|去|对接|连接|融入|承接|靠近|毗邻|邻近|和|与|及)$")
+_PASSING_BEFORE = re.compile(r"(?:到|至|往|去|对接|连接|融入|承接|靠近|毗邻|邻近)$")
 _COMPARISON = re.compile(
     r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|和|与|及|以及|、|\bvs\.?\b|\bcompare|\band\b"
 )
+_YEARS_APART = re.compile(r"\d{2,4}年?(?:和|与|及|、|，|以及|还有)\d{2,4}年")
 _SERIES = re.compile(
     r"(\d{4})\s*(?:年)?\s*(?:到|至|-|—|～|~|to)\s*(\d{4})\s*年?(?:.{0,12})(?:变化|走势|趋势|逐年|每年|各年|分别)"
 )
@@ -327,9 +329,10 @@ def _regions(text: str, words: Sequence[str] | None) -> tuple[tuple[str, ...], t
     about: list[str] = []
     for k, (start, end, name) in enumerate(spans):
         after, before = text[end:], text[:start]
-        if _PASSING_AFTER.match(after) or (_PASSING_BEFORE.search(before) and k == 0 and start > 0):
-            continue
         at_start = not _CJK.search(_strip_time(before))
+        # 「鄂州到武汉的轨道交通」 is about 鄂州; 武汉 is where the route goes
+        if (_PASSING_AFTER.match(after) and not at_start) or _PASSING_BEFORE.search(before):
+            continue
         subject = at_start or _SUBJECT_AFTER.match(after) or (INDICATORS.mentions(after[:12])[:1] and (
             INDICATORS.mentions(after[:12])[0][0] == 0))
         if name == NATIONAL and not (at_start or re.match(r"^(?:的|今年|明年|去年|\d{4}年|政府工作报告)", after)):
@@ -392,7 +395,10 @@ def analyze(
     about, mentioned = _regions(text, words(text) if words else None)
     years = _years(text)
     between = "之间" in text or "间的" in text  # 「鄂州和武汉之间的轨道交通」 relates two places, compares nothing
-    comparison = (len(about) >= 2 and not between and bool(_COMPARISON_CUE.search(text) or indicator)) or bool(series)
+    # two regions, or two years, side by side: 「四川和广东的…」「2019年和2023年的…分别是多少」
+    side_by_side = not between and bool(_COMPARISON_CUE.search(text) or indicator)
+    comparison = (len(about) >= 2 or (len(years) >= 2 and _YEARS_APART.search(text) is not None)) and side_by_side
+    comparison = comparison or bool(series)
     expansions: list[str] = []
     if english and glossary is not None:
         expansions += glossary(text)
@@ -404,6 +410,7 @@ def analyze(
         period_end=bool(_PERIOD_END.search(text)),
         five_year=_five_year(text), target=bool(_TARGET.search(text)), actual=bool(_ACTUAL.search(text)),
         indicator=indicator, indicator_term=indicator_term, growth=growth, level=level, comparison=comparison,
+        series=bool(series),
         truncated=truncated,
         expansions=tuple(dict.fromkeys(expansions)),
     )

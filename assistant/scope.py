@@ -155,10 +155,11 @@ def _by_time(query: Query, docs: Sequence[DocInfo], label: str, year: int | None
 
 
 def _time_rows(query: Query, docs: Sequence[DocInfo], label: str) -> list[Scope]:
-    """A series (2019年到2025年…): one row per asked year, or per year the documents cover in that range."""
+    """One row per asked year (2019年和2023年), or for a series (2019年到2025年…) per year the documents cover
+    in that range."""
     if len(query.years) < 2:
         return [_by_time(query, docs, label)]
     first, last = min(query.years), max(query.years)
     covered = sorted({d.years[0] for d in docs if d.annual and d.years and first <= d.years[0] <= last})
-    years = covered if len(covered) > len(query.years) else sorted(query.years)
+    years = covered if query.series and len(covered) > len(query.years) else sorted(query.years)
     return [_by_time(query, docs, f"{label}{y}年", y) for y in years]

@@ -95,8 +95,8 @@ def make_doc_id(text: str) -> str:
     ident = _DOC_ID.sub("-", text.strip()).strip("-.")
     if not ident or len(ident) > MAX_DOC_ID_CHARS:
         raise CorpusError(
-            f"无效的文档编号 / cannot make a document id from {text!r}: use --id with 1–{MAX_DOC_ID_CHARS} "
-            "letters, digits, Chinese characters, '_', '.' or '-'"
+            f"无效的文档编号 / cannot make a document id from {text!r}: give a shorter one with --id "
+            f"(1–{MAX_DOC_ID_CHARS} letters, digits, Chinese characters, '_', '.' or '-')"
         )
     return ident
 
