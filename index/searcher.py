@@ -15,6 +15,7 @@ from index.embedders import Embedder
 from index.hits import Hit, reciprocal_rank_fusion
 from index.normalize import normalize_query
 from index.store import StoredIndex
+from index.vector_store import EngineRetrieval, Where
 
 Mode = Literal["bm25", "dense", "hybrid"]
 MODES: tuple[str, ...] = get_args(Mode)
@@ -104,6 +105,22 @@ class Searcher:
         ])
         return keep
 
+    def where(
+        self, parts: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None,
+        regions: Sequence[str] | None = None,
+    ) -> Where:
+        """The same filters as :meth:`mask`, as fields for an engine (checked by ``mask`` first)."""
+        region_names = None
+        if regions:
+            region_names = tuple(dict.fromkeys(
+                d.region for d in self.index.documents if any(_same_region(r, d.region) for r in regions)
+            ))
+        return Where(
+            doc_ids=tuple(doc_ids) if doc_ids else None,
+            regions=region_names,
+            parts=tuple(_part_prefix(p) for p in parts) if parts else None,
+        )
+
     def search(
         self,
         query: str,
@@ -131,6 +148,11 @@ class Searcher:
             raise QueryError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         mask = self.mask(parts, doc_ids, regions)
         depth = max(depth, FUSION_DEPTH) if mode == "hybrid" else depth
+        if isinstance(self.index.dense, EngineRetrieval):  # Milvus: BM25, dense, filters and fusion in the engine
+            vector = self.embed_query(text) if mode != "bm25" else None
+            where = self.where(parts, doc_ids, regions) if mask is not None else None
+            hits, bm25_scores, dense_scores = self.index.dense.retrieve(mode, text, vector, depth, where)
+            return Retrieval(text, hits, bm25_scores, dense_scores)
         bm25_hits = self.index.bm25.search(text, depth, mask) if mode != "dense" else []
         dense_hits = self.index.dense.search(self.embed_query(text), depth, mask) if mode != "bm25" else []
         if mode == "bm25":
