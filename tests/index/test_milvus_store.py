@@ -309,3 +309,15 @@ def test_planqa_answers_from_milvus_like_from_faiss(qa, tmp_path, monkeypatch):
         assert got.found == want.found and got.citations[0].chunk_id == want.citations[0].chunk_id, question
     part = on_milvus.ask("5G基站", parts=["第四篇"])
     assert all(c.path[0].startswith("第四篇") for c in part.citations)
+
+
+def test_filter_expressions():
+    from index.vector_store import Where
+
+    assert milvus_store.where_expression(None) == ""
+    where = Where(doc_ids=("a", 'b"c'), regions=("湖北省",), parts=("第四篇", "50%_x"))
+    assert milvus_store.where_expression(where) == (
+        'doc_id in ["a", "b\\"c"] and region in ["湖北省"] and (part like "第四篇%" or part like "50\\\\%\\\\_x%")'
+    )
+    assert milvus_store.row_expression(np.r_[2:5, 9:10]) == "(row >= 2 and row <= 4) or (row >= 9 and row <= 9)"
+    assert milvus_store.row_expression(np.arange(0, 300, 2)).startswith("row in [0, 2, 4")
