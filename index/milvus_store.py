@@ -167,11 +167,14 @@ class MilvusStore:
         if not client.has_collection(name):
             raise ValueError(f"collection {name!r} not found in {self._uri}")
         client.load_collection(name)
-        stored = int(client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"])
+        # Strong: on a server, a count right after a build must see every inserted row
+        rows = client.query(name, filter="", output_fields=["count(*)"], consistency_level="Strong")
+        stored = int(rows[0]["count(*)"])
         if stored != count:
             raise ValueError(f"collection {name!r} holds {stored} rows for {count} chunks")
         if count:
-            ends = client.get(name, ids=[0, count - 1], output_fields=["chunk_id"])
+            ends = client.query(name, filter=f"row in [0, {count - 1}]", output_fields=["chunk_id"],
+                                consistency_level="Strong")
             found = {int(r["row"]): r["chunk_id"] for r in ends}
             if found != {0: self.chunk_ids[0], count - 1: self.chunk_ids[-1]}:
                 raise ValueError(f"collection {name!r} holds other chunks than this build ({found})")
