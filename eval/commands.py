@@ -11,7 +11,7 @@ from pathlib import Path
 from assistant import PlanQA
 from config import settings
 from corpus import PlanqaError
-from eval import growth, load
+from eval import corpus_bench, growth, load
 from eval.devset import DEV_CORPUS, DEV_QA, corpus_documents, held_out
 from eval.qaset import QAItem, QASetError, default_qa_path, load_qa
 from eval.report import json_document, terminal_table, write_json, write_report
@@ -75,6 +75,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "bench-growth", help="build, memory and latency on synthetic 1×–100× corpora; flat vs HNSW")
     growth.add_arguments(bench_growth)
     bench_growth.set_defaults(handler=growth.run)
+
+    bench_corpus = subparsers.add_parser(
+        "bench-corpus", help="a real multi-document corpus: FAISS + local BM25 vs Milvus Lite, side by side")
+    corpus_bench.add_arguments(bench_corpus)
+    bench_corpus.set_defaults(handler=corpus_bench.run)
 
 
 def report_dir(given: str) -> Path:

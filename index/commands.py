@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from corpus import chunk_document, load_document
@@ -11,8 +12,8 @@ from corpus.library import Library
 from index.embedders import load_embedder
 from index.searcher import MODES, Filter, Searcher
 from index.service import staleness
-from index.store import IndexError_, build_index, default_index_root, load_index, read_manifest
-from index.vector_store import StoreMismatch
+from index.store import IndexError_, build_index, current_build, default_index_root, load_index, read_manifest
+from index.vector_store import MILVUS_POINTER, QDRANT_POINTER, StoreMismatch
 
 
 def add_index_options(parser: argparse.ArgumentParser) -> None:
@@ -148,7 +149,14 @@ def _docs(args: argparse.Namespace) -> int:
 
 def _info(args: argparse.Namespace) -> int:
     root = index_root(args, load_embedder(args.model).model_id)
-    print(json.dumps(read_manifest(root), ensure_ascii=False, indent=2))
+    manifest = read_manifest(root)
+    build = current_build(root)
+    for pointer in (MILVUS_POINTER, QDRANT_POINTER):  # where the store keeps the vectors (file or server, collection)
+        if build is not None and (build / pointer).exists():
+            manifest["store_location"] = json.loads((build / pointer).read_text(encoding="utf-8"))
+    store = f"{manifest.get('vector_store', 'faiss')} ({manifest.get('dense_index', '?')})"
+    print(f"vector store: {store}", file=sys.stderr)
+    print(json.dumps(manifest, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -21,6 +21,7 @@ from corpus.regions import same_region
 from index.embedders import Embedder
 from index.hits import Hit, reciprocal_rank_fusion
 from index.store import StoredIndex
+from index.vector_store import EngineRetrieval, Where
 
 Mode = Literal["bm25", "dense", "hybrid"]
 MODES: tuple[str, ...] = get_args(Mode)
@@ -168,6 +169,17 @@ class Searcher:
             for c in self._index.chunks
         ], dtype=bool)
 
+    def where_fields(self, where: Filter) -> Where:
+        """The same filter as :meth:`mask`, as fields for an engine that filters itself (checked by ``mask`` first)."""
+        regions = tuple(dict.fromkeys(
+            d.region for d in self._index.documents if any(same_region(r, d.region) for r in where.regions)
+        )) if where.regions else None
+        return Where(
+            doc_ids=where.doc_ids or None,
+            regions=regions,
+            parts=tuple(_part_prefix(p) for p in where.parts) if where.parts else None,
+        )
+
     # --- search -------------------------------------------------------------------------------
 
     def search(self, text: str, k: int = 5, mode: Mode = "hybrid", where: Filter = ANYWHERE) -> list[Hit]:
@@ -181,6 +193,11 @@ class Searcher:
             raise FilterError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         mask = self.mask(where)
         depth = max(depth, FUSION_DEPTH) if mode == "hybrid" else depth
+        if isinstance(self._index.dense, EngineRetrieval):  # Milvus: BM25, dense, filters and fusion in the engine
+            vector = self.embed_query(text) if mode != "bm25" else None
+            fields = self.where_fields(where) if mask is not None else None
+            hits, bm25_scores, dense_scores = self._index.dense.retrieve(mode, text, vector, depth, fields)
+            return Retrieval(hits, bm25_scores, dense_scores)
         bm25_hits = self._index.bm25.search(text, depth, mask) if mode != "dense" else []
         dense_hits = self._index.dense.search(self.embed_query(text), depth, mask) if mode != "bm25" else []
         if mode == "bm25":

@@ -11,6 +11,7 @@ Layout of an index root::
         embeddings.npy      float32 vectors, reused by later builds for unchanged texts
         dense.faiss         the FAISS index (vector store "faiss", the default), or
         qdrant.json         where the Qdrant collection is (+ qdrant/ in local mode); see index.vector_store
+        milvus.json         or where the Milvus collection is (Milvus Lite file or server URL)
         bm25/               the bm25s index
         userdict.txt        jieba user dictionary (the plan's own names)
 
@@ -54,6 +55,7 @@ from index.lexicon import plan_terms
 from index.tokenization import TOKENIZER_VERSION, ZhTokenizer
 from index.vector_store import (
     DEFAULT_SPEC,
+    RowFields,
     VectorStore,
     build_store,
     drop_store,
@@ -361,7 +363,10 @@ def _build_locked(
             fh.write(json.dumps({**asdict(chunk), "dense_key": key}, ensure_ascii=False) + "\n")
     np.save(partial / "embeddings.npy", vectors)
     embeddings_sha256 = _file_sha256(partial / "embeddings.npy")
-    dense = build_store(store_spec, vectors, ids, partial, build_id, hnsw_threshold)
+    regions = {d.meta.doc_id: d.meta.region for d in docs}
+    rows = [RowFields(c.search_text(), c.doc_id, regions.get(c.doc_id, ""), c.path[0] if c.path else "")
+            for c in chunks] if store_spec.backend == "milvus" else None
+    dense = build_store(store_spec, vectors, ids, partial, build_id, hnsw_threshold, rows, tokenizer.user_words)
     dense.close()  # a Qdrant local store locks its directory, which is renamed below
     bm25.save(partial / "bm25")
     (partial / "userdict.txt").write_text("\n".join(tokenizer.user_words) + "\n", encoding="utf-8")

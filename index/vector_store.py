@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -30,9 +31,14 @@ from index.hits import Hit
 
 VECTOR_STORE_ENV = "PLANQA_VECTOR_STORE"
 DEFAULT_SPEC = "faiss"
-VALID_SPECS = ("faiss", "qdrant", "qdrant+http://HOST:PORT", "qdrant+https://HOST:PORT")
+VALID_SPECS = (
+    "faiss", "qdrant", "milvus", "milvus+http://HOST:19530", "milvus+https://HOST:PORT",
+)
 QDRANT_POINTER = "qdrant.json"  # in a build directory: where its Qdrant collection is
-_SERVER_PREFIXES = ("qdrant+http://", "qdrant+https://")
+MILVUS_POINTER = "milvus.json"  # in a build directory: where its Milvus collection is
+MILVUS_LITE_FILE = ("milvus", "planqa.db")  # under $PLANQA_HOME
+BACKENDS = ("qdrant", "milvus")
+SERVER_BACKENDS = ("milvus",)  # Qdrant: local mode only
 
 
 class VectorStore(Protocol):
@@ -42,7 +48,7 @@ class VectorStore(Protocol):
 
     @property
     def kind(self) -> str:
-        """"flat", "hnsw", "qdrant-local" or "qdrant-server" (recorded in the manifest)."""
+        """"flat", "hnsw", "qdrant-local", "qdrant-server", "milvus-lite" or "milvus-server" (in the manifest)."""
         ...
 
     def search(self, query_vector: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[Hit]:
@@ -51,6 +57,39 @@ class VectorStore(Protocol):
 
     def close(self) -> None:
         """Release files or connections (a Qdrant local store holds a lock on its directory)."""
+        ...
+
+
+@dataclass(frozen=True)
+class RowFields:
+    """What an engine that also searches text stores beside a vector: the chunk's text and filter fields."""
+
+    text: str
+    doc_id: str
+    region: str
+    part: str  # the chunk's top heading (its 篇), "" when it has none
+
+
+@dataclass(frozen=True)
+class Where:
+    """Filters by field, run inside the engine; None = no condition on that field.
+
+    ``parts`` are heading prefixes (「第四篇」), ``regions`` exact region names of indexed documents.
+    """
+
+    doc_ids: tuple[str, ...] | None = None
+    regions: tuple[str, ...] | None = None
+    parts: tuple[str, ...] | None = None
+
+
+@runtime_checkable
+class EngineRetrieval(Protocol):
+    """A store that runs BM25, dense and hybrid retrieval with field filters itself (Milvus)."""
+
+    def retrieve(
+        self, mode: str, text: str, query_vector: np.ndarray | None, k: int, where: Where | None = None
+    ) -> tuple[list[Hit], dict[str, float], dict[str, float]]:
+        """(hits best first, BM25 scores, cosine scores) for ``mode`` "bm25", "dense" or "hybrid"."""
         ...
 
 
@@ -66,26 +105,30 @@ class QdrantMissing(VectorStoreError):
     pass
 
 
+class MilvusMissing(VectorStoreError):
+    pass
+
+
 class StoreMismatch(VectorStoreError):
     pass
 
 
 @dataclass(frozen=True)
 class StoreSpec:
-    """A parsed spec: ``backend`` "faiss" or "qdrant"; ``url`` of the Qdrant server (None: local mode)."""
+    """A parsed spec: ``backend`` "faiss", "qdrant" or "milvus"; ``url`` of the server (None: local/embedded)."""
 
     backend: str
     url: str | None = None
 
     @property
     def family(self) -> str:
-        """What must match between an index and the configuration: faiss, qdrant-local or qdrant-server."""
+        """What must match between an index and the configuration: faiss, qdrant-local, milvus-server, …"""
         if self.backend == "faiss":
             return "faiss"
-        return "qdrant-server" if self.url else "qdrant-local"
+        return f"{self.backend}-server" if self.url else f"{self.backend}-local"
 
     def __str__(self) -> str:
-        return f"qdrant+{self.url}" if self.url else self.backend
+        return f"{self.backend}+{self.url}" if self.url else self.backend
 
 
 def parse_spec(text: str | None = None) -> StoreSpec:
@@ -96,16 +139,25 @@ def parse_spec(text: str | None = None) -> StoreSpec:
     lowered = text.lower()
     if lowered == "faiss":
         return StoreSpec("faiss")
-    if lowered == "qdrant":
-        spec = StoreSpec("qdrant")
-    elif lowered.startswith(_SERVER_PREFIXES) and urlsplit(text[len("qdrant+") :]).hostname:
-        spec = StoreSpec("qdrant", text[len("qdrant+") :].rstrip("/"))
-    else:
+    spec = None
+    for backend in BACKENDS:
+        url = text[len(backend) + 1 :]
+        if lowered == backend:
+            spec = StoreSpec(backend)
+        elif lowered.startswith((f"{backend}+http://", f"{backend}+https://")) and urlsplit(url).hostname:
+            if backend not in SERVER_BACKENDS:
+                raise UnknownVectorStore(
+                    f"不再支持 Qdrant 服务器 / {text!r}: planqa no longer serves vectors from a Qdrant server (that "
+                    f"path was never run against a real one); for a server or cluster set {VECTOR_STORE_ENV}="
+                    "milvus+http://HOST:19530, or use qdrant (local mode), milvus (Milvus Lite) or faiss"
+                )
+            spec = StoreSpec(backend, url.rstrip("/"))
+    if spec is None:
         raise UnknownVectorStore(
             f"未知向量库 / unknown vector store {text!r}; valid specs: {', '.join(VALID_SPECS)} "
             f"(set ${VECTOR_STORE_ENV} to one of them, or unset it for {DEFAULT_SPEC})"
         )
-    _qdrant()
+    _backend_module(spec.backend)
     return spec
 
 
@@ -113,7 +165,7 @@ def spec_for_loading(recorded: str, configured: str | None = None) -> StoreSpec:
     """The store to open an index built with ``recorded`` (its manifest's "vector_store").
 
     ``configured`` (None: ``$PLANQA_VECTOR_STORE``, unset means "use what the index was built with") must name
-    the same kind of store; for a Qdrant server it may name another URL (the server moved), which wins.
+    the same kind of store; for a Milvus server it may name another URL (the server moved), which wins.
     ValueError when ``recorded`` is no spec (a damaged manifest).
     """
     try:
@@ -134,43 +186,71 @@ def spec_for_loading(recorded: str, configured: str | None = None) -> StoreSpec:
     return wanted
 
 
+def milvus_lite_path(home: Path | None = None) -> Path:
+    """The Milvus Lite file: ``<home>/milvus/planqa.db`` (home: $PLANQA_HOME)."""
+    return Path(home if home is not None else settings().home).joinpath(*MILVUS_LITE_FILE)
+
+
 def build_store(
     spec: StoreSpec, vectors: np.ndarray, chunk_ids: list[str], directory: Path, build_id: str,
-    hnsw_threshold: int = HNSW_THRESHOLD,
+    hnsw_threshold: int = HNSW_THRESHOLD, rows: Sequence[RowFields] | None = None, user_words: Sequence[str] = (),
+    home: Path | None = None,
 ) -> VectorStore:
     """Index ``vectors`` (row i = ``chunk_ids[i]``) and write the store into the build ``directory``.
 
-    The caller closes the returned store before renaming ``directory``.
+    ``rows`` (text and filter fields of each chunk) and ``user_words`` (the analyzer's dictionary) are
+    required by Milvus, which also indexes the text; ``home`` holds the Milvus Lite file. The caller closes
+    the returned store before renaming ``directory``.
     """
     if spec.backend == "faiss":
         dense = DenseIndex.build(vectors, chunk_ids, hnsw_threshold)
         dense.save(Path(directory) / FAISS_FILE)
         return dense
-    qdrant = _qdrant()
-    collection = f"planqa_{build_id}" if spec.url else qdrant.LOCAL_COLLECTION
-    return qdrant.QdrantStore.build(vectors, chunk_ids, Path(directory), spec.url, collection)
+    if spec.backend == "milvus":
+        if rows is None:
+            raise ValueError("a Milvus store indexes the chunk texts too: pass rows")
+        milvus = _backend_module("milvus")
+        uri = spec.url or str(milvus_lite_path(home))
+        return milvus.MilvusStore.build(vectors, chunk_ids, rows, user_words, Path(directory), uri,
+                                        bool(spec.url), f"planqa_{build_id}", hnsw_threshold)
+    qdrant = _backend_module("qdrant")
+    return qdrant.QdrantStore.build(vectors, chunk_ids, Path(directory), qdrant.LOCAL_COLLECTION)
 
 
 def load_store(spec: StoreSpec, directory: Path, chunk_ids: list[str]) -> VectorStore:
     """Open the store of the build in ``directory``; ValueError/OSError when its files are damaged."""
     if spec.backend == "faiss":
         return DenseIndex.load(Path(directory) / FAISS_FILE, chunk_ids)
-    return _qdrant().QdrantStore.load(Path(directory), chunk_ids, spec.url)
+    if spec.backend == "milvus":
+        return _backend_module("milvus").MilvusStore.load(Path(directory), chunk_ids, spec.url)
+    return _backend_module("qdrant").QdrantStore.load(Path(directory), chunk_ids)
 
 
 def drop_store(directory: Path) -> None:
-    """Before a build directory is deleted: drop what it keeps outside it (its Qdrant server collection)."""
-    if (Path(directory) / QDRANT_POINTER).exists():
-        with contextlib.suppress(QdrantMissing):  # cannot reach it without the client; the build goes anyway
-            _qdrant().drop(Path(directory))
+    """Before a build directory is deleted: drop what it keeps outside it (its server or Milvus collection)."""
+    for pointer, backend in ((QDRANT_POINTER, "qdrant"), (MILVUS_POINTER, "milvus")):
+        if (Path(directory) / pointer).exists():
+            with contextlib.suppress(VectorStoreError):  # cannot reach it: the build directory goes anyway
+                _backend_module(backend).drop(Path(directory))
+
+
+_MODULES = {
+    "qdrant": ("index.qdrant_store", QdrantMissing, "qdrant-client", "qdrant"),
+    "milvus": ("index.milvus_store", MilvusMissing, "pymilvus and milvus-lite", "milvus"),
+}
+
+
+def _backend_module(backend: str) -> ModuleType:
+    """index.qdrant_store or index.milvus_store, or QdrantMissing/MilvusMissing with the install command."""
+    module, error, packages, extra = _MODULES[backend]
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise error(
+            f"缺少 {packages} / the {backend} vector store needs {packages} ({exc}); install them with "
+            f"`pip install '.[{extra}]'`, or set {VECTOR_STORE_ENV}=faiss"
+        ) from exc
 
 
 def _qdrant() -> ModuleType:
-    """index.qdrant_store, or QdrantMissing with the install command."""
-    try:
-        return importlib.import_module("index.qdrant_store")
-    except ImportError as exc:
-        raise QdrantMissing(
-            f"缺少 qdrant-client / the Qdrant vector store needs the qdrant-client package ({exc}); "
-            f"install it with `pip install qdrant-client`, or set {VECTOR_STORE_ENV}=faiss"
-        ) from exc
+    return _backend_module("qdrant")

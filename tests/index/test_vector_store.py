@@ -1,23 +1,18 @@
-"""Vector stores: FAISS and Qdrant (local mode, and the server code path against an in-process stand-in)
-return the same hits, filter by row mask server-side, persist, and fail with clear messages."""
+"""Vector stores: FAISS and Qdrant local mode return the same hits, filter by row mask inside the store,
+persist, and fail with clear messages. (Milvus, a real engine: tests/index/test_milvus_store.py.)"""
 
 from __future__ import annotations
 
-import http.server
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from qdrant_client import QdrantClient, models
 
 from corpus import PlanqaError
-from index import qdrant_store
 from index.bm25 import BM25Index
 from index.dense import DenseIndex
 from index.lexicon import plan_terms
@@ -31,9 +26,7 @@ from index.vector_store import (
     StoreMismatch,
     StoreSpec,
     UnknownVectorStore,
-    VectorStoreError,
     build_store,
-    drop_store,
     load_store,
     parse_spec,
     spec_for_loading,
@@ -42,8 +35,6 @@ from tests.index.conftest import HashEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
 FAISS, QDRANT = StoreSpec("faiss"), StoreSpec("qdrant")
-# qdrant-client checks a server's version in a thread: its warning about an unreachable one comes late
-pytestmark = pytest.mark.filterwarnings("ignore:Failed to obtain server version:UserWarning")
 
 
 def unit_rows(rows: np.ndarray) -> np.ndarray:
@@ -120,13 +111,6 @@ def test_mask_keeps_only_allowed_rows_and_k_of_them(stores, data, name):
     assert qdrant.search(queries[0], 10, np.zeros(len(ids), dtype=bool)) == []
 
 
-def test_row_filter_uses_ranges_for_few_runs_and_ids_otherwise():
-    runs = qdrant_store.row_filter(np.r_[2:5, 9:10], max_ranges=2)
-    assert [(c.range.gte, c.range.lte) for c in runs.should] == [(2, 4), (9, 9)]
-    [by_id] = qdrant_store.row_filter(np.r_[2:5, 9:10], max_ranges=1).must
-    assert isinstance(by_id, models.HasIdCondition) and by_id.has_id == [2, 3, 4, 9]
-
-
 # --- persistence ----------------------------------------------------------------------------------
 
 
@@ -157,7 +141,7 @@ def test_another_process_is_refused_while_a_local_store_is_open(tmp_path, data):
         held.close()
     assert refused.returncode != 0
     assert "another process has the local Qdrant index" in refused.stderr
-    assert "qdrant+http://" in refused.stderr
+    assert "milvus+http://" in refused.stderr
     after = subprocess.run([sys.executable, "-c", script, str(tmp_path), *ids[:20]],
                            cwd=REPO, capture_output=True, text=True, timeout=120)
     assert after.stdout.strip() == "opened", after.stderr
@@ -200,8 +184,9 @@ def test_a_store_that_does_not_hold_these_chunks_is_refused(tmp_path, data, dama
     [
         ("faiss", "faiss", None, "faiss"),
         (" Qdrant ", "qdrant", None, "qdrant-local"),
-        ("qdrant+http://qdrant.internal:6333/", "qdrant", "http://qdrant.internal:6333", "qdrant-server"),
-        ("qdrant+https://xyz.cloud.qdrant.io", "qdrant", "https://xyz.cloud.qdrant.io", "qdrant-server"),
+        ("milvus", "milvus", None, "milvus-local"),
+        ("milvus+http://milvus.internal:19530/", "milvus", "http://milvus.internal:19530", "milvus-server"),
+        ("Milvus+https://in01.zillizcloud.com", "milvus", "https://in01.zillizcloud.com", "milvus-server"),
     ],
 )
 def test_specs(text, backend, url, family):
@@ -217,22 +202,30 @@ def test_spec_comes_from_the_environment_and_defaults_to_faiss(monkeypatch):
     assert parse_spec() == QDRANT
 
 
-@pytest.mark.parametrize("text", ["milvus", "qdrant+grpc://host:6334", "qdrant+http://", "faiss-hnsw"])
+@pytest.mark.parametrize(
+    "text", ["milvus+grpc://host:19530", "qdrant+grpc://host:6334", "milvus+http://", "faiss-hnsw"]
+)
 def test_unknown_spec_names_the_valid_ones(text):
     with pytest.raises(UnknownVectorStore) as caught:
         parse_spec(text)
     assert isinstance(caught.value, PlanqaError)
     message = str(caught.value)
     assert repr(text) in message
-    assert all(valid in message for valid in ("faiss", "qdrant", "qdrant+http://HOST:PORT"))
+    assert all(valid in message for valid in ("faiss", "qdrant", "milvus", "milvus+http://HOST:19530"))
+
+
+def test_a_qdrant_server_spec_says_it_is_gone_and_what_to_use():
+    with pytest.raises(UnknownVectorStore, match="no longer serves vectors from a Qdrant server") as caught:
+        parse_spec("qdrant+http://qdrant.internal:6333")
+    assert "milvus+http://HOST:19530" in str(caught.value)
 
 
 def test_missing_qdrant_client_says_how_to_install_it(monkeypatch, tmp_path, data):
     monkeypatch.setitem(sys.modules, "qdrant_client", None)  # import qdrant_client now fails
     monkeypatch.delitem(sys.modules, "index.qdrant_store")
-    with pytest.raises(QdrantMissing, match="pip install qdrant-client"):
+    with pytest.raises(QdrantMissing, match=r"pip install '\.\[qdrant\]'"):
         parse_spec("qdrant")
-    with pytest.raises(QdrantMissing, match="pip install qdrant-client"):
+    with pytest.raises(QdrantMissing, match=r"pip install '\.\[qdrant\]'"):
         build_store(QDRANT, data[0], data[1], tmp_path, "b1")
     assert parse_spec("faiss") == FAISS  # FAISS does not need it
 
@@ -241,111 +234,18 @@ def test_loading_follows_the_manifest_and_refuses_another_store(monkeypatch):
     monkeypatch.delenv(VECTOR_STORE_ENV, raising=False)
     assert spec_for_loading("qdrant") == QDRANT
     assert spec_for_loading("faiss", "  ") == FAISS
-    server = "qdrant+http://old-host:6333"
-    assert spec_for_loading(server, "qdrant+http://new-host:6333").url == "http://new-host:6333"
-    for recorded, configured in (("qdrant", "faiss"), ("faiss", "qdrant"), ("qdrant", server), (server, "qdrant")):
+    server = "milvus+http://old-host:19530"
+    assert spec_for_loading(server, "milvus+http://new-host:19530").url == "http://new-host:19530"
+    for recorded, configured in (("qdrant", "faiss"), ("faiss", "qdrant"), ("milvus", server), (server, "milvus"),
+                                 ("milvus", "qdrant")):
         with pytest.raises(StoreMismatch, match="planqa index build --force") as caught:
             spec_for_loading(recorded, configured)
         assert repr(recorded) in str(caught.value) and VECTOR_STORE_ENV in str(caught.value)
     monkeypatch.setenv(VECTOR_STORE_ENV, "faiss")
     with pytest.raises(StoreMismatch):
         spec_for_loading("qdrant")
-    with pytest.raises(ValueError, match="manifest names an unknown vector store 'milvus'"):
-        spec_for_loading("milvus")
-
-
-# --- the server code path -------------------------------------------------------------------------
-
-
-class _Server:
-    """Stands in for a Qdrant server: every ``QdrantClient(url=…)`` talks to one in-memory instance."""
-
-    def __init__(self) -> None:
-        self.instance = QdrantClient(":memory:")
-        self.urls: list[str] = []
-
-    def __call__(self, url: str | None = None, api_key: str | None = None, path: str | None = None):
-        if path is not None:
-            return QdrantClient(path=path)
-        self.urls.append(url)
-        server = self
-
-        class Connection:
-            def __getattr__(self, name):
-                return getattr(server.instance, name)
-
-            def close(self) -> None:  # closing a connection leaves the server running
-                pass
-
-        return Connection()
-
-
-@pytest.fixture
-def server(monkeypatch) -> _Server:
-    fake = _Server()
-    monkeypatch.setattr(qdrant_store, "QdrantClient", fake)
-    return fake
-
-
-@pytest.mark.filterwarnings("ignore:.*(Local mode|Payload indexes).*:UserWarning")
-def test_server_builds_get_their_own_collection_and_are_dropped(server, tmp_path, data, stores):
-    vectors, ids, queries = data
-    spec = parse_spec("qdrant+http://qdrant.internal:6333")
-    live = build_store(spec, vectors, ids, tmp_path / "b1", "B1")
-    assert live.kind == "qdrant-server"
-    assert not (tmp_path / "b1" / "qdrant").exists()  # nothing but the pointer is local
-    newer = build_store(spec, vectors[::-1], ids[::-1], tmp_path / "b2", "B2")
-    assert {c.name for c in server.instance.get_collections().collections} == {"planqa_B1", "planqa_B2"}
-    # the live build still answers with its own vectors
-    mask = np.isin(np.arange(len(ids)), np.r_[10:60])
-    loaded = load_store(spec, tmp_path / "b1", ids)
-    assert_same_hits(loaded.search(queries[0], 5, mask), stores[0].search(queries[0], 5, mask))
-    assert ranking(loaded.search(queries[0], 5))[0] == ranking(newer.search(queries[0], 5))[0]
-
-    with pytest.raises(VectorStoreError, match="already exists"):
-        build_store(spec, vectors[:3], ids[:3], tmp_path / "again", "B1")
-    assert server.instance.count("planqa_B1").count == len(ids)  # not overwritten
-
-    drop_store(tmp_path / "b1")
-    assert {c.name for c in server.instance.get_collections().collections} == {"planqa_B2"}
-    with pytest.raises(ValueError, match="planqa_B1"):
-        load_store(spec, tmp_path / "b1", ids)
-    # the server moved: the configured URL wins over the recorded one
-    load_store(parse_spec("qdrant+http://moved:6333"), tmp_path / "b2", ids[::-1])
-    assert server.urls[-1] == "http://moved:6333"
-
-
-def test_unreachable_server_is_a_clear_error(tmp_path, data):
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    with pytest.raises(qdrant_store.QdrantUnavailable, match=f"cannot reach the Qdrant server at http://127.0.0.1:{port}"):
-        build_store(parse_spec(f"qdrant+http://127.0.0.1:{port}"), data[0], data[1], tmp_path, "B1")
-
-
-class _Refusing(http.server.BaseHTTPRequestHandler):
-    """A server that answers 401 Unauthorized to everything, as Qdrant does without its API key."""
-
-    def do_GET(self) -> None:
-        self.send_response(401)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_PUT = do_POST = do_GET
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-def test_a_server_that_refuses_says_to_set_the_api_key(tmp_path, data):
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Refusing) as refusing:
-        threading.Thread(target=refusing.serve_forever, daemon=True).start()
-        spec = parse_spec(f"qdrant+http://127.0.0.1:{refusing.server_address[1]}")
-        try:
-            with pytest.raises(qdrant_store.QdrantUnavailable, match=f"answered 401 .*set {qdrant_store.API_KEY_ENV}"):
-                build_store(spec, data[0], data[1], tmp_path, "B1")
-        finally:
-            refusing.shutdown()
+    with pytest.raises(ValueError, match="manifest names an unknown vector store 'pgvector'"):
+        spec_for_loading("pgvector")
 
 
 # --- end to end -----------------------------------------------------------------------------------
@@ -436,7 +336,7 @@ def test_the_environment_picks_the_store_and_a_mismatch_is_explained(tmp_path, m
 def test_an_unknown_store_fails_before_embedding(tmp_path, mini_plan):
     embedder = HashEmbedder()
     with pytest.raises(UnknownVectorStore, match="valid specs"):
-        build_index(tmp_path, [mini_plan], embedder, progress=False, vector_store="milvus")
+        build_index(tmp_path, [mini_plan], embedder, progress=False, vector_store="pgvector")
     assert embedder.embedded == [] and not (tmp_path / "builds").exists()
 
 
@@ -445,20 +345,6 @@ def test_missing_qdrant_files_are_reported_as_a_damaged_index(tmp_path, mini_pla
     shutil.rmtree(build / "qdrant")
     with pytest.raises(IndexCorrupt, match="planqa index build --force"):
         load_index(tmp_path)
-
-
-@pytest.mark.filterwarnings("ignore:.*(Local mode|Payload indexes).*:UserWarning")
-def test_rebuilds_drop_the_server_collections_of_deleted_builds(server, tmp_path, mini_plan):
-    def collections() -> set[str]:
-        return {c.name for c in server.instance.get_collections().collections}
-
-    spec = "qdrant+http://qdrant.internal:6333"
-    builds = [build_index(tmp_path, [mini_plan], HashEmbedder(), progress=False, vector_store=spec)
-              for _ in range(3)]
-    # the live build and the one it replaced are kept, with their collections; the first is gone
-    assert collections() == {f"planqa_{b.name}" for b in builds[1:]}
-    assert sorted(p.name for p in (tmp_path / "builds").iterdir()) == sorted(b.name for b in builds[1:])
-    assert load_index(tmp_path).dense.kind == "qdrant-server"
 
 
 @pytest.mark.parametrize("threshold", [10**9, 100], ids=["flat", "hnsw"])
