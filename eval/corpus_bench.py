@@ -19,7 +19,7 @@ Steps, each timed in this process (results are kept in ``WORK/steps.json``: a re
    per store: the rebuild embeds only its passages.
 4. ``query-*``: ``PlanQA.ask`` on the question set, without filters and with a one-document filter; p50/p95.
 5. ``accuracy-*``: answer accuracy (``must_contain``, as ``planqa eval``) on the multi-year question set
-   (``--qa``, default ``eval/data/dev/qa-national.jsonl``).
+   (``--qa``, default ``eval/data/dev/qa.jsonl``, its national questions).
 
 Peak RSS is measured per step in a fresh subprocess (``--step`` runs one step and prints JSON).
 """
@@ -35,40 +35,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from corpus import PlanDocument, PlanqaError, load_document
-from corpus.library import guess_meta, load_shipped_plan
-from corpus.loaders import load_lines
+from corpus import PlanDocument, PlanqaError
+from eval.devset import DEV_CORPUS, DEV_QA, corpus_documents
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO / "eval" / "data" / "dev-corpus"
-DEFAULT_QA = REPO / "eval" / "data" / "dev" / "qa-national.jsonl"
-SAMPLE_QA = REPO / "eval" / "data" / "dev" / "qa-national-sample.jsonl"  # 15 questions, until the dev set lands
-SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
-
-
-def corpus_files(directory: Path) -> list[Path]:
-    files = sorted(p for p in Path(directory).rglob("*") if p.suffix.lower() in SUFFIXES and p.name != "README.md")
-    if not files:
-        raise PlanqaError(f"语料为空 / no documents ({', '.join(SUFFIXES)}) under {directory}")
-    return files
-
-
-def load_corpus(directory: Path, with_shipped: bool = True) -> list[PlanDocument]:
-    """Every document under ``directory`` with the metadata `planqa add` would guess (national reports: 全国)."""
-    docs = [load_shipped_plan()] if with_shipped else []
-    for path in corpus_files(directory):
-        lines, _ = load_lines(path)
-        meta = guess_meta(path, lines)
-        if not meta.region and "国务院" in meta.title:
-            meta = replace(meta, region="全国")
-        docs.append(load_document(path, meta))
-    return docs
-
-
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -96,7 +69,7 @@ def step_build(work: Path, corpus: Path, store: str, model: str | None) -> dict:
     from index.embedders import load_embedder
     from index.store import build_index
 
-    docs = load_corpus(corpus)
+    docs = corpus_documents(corpus)
     root = work / store
     if store != "faiss" and not root.exists() and (work / "faiss" / "CURRENT").exists():
         # reuse the FAISS build's vectors: copy its live build (the store's own files are rebuilt)
@@ -142,7 +115,7 @@ def step_add(work: Path, corpus: Path, store: str, model: str | None) -> dict:
     from index.embedders import load_embedder
     from index.store import build_index
 
-    docs = load_corpus(corpus)
+    docs = corpus_documents(corpus)
     doc = smallest_national(docs)
     rest = [d for d in docs if d is not doc]
     embedder = TimedEmbedder(load_embedder(model))
@@ -180,10 +153,10 @@ def step_query(work: Path, corpus: Path, store: str, model: str | None, qa_path:
 
     _env_store(store)
     started = time.perf_counter()
-    docs = load_corpus(corpus)
+    docs = corpus_documents(corpus)
     qa = PlanQA.load(index_dir=work / store, model=model, library=_Documents(docs), rebuild="never", progress=False)
     load_seconds = time.perf_counter() - started
-    items = load_qa(qa_path)
+    items = [item for item in load_qa(qa_path) if item.region == "全国"]  # the multi-year national questions
     doc_ids = {d.meta.doc_id for d in docs}
     qa.ask(items[0].question)  # warm: jieba, the model, the engine's caches
     plain, filtered, results = [], [], []
@@ -193,13 +166,12 @@ def step_query(work: Path, corpus: Path, store: str, model: str | None, qa_path:
             plain.append(answer.latency_ms)
             if len(results) < len(items):
                 results.append(score_item(item, answer, 5))
-            filtered.append(qa.ask(item.question, doc_ids=[_year_doc(item.question, doc_ids)]).latency_ms)
+            filtered.append(qa.ask(item.question, where=_year_filter(item.question, doc_ids)).latency_ms)
     filtered_correct = sum(
-        score_item(item, qa.ask(item.question, doc_ids=[_year_doc(item.question, doc_ids)]), 5).correct
-        for item in items
+        score_item(item, qa.ask(item.question, where=_year_filter(item.question, doc_ids)), 5).correct for item in items
     )
     return {
-        "store": store, "kind": qa.searcher.index.dense.kind, "questions": len(items), "qa": str(qa_path),
+        "store": store, "kind": qa.searcher.store_kind, "questions": len(items), "qa": str(qa_path),
         "load_seconds": round(load_seconds, 1),
         "ask_p50_ms": round(percentile(plain, 50), 1), "ask_p95_ms": round(percentile(plain, 95), 1),
         "filtered_p50_ms": round(percentile(filtered, 50), 1), "filtered_p95_ms": round(percentile(filtered, 95), 1),
@@ -207,6 +179,12 @@ def step_query(work: Path, corpus: Path, store: str, model: str | None, qa_path:
         "accuracy_with_year_filter": round(filtered_correct / len(items), 3),
         "peak_rss_mb": round(peak_rss_mb()),
     }
+
+
+def _year_filter(question: str, doc_ids: set[str]):
+    from assistant import Filter
+
+    return Filter.of(doc_ids=[_year_doc(question, doc_ids)])
 
 
 def step_shipped(work: Path, faiss_root: Path, model: str | None, qa_path: Path | None) -> dict:
@@ -239,7 +217,7 @@ def step_shipped(work: Path, faiss_root: Path, model: str | None, qa_path: Path 
         metrics = summarize(rows)
         latencies = [r.latency_ms for r in rows]
         out[store] = {
-            "kind": systems[store].searcher.index.dense.kind,
+            "kind": systems[store].searcher.store_kind,
             "answer_accuracy": round(metrics["answer_accuracy"], 3),
             "citation_precision": round(metrics["citation_precision"], 3),
             "recall@5": round(metrics["recall@5"], 3), "mrr": round(metrics["mrr"], 3),
@@ -329,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="directory of documents (recursive)")
+    parser.add_argument("--corpus", type=Path, default=DEV_CORPUS, help="directory of documents (recursive)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/planqa-corpus-bench"),
                         help="indexes, the Milvus Lite file and steps.json (a rerun skips finished steps)")
     parser.add_argument("--qa", type=Path, default=None, help="multi-year question set (JSON Lines)")
@@ -344,7 +322,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.qa is None:
-        args.qa = DEFAULT_QA if DEFAULT_QA.exists() else SAMPLE_QA
+        args.qa = DEV_QA
     args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.step:  # one step, in this process

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus import SUPPORTED_SUFFIXES, PlanDocument, load_shipped_plan
+from corpus import SUPPORTED_SUFFIXES, PlanDocument, PlanqaError, load_shipped_plan
 from corpus.documents import read_document
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -21,10 +21,18 @@ DEV_CORPUS = DATA / "dev-corpus"
 SPLIT_SUFFIX = ".split.json"
 
 
+def corpus_files(directory: Path) -> list[Path]:
+    """Every supported document file under ``directory`` (sorted; README.md files are the corpus's own notes)."""
+    files = sorted(p for p in Path(directory).rglob("*")
+                   if p.suffix.lower() in SUPPORTED_SUFFIXES and p.name.lower() != "readme.md")
+    if not files:
+        raise PlanqaError(f"语料为空 / no documents ({', '.join(SUPPORTED_SUFFIXES)}) under {directory}")
+    return files
+
+
 def corpus_documents(directory: Path, with_shipped: bool = True) -> list[PlanDocument]:
-    """The shipped plan and every supported file under ``directory`` (sorted), with guessed metadata."""
-    files = sorted(p for p in Path(directory).rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
-    return [*([load_shipped_plan()] if with_shipped else []), *(read_document(p) for p in files)]
+    """The shipped plan and every document file under ``directory``, with the metadata `planqa add` guesses."""
+    return [*([load_shipped_plan()] if with_shipped else []), *(read_document(p) for p in corpus_files(directory))]
 
 
 def split_path(qa_path: Path) -> Path:

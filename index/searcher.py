@@ -96,6 +96,11 @@ class Searcher:
         return self.embedder.model_id
 
     @property
+    def store_kind(self) -> str:
+        """The dense store's kind: flat, hnsw, qdrant-local, milvus-lite or milvus-server."""
+        return self._index.dense.kind
+
+    @property
     def chunks(self) -> Sequence[Chunk]:
         """Every indexed passage, in index order."""
         return self._index.chunks
