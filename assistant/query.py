@@ -150,7 +150,7 @@ def is_english(text: str) -> bool:
 
 def canonical_text(text: str) -> str:
     """The canonical form of a question (see the module docstring)."""
-    text = _CONTROL.sub("", _SURROGATES.sub("", unicodedata.normalize("NFC", text)))
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
     text = re.sub(r"\s+", " ", years_to_digits(normalize_text(text))).strip()
     text = _LEADING.sub("", text)
     return _TRAILING.sub("", text).strip() or text
@@ -378,6 +378,9 @@ def analyze(
     """
     if not isinstance(question, str) or not question.strip():
         raise QueryError("问题为空 / the question is empty: type a question about the documents")
+    if _SURROGATES.search(question):
+        raise QueryError("问题含有无效字符 / the question contains an invalid character (a lone UTF-16 surrogate); "
+                         "type or paste it again")
     truncated = len(question) > MAX_QUESTION_CHARS
     raw = question[:MAX_QUESTION_CHARS]
     text = canonical_text(raw)

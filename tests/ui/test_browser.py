@@ -226,9 +226,10 @@ def test_chat_label_does_not_cover_messages_after_scrolling(page):
     shot(page, "chat-scrolled")
 
 
-def test_every_label_is_chinese_even_in_an_english_browser(browser, server_url):
+def test_every_label_is_chinese_even_in_an_english_browser(browser, library_server_url):
+    """On an editable page (the upload area is only there when editing is allowed)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    page.goto(server_url)
+    page.goto(library_server_url)
     expect(page.locator("h1")).to_have_text("鄂州“十四五”规划问答")
     allowed = {w.lower() for w in re.findall(r"[A-Za-z']{3,}", " ".join(EXAMPLES))} | {"api"}
     for tab in ("文档库", "目录浏览", "问答"):

@@ -51,7 +51,7 @@ def test_bad_and_duplicate_uploads_are_reported_and_lose_nothing(live, tmp_path)
 def test_remove_and_read_only_pages(live, tmp_path, fake_model):
     live.add([write(tmp_path / "in", "hubei.txt")])
     report = live.remove("hubei")
-    assert not report.failed and {c.doc_id for c in live.qa.searcher.index.chunks} == {"ezhou-14th-five-year-plan"}
+    assert not report.failed and set(live.qa.catalog().passages) == {"ezhou-14th-five-year-plan"}
     assert live.remove("hubei").failed
     read_only = LiveQA(live.qa)
     assert not read_only.editable and read_only.add([tmp_path / "x.txt"]).failed

@@ -89,8 +89,8 @@ def test_short_answer_comes_first_and_large_with_its_source_link(answer_5g):
 
 
 def test_answer_without_short_answer_is_the_quote_and_link(answer_5g):
-    assert not answer_5g.short_answer  # until the answerer fills it: the quote alone, as before
-    html = render.render_answer(answer_5g)
+    quote_only = replace(answer_5g, short_answer="")  # a fact or a passage with no short form: the quote alone
+    html = render.render_answer(quote_only)
     assert "pq-short" not in html and 'class="pq-answer"' in html and 'class="pq-src-link"' in html
     not_found = replace(answer_5g, found=False, short_answer="5000个", text="规划中未找到相关内容。")
     assert "pq-short" not in render.render_answer(not_found)
