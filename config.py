@@ -13,7 +13,7 @@ test may set a variable and see it); pass the value down rather than reading it 
 | ``PLANQA_LLM`` | ``llm``: generative answerer spec | ``""`` (extractive only) |
 | ``PLANQA_LLM_MODEL`` | ``llm_model`` | ``""`` |
 | ``PLANQA_LLM_API_KEY`` / ``OPENAI_API_KEY`` | ``llm_api_key`` | ``""`` |
-| ``PLANQA_LLM_TIMEOUT`` | ``llm_timeout``: seconds, as given | ``""`` (30 s) |
+| ``PLANQA_LLM_TIMEOUT`` | ``llm_timeout``: seconds (a positive number) | ``30`` |
 | ``PLANQA_AUTH`` | ``auth``: ``USER:PASSWORD`` for editing a served library | ``""`` |
 | ``PLANQA_MAX_UPLOAD_MB`` | ``max_upload_mb``: largest file ``add`` or an upload accepts | ``20`` |
 | ``PLANQA_MAX_UNCOMPRESSED_MB`` | ``max_uncompressed_mb``: largest unpacked .docx | ``100`` |
@@ -42,7 +42,7 @@ class Settings:
     llm: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
-    llm_timeout: str = ""
+    llm_timeout: float = 30.0
     auth: str = ""
     max_upload_mb: float = 20
     max_uncompressed_mb: float = 100
@@ -79,7 +79,7 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         llm=get("PLANQA_LLM"),
         llm_model=get("PLANQA_LLM_MODEL"),
         llm_api_key=get("PLANQA_LLM_API_KEY") or get("OPENAI_API_KEY"),
-        llm_timeout=get("PLANQA_LLM_TIMEOUT"),
+        llm_timeout=_number(get, "PLANQA_LLM_TIMEOUT", 30.0),
         auth=get("PLANQA_AUTH"),
         max_upload_mb=_number(get, "PLANQA_MAX_UPLOAD_MB", 20),
         max_uncompressed_mb=_number(get, "PLANQA_MAX_UNCOMPRESSED_MB", 100),

@@ -343,7 +343,7 @@ def refiner_from_spec(spec: str) -> GenerativeRefiner:
         config = settings()
         api_key = config.llm_api_key
         return GenerativeRefiner(
-            ChatEndpoint(base, model or config.llm_model or "default", api_key, _timeout(config.llm_timeout),
+            ChatEndpoint(base, model or config.llm_model or "default", api_key, config.llm_timeout,
                          allow_http_key=config.allow_http_key)
         )
     if len(scheme) > 1:  # ftp://, s3:// … (a one-letter scheme is a Windows drive)
@@ -378,15 +378,3 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _timeout(raw: str) -> float:
-    if not raw:
-        return DEFAULT_TIMEOUT
-    try:
-        timeout = float(raw)
-    except ValueError:
-        timeout = 0.0
-    if not timeout > 0:
-        raise GenerativeError(f"PLANQA_LLM_TIMEOUT 应为正的秒数 / PLANQA_LLM_TIMEOUT must be positive seconds: {raw!r}")
-    return timeout

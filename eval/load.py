@@ -17,7 +17,7 @@ must already be built):
    through ``gradio_client`` (one ``Client`` per thread, endpoint ``/ask``) and through the same
    endpoint's plain REST route (``REST``: one ``httpx.Client`` per thread). The server is started
    once per entry of ``--gradio-limits``: ``default`` is ``planqa serve``, the app as shipped; a
-   number N is the same ``ui.app.build_app`` with ``concurrency_limit=N`` on its ``planqa``
+   number N is the same ``ui.app.build_app`` with ``qa_concurrency=N`` for its ``planqa``
    concurrency group (``/ask`` and the chat), set before launch;
 3. every answer is compared with the reference (answer text, found, cited chunk ids and their
    paths); errors and mismatches are counted and the first ones printed.
@@ -60,7 +60,6 @@ DEFAULT_SINGLE = 200
 STARTUP_SECONDS = 180  # also the REST client's timeout
 SHOWN_PROBLEMS = 5
 DEFAULT_LIMIT = "default"
-CONCURRENCY_GROUP = "planqa"  # ui/app.py: /ask and the chat share it
 CLIENTS = ("gradio_client", "REST")
 
 
@@ -235,12 +234,7 @@ def _serve_app(index_dir: str, model: str, port: str, limit: str) -> None:
     from ui.app import build_app
 
     qa = PlanQA.load(index_dir=index_dir, model=model or None, rebuild="never", progress=False)
-    demo = build_app(qa)
-    grouped = [fn for fn in demo.fns.values() if fn.concurrency_id == CONCURRENCY_GROUP]
-    if not grouped:
-        raise LoadError(f"ui.app has no event in concurrency group {CONCURRENCY_GROUP!r}")
-    for fn in grouped:
-        fn.concurrency_limit = int(limit)  # read by Gradio's queue when the first event arrives
+    demo = build_app(qa, qa_concurrency=int(limit))
     demo.launch(server_name="127.0.0.1", server_port=int(port), ssr_mode=False, show_error=False)
 
 

@@ -124,7 +124,7 @@ THEME = gr.themes.Soft(primary_hue="red", secondary_hue="amber", neutral_hue="st
                        font_mono=["Noto Sans Mono CJK SC", "monospace"])
 
 
-def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
+def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr.Blocks:
     """The whole page; launch it with :func:`launch`. A bare PlanQA gives a read-only library tab."""
     live = live if isinstance(live, LiveQA) else LiveQA(live)
     qa = live.qa
@@ -295,7 +295,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
                    "outputs": [chat, question, sources, refs, hint]}
         for trigger in (question.submit, send.click):
             trigger(respond, **chat_io, api_visibility="private", concurrency_id="planqa",
-                    concurrency_limit=QA_CONCURRENCY)
+                    concurrency_limit=qa_concurrency)
         sources.click(open_section, outputs=[section_select, tabs], api_visibility="private")
         toc_html.click(pick_section, outputs=section_select, api_visibility="private")
         section_select.change(show_section, inputs=section_select, outputs=[section_view, toc_html],
@@ -319,7 +319,7 @@ def build_app(live: LiveQA | PlanQA) -> gr.Blocks:
             gr.Timer(STATUS_SECONDS).tick(indexing_status, outputs=[index_status, *view_outputs],
                                           api_visibility="private", concurrency_id="status",
                                           concurrency_limit=None, show_progress="hidden")
-        gr.api(ask, api_name="ask", concurrency_id="planqa", concurrency_limit=QA_CONCURRENCY)
+        gr.api(ask, api_name="ask", concurrency_id="planqa", concurrency_limit=qa_concurrency)
     _default_missing_arguments(demo, ask)
     return demo
 

@@ -248,7 +248,7 @@ def test_directory_without_a_model_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize("timeout", ["abc", "0", "-1"])
 def test_bad_timeout_is_a_clear_error(monkeypatch, timeout):
     monkeypatch.setenv("PLANQA_LLM_TIMEOUT", timeout)
-    with pytest.raises(GenerativeError, match="PLANQA_LLM_TIMEOUT"):
+    with pytest.raises(PlanqaError, match="PLANQA_LLM_TIMEOUT"):  # a setting: config.py says what is wrong
         refiner_from_spec("http://127.0.0.1:8000/v1")
 
 
