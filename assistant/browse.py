@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from corpus import Chunk, PlanDocument, Section
@@ -28,6 +28,16 @@ def _item_lead(text: str) -> str:
     for _, pattern in _MARKERS:
         text = pattern.sub("", text, count=1)
     return re.split(r"[。；;：:！]", text, maxsplit=1)[0].strip()
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A section with a list below it: its child headings, or its numbered paragraphs (「一是…」「（一）…」)."""
+
+    doc_id: str
+    section: Section
+    items: tuple[str, ...]
+    first_block: str  # the id of the section's first block (a passage to cite)
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,23 @@ class Browser:
             style = _marker_style(following[0].text) if following else ""
             chosen = [b for b in following if style and _marker_style(b.text) == style]
         return [_item_lead(b.text) for b in chosen] if len(chosen) >= 2 else []
+
+    def outlines(self, doc_ids: Iterable[str]) -> list[Outline]:
+        """Every section of these documents with at least two items below it, in document order."""
+        out = []
+        for doc_id in doc_ids:
+            doc = self._docs.get(doc_id)
+            for section in doc.sections() if doc else ():
+                items = [c.heading.title for c in section.children if c.heading]
+                if len(items) < 2:
+                    styles = [_marker_style(b.text) for b in section.blocks]
+                    common = max(set(styles) - {""}, key=styles.count, default="")
+                    items = [_item_lead(b.text) for b, style in zip(section.blocks, styles, strict=True)
+                             if common and style == common]
+                first = next(section.all_blocks(), None)
+                if len(items) >= 2 and first is not None:
+                    out.append(Outline(doc_id, section, tuple(items), first.block_id))
+        return out
 
     def section(self, target: str, doc_id: str | None = None) -> Section | None:
         """A section by id, block id, chunk id or heading text (see corpus.navigation.find_section)."""

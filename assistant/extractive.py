@@ -47,6 +47,7 @@ class Draft:
     short: str = ""  # the answer in a few words
     reason: str = ""  # why it abstained
     checked: dict[int, str] = field(default_factory=dict)  # candidate index → why it was passed over
+    footnote: bool = False  # the answer is a footnote explaining a term of the question
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ def _footnote(query: Query, candidates: list[Candidate]) -> Draft | None:
             if body and len(term) >= 2 and term.lower() in query.text:
                 start = candidate.chunk.text.find(term)
                 span = (start, start + len(term)) if start >= 0 else (candidate.best.start, candidate.best.end)
-                return Draft(True, [(note, index)], {index: span}, (term,), short=body if len(body) <= 40 else "")
+                return Draft(True, [(note, index)], {index: span}, (term,), short=body if len(body) <= 40 else "",
+                             footnote=True)
     return None
 
 
@@ -217,11 +219,36 @@ def heading_items(sentence: str, headings: list[str]) -> list[str]:
     return [h.strip("。 ") for h in headings]
 
 
-def _fit_items(items: list[str], budget: int = 120) -> list[str]:
-    """Whole items when they fit the short answer's budget, else each cut at its first clause."""
+def fit_items(items: list[str], budget: int = 120) -> list[str]:
+    """Items short enough for a short answer: the words every item shares dropped (「在…上下功夫、求实效」),
+    and, when they still do not fit, each item's longest clause (「抢抓政策机遇，全力扩大有效需求」 →
+    全力扩大有效需求).
+
+    >>> fit_items(["在扩大内需上下功夫、求实效", "在发展新质生产力上下功夫、求实效"])
+    ['在扩大内需', '在发展新质生产力']
+    """
+    items = _without_shared_affixes(items)
     if sum(len(i) + 1 for i in items) <= budget:
         return items
-    return [re.split(r"[，,；;]", item, maxsplit=1)[0] for item in items]
+    return [max(re.split(r"[，,；;]", item), key=len) for item in items]
+
+
+def _shared_start(texts: list[str]) -> str:
+    shortest = min(texts, key=len)
+    n = next((k for k, ch in enumerate(shortest) if any(t[k] != ch for t in texts)), len(shortest))
+    return shortest[:n]
+
+
+def _without_shared_affixes(items: list[str]) -> list[str]:
+    if len(items) < 2:
+        return items
+    prefix = _shared_start(items)
+    suffix = _shared_start([i[::-1] for i in items])[::-1]
+    if len(prefix) < 2 or any(len(i) - len(prefix) < 2 for i in items):
+        prefix = ""
+    if len(suffix) < 2 or any(len(i) - len(prefix) - len(suffix) < 2 for i in items):
+        suffix = ""
+    return [i[len(prefix) : len(i) - len(suffix)] for i in items]
 
 
 def enumeration(text: str, relevance: Callable[[str], float] = lambda _: 0.0) -> str:
@@ -293,6 +320,6 @@ def draft_answer(query: Query, candidates: list[Candidate], coverage: Coverage, 
         if not items and len(list_items(quote, coverage)) < 3:
             items = context.numbered(best.chunk)
         if len(items) >= 2:
-            short = "、".join(_fit_items(items))
+            short = "、".join(fit_items(items))
     keys = (short,) if figure is not None else tuple(dict.fromkeys(f for text, _ in parts for f in figures(text)))
     return Draft(True, parts, highlights, keys, short=short, checked=checked)

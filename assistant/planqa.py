@@ -7,6 +7,7 @@ rerank (assistant.ranking) → verify and quote (assistant.extractive) → numbe
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -14,8 +15,8 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.browse import Browser, TocEntry
-from assistant.evidence import BigramStats, Coverage, bigrams
-from assistant.extractive import NOT_FOUND, Context, Draft, draft_answer
+from assistant.evidence import BigramStats, Coverage, Unit, bigrams
+from assistant.extractive import NOT_FOUND, Context, Draft, draft_answer, fit_items
 from assistant.glossary import Glossary
 from assistant.query import MAX_QUESTION_CHARS, Query, analyze
 from assistant.ranking import Candidate, rank_candidates
@@ -163,6 +164,9 @@ class PlanQA:
             # the whole answer stays quotable in one breath: the lead and the framing take their share
             limit = MAX_ANSWER_CHARS - (90 if query.english else 40)
             draft = draft_answer(query, candidates, coverage, self.weights, context, limit)
+            listing = query.answer_type == "list" or query.item_count is not None
+            if listing and (outline := self._outline(query, scope, coverage, draft, candidates)):
+                candidates, draft = outline
         citations, markers = self._citations(candidates, draft, k)
         return Answer(
             question=query.raw,
@@ -176,6 +180,39 @@ class PlanQA:
             short_answer=draft.short if draft.found else "",
             extras={"reason": draft.reason, "scope": list(scope.doc_ids), "year": scope.year},
         )
+
+    def _outline(self, query: Query, scope: Scope, coverage: Coverage, draft: Draft, candidates: list[Candidate]
+                 ) -> tuple[list[Candidate], Draft] | None:
+        """A list question answered by a section's own list (「三、2025年重点工作」 → its （一）…（十）), when a
+        section's headings cover the question better than the passage the answerer chose."""
+        docs = scope.doc_ids or [d.meta.doc_id for d in self._catalog.docs]
+        best = draft.found and max((candidates[i].coverage for _, i in draft.parts), default=0.0)
+        scored = []
+        for outline in self._browser.outlines(docs):
+            heading = " ".join(outline.section.path)
+            years = {int(y) for y in re.findall(r"(?:19|20)\d{2}", heading)}
+            if scope.year is not None and years and scope.year not in years:
+                continue
+            counted = query.item_count is not None and len(outline.items) == query.item_count
+            if query.item_count is not None and not counted:
+                continue  # 「哪十个方面」 is answered by a list of ten
+            scored.append((coverage(heading), outline))
+        if not scored:
+            return None
+        score, outline = max(scored, key=lambda so: so[0])
+        # a count the list matches (「哪十个方面」 and ten headings) needs less of the wording
+        floor = self.weights.min_outline_coverage * (1.0 if query.item_count is None else 0.6)
+        listed = draft.found and (draft.footnote or len(draft.short.split("、")) >= max(2, query.item_count or 2))
+        if score < floor or listed or (best and score <= best and query.item_count is None):
+            return None
+        chunk = next((c for c in self.searcher.chunks_of_block(outline.doc_id, outline.first_block)), None)
+        if chunk is None:
+            return None
+        label = outline.section.heading.label if outline.section.heading else ""
+        unit = Unit(chunk.chunk_id, 0, 0, label, score, score)
+        cited = Candidate(chunk, score, unit, score, 0.0, -1)
+        short = "、".join(fit_items(list(outline.items)))
+        return [cited, *candidates], Draft(True, [(label, 0)], {}, (), short=short)
 
     def _compare(self, query: Query, scopes: list[Scope], k: int, mode: Mode, where: Filter) -> Answer:
         """One row per region or year, each with its own citation; a row without the figure says 未找到."""

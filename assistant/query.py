@@ -80,6 +80,7 @@ class Query:
     indicator_term: str = ""  # the question's own words for the indicator: 「gdp」
     growth: bool = False
     level: bool = False  # an amount is asked (GDP总量, 多少亿元), not a rate
+    item_count: int | None = None  # 「哪十个方面」: how many items a list question expects
     comparison: bool = False
     series: bool = False  # 「2019年到2025年…怎么变化」: every year in the range, not only the two named
     truncated: bool = False
@@ -91,6 +92,7 @@ class Query:
         Time is checked against each passage's own time, not matched as words."""
         text = _PERIOD_END.sub(" ", _FIVE_YEAR.sub(" ", self.text))
         text = re.sub(r"(?:19|20)\d{2}\s*年?|(?<!\d)[1-4]\d年|前年|去年|上年|今年|本年|当年|明年|来年", " ", text)
+        text = _ITEM_COUNT.sub(" ", text)  # 「哪十个方面」: the count is checked against the list, not matched
         return re.sub(r"\s+", " ", text).strip()
 
     @property
@@ -209,6 +211,16 @@ def _report_year(text: str) -> int | None:
     return year if 1949 <= year <= 2100 else None
 
 
+def _item_count(text: str) -> int | None:
+    """「哪十个方面」 → 10, 「哪3项」 → 3, 「十项工作任务有哪些」 → 10; 「哪几个」 and none → None."""
+    match = _ITEM_COUNT.search(text) or _COUNTED_LIST.search(text)
+    if not match or not match.group(1):
+        return None
+    from corpus.numerals import cn_to_int
+
+    return cn_to_int(match.group(1))
+
+
 def _relative(text: str) -> int | None:
     for word, offset in (*_RELATIVE.items(), *_RELATIVE_EN.items()):
         if word in text:
@@ -316,6 +328,11 @@ _PASSING_BEFORE = re.compile(r"(?:到|至|往|去|对接|连接|融入|承接|�
 _COMPARISON = re.compile(
     r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|和|与|及|以及|、|\bvs\.?\b|\bcompare|\band\b"
 )
+_ITEM_COUNT = re.compile(r"(?<=哪)(?:([一二三四五六七八九十两]+|\d{1,2})|几)(?:个|项|条|件|大|类|种|块|位)?")
+_COUNTED_LIST = re.compile(
+    r"(?<![\d一二三四五六七八九十两])([一二三四五六七八九十两]+|\d{1,2})(?:个|项|条|件|大|类|方面)"
+    r"(?=[^，。？?]{0,12}(?:有哪些|是哪些|包括哪些|包括什么|分别是|是什么|指什么))"
+)
 _YEARS_APART = re.compile(r"\d{2,4}年?(?:和|与|及|、|，|以及|还有)\d{2,4}年")
 _SERIES = re.compile(
     r"(\d{4})\s*(?:年)?\s*(?:到|至|-|—|～|~|to)\s*(\d{4})\s*年?(?:.{0,12})(?:变化|走势|趋势|逐年|每年|各年|分别)"
@@ -413,7 +430,7 @@ def analyze(
         period_end=bool(_PERIOD_END.search(text)),
         five_year=_five_year(text), target=bool(_TARGET.search(text)), actual=bool(_ACTUAL.search(text)),
         indicator=indicator, indicator_term=indicator_term, growth=growth, level=level, comparison=comparison,
-        series=bool(series),
+        series=bool(series), item_count=_item_count(text),
         truncated=truncated,
         expansions=tuple(dict.fromkeys(expansions)),
     )

@@ -23,7 +23,9 @@ class Weights:
     dense·(normalised cosine)``, plus ``figure`` × fit for number and date questions. A sentence's
     coverage blends its own (``own``) with its passage's (1 − own). Abstention: the answering
     sentence must cover ``min_coverage`` of the question's weighted words, and a figure's clause
-    ``min_clause_coverage`` of them.
+    ``min_clause_coverage`` of them. A list question is answered by a section's own list (its headings
+    or numbered paragraphs) when the section's headings cover ``min_outline_coverage`` of it and more
+    than the chosen passage does.
     """
 
     sentence: float = 0.5
@@ -37,6 +39,7 @@ class Weights:
     min_coverage: float = 0.25
     min_clause_coverage: float = 0.05
     list_neighbour: float = 0.9
+    min_outline_coverage: float = 0.5
     rerank_depth: int = 30
     choose_among: int = 5
 

@@ -108,6 +108,11 @@ class Searcher:
     def chunk(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
 
+    def chunks_of_block(self, doc_id: str, block_id: str) -> list[Chunk]:
+        """The passages a block of a document was cut into (one, unless the block was long)."""
+        base = f"{doc_id}:{block_id}"
+        return [c for c in (self._by_id.get(base), self._by_id.get(base + "#1")) if c is not None]
+
     def documents(self) -> list[DocumentMeta]:
         """Metadata of the indexed documents, in index order."""
         return list(self._index.documents)
