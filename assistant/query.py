@@ -53,6 +53,7 @@ class Indicator:
     names: tuple[str, ...]
     covers: tuple[str, ...] = ()  # a generic indicator (失业率) is answered by the ones it covers
     units: tuple[str, ...] = ()  # the units its figures come in (empty: any)
+    elliptical: tuple[tuple[str, str], ...] = ()  # (short name, the word that must come before it)
 
     def answered_by(self, other: Indicator) -> bool:
         """Whether a figure of ``other`` answers a question for this indicator."""
@@ -254,7 +255,8 @@ class IndicatorTable:
         data = json.loads(path.read_text(encoding="utf-8"))
         indicators = tuple(
             Indicator(i["name"], tuple(dict.fromkeys(normalize_text(n) for n in i["names"])),
-                      tuple(i.get("covers", ())), tuple(i.get("units", ())))
+                      tuple(i.get("covers", ())), tuple(i.get("units", ())),
+                      tuple(i.get("elliptical", {}).items()))
             for i in data["indicators"]
         )
         return cls(indicators, tuple(data["growth_words"]), tuple(data.get("compound_prefixes", ())))

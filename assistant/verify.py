@@ -165,7 +165,7 @@ def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None
         return max(clauses, key=lambda c: (relevance(text[c.clause_start : c.clause_end]), -c.start)), ""
     for clause in clauses:
         named = (label_indicator(clause.label) or _trailing_indicator(text, clause)
-                 or _sentence_indicator(text, clause))
+                 or _elliptical_indicator(text, clause) or _sentence_indicator(text, clause))
         if named is None or not query.indicator.answered_by(named):
             continue
         rate = bool(_RATE.search(text[clause.start : clause.end + 3]))
@@ -184,6 +184,18 @@ def _trailing_indicator(text: str, clause: FigureClause) -> Indicator | None:
     rest = _CLAUSE_END.split(text[clause.end :], maxsplit=1)[0]
     mentions = INDICATORS.mentions(normalize_text(rest))
     return mentions[0][2] if mentions and mentions[0][0] <= 2 else None
+
+
+def _elliptical_indicator(text: str, clause: FigureClause) -> Indicator | None:
+    """「全年粮食播种面积1.1亿亩、产量825亿斤」: a short name right before the figure stands for the indicator
+    its context word (粮食) named earlier in the sentence."""
+    before = normalize_text(text[max(0, clause.start - 4) : clause.start])
+    earlier = normalize_text(text[: clause.start])
+    for indicator in INDICATORS.indicators:
+        for short, context in indicator.elliptical:
+            if short in before and context in earlier[: earlier.rfind(short)]:
+                return indicator
+    return None
 
 
 def _sentence_indicator(text: str, clause: FigureClause) -> Indicator | None:
