@@ -112,20 +112,3 @@ def quiet_openmp() -> None:
     before either library loads; an explicit OMP_WAIT_POLICY wins.
     """
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-
-def few_malloc_arenas(arenas: int = 2) -> None:
-    """Cap glibc's malloc arenas for a long-running server (no effect elsewhere).
-
-    Each thread that allocates may get an arena of its own that is rarely returned to the system;
-    a server answering from a thread pool grew by ~5 KB per answer that way.
-    """
-    import contextlib
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if name:
-        with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to cap
-            ctypes.CDLL(name).mallopt(-8, arenas)  # M_ARENA_MAX
-

@@ -12,7 +12,7 @@ import sys
 
 from assistant.commands import load_from_args
 from assistant.planqa import PlanQA
-from config import few_malloc_arenas, settings
+from config import settings
 from corpus import PlanqaError
 from corpus.library import Library
 from index.commands import add_index_options, index_root
@@ -81,7 +81,6 @@ def _serve(args: argparse.Namespace) -> int:
     auth = parse_auth(args.auth if args.auth is not None else settings().auth)
     for warning in check_exposure(args.host, args.allow_edit, auth):
         print(f"planqa: {warning}", file=sys.stderr)
-    few_malloc_arenas()
     qa, stale = _last_good(args)
     from ui.app import launch  # gradio takes seconds to import: only `serve` pays for it
     from ui.live import LiveQA
