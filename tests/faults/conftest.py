@@ -15,17 +15,18 @@ class Crash(BaseException):
     """Stands in for the process dying at an injected point (nothing catches a BaseException)."""
 
 
+# a real full disk needs a filesystem of our own: mounting one needs root (CI runs as root); elsewhere the
+# injected-ENOSPC tests cover the same code
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+
+
 @pytest.fixture
 def small_disk(tmp_path) -> Iterator[Path]:
-    """A 1 MB tmpfs mounted for the test (needs root); skipped where mounting is not allowed —
-    the injected-ENOSPC tests cover the same code then."""
+    """A 1 MB tmpfs mounted for the test (tests using it are marked ``needs_root``)."""
     mount = tmp_path / "small-disk"
     mount.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    assert done.returncode == 0, f"cannot mount a tmpfs: {done.stderr.decode(errors='replace').strip()}"
     try:
         yield mount
     finally:

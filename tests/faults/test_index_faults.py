@@ -15,7 +15,7 @@ from corpus import chunk_document, load_document
 from corpus.library import Library
 from index import store as store_module
 from index.store import IndexCorrupt, IndexError_, build_index, current_build, dense_text, load_index, read_manifest
-from tests.faults.conftest import fill
+from tests.faults.conftest import fill, needs_root
 from tests.index.conftest import MINI_PLAN, HashEmbedder, write_plan
 from tests.samples import PROVINCE_PLAN, write
 
@@ -91,6 +91,7 @@ def test_injected_enospc_leaves_no_partial_and_the_previous_build(tmp_path, monk
     assert load_index(root).directory == first
 
 
+@needs_root
 def test_a_real_full_disk_leaves_no_partial_and_the_previous_build(small_disk, tmp_path):
     doc = load_document(write_plan(tmp_path / "plans"))
     root = small_disk / "idx"

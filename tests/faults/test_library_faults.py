@@ -15,7 +15,7 @@ import planqa
 from corpus import CorpusError
 from corpus import library as library_module
 from corpus.library import Library
-from tests.faults.conftest import Crash, fill
+from tests.faults.conftest import Crash, fill, needs_root
 from tests.samples import PROVINCE_PLAN, write
 
 CHANGED_PLAN = PROVINCE_PLAN.replace("15万个", "16万个")
@@ -185,6 +185,7 @@ def test_injected_enospc_is_a_message_and_adds_nothing(library, tmp_path, monkey
     assert len(list(library.files_dir.iterdir())) == 1
 
 
+@needs_root
 def test_a_real_full_disk_is_a_message_and_adds_nothing(small_disk, tmp_path):
     library = Library(small_disk / "library")
     library.add(write(tmp_path, "hubei.txt"))
