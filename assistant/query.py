@@ -101,10 +101,6 @@ class Query:
         """What retrieval sees: the question plus the Chinese terms of its English words and indicator names."""
         return " ".join((self.text, *self.expansions)).strip()
 
-    @property
-    def asks_time(self) -> bool:
-        return bool(self.years or self.relative is not None or self.period_end or self.five_year)
-
 
 # --- question type ------------------------------------------------------------------------------
 

@@ -31,7 +31,6 @@ CN_FIGURE = re.compile(
 )
 # a figure as it is quoted in an answer: with a range and its qualifier, 「6%-6.5%」「5%左右」「1100万人以上」
 QUALIFIER = "左右|以上|以内|以下|上下|多|余"
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年)")
 
 
 def is_year(token: str) -> bool:
