@@ -16,7 +16,14 @@ from assistant.evidence import Coverage, Unit, asked_unit, figures, sentence_spa
 from assistant.query import Query
 from assistant.ranking import Candidate
 from assistant.scoring import Weights
-from assistant.verify import FigureClause, figure_clauses, figure_for, label_indicator, passage_time, time_mismatch
+from assistant.verify import (
+    FigureClause,
+    figure_clauses,
+    figure_for,
+    label_indicator,
+    passage_time,
+    time_mismatch,
+)
 from corpus import Chunk
 from corpus.text import QUALIFIER
 

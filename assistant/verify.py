@@ -164,8 +164,7 @@ def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None
             return clauses[0], ""
         return max(clauses, key=lambda c: (relevance(text[c.clause_start : c.clause_end]), -c.start)), ""
     for clause in clauses:
-        named = (label_indicator(clause.label) or _trailing_indicator(text, clause)
-                 or _elliptical_indicator(text, clause) or _sentence_indicator(text, clause))
+        named = indicator_of(text, clause)
         if named is None or not query.indicator.answered_by(named):
             continue
         rate = bool(_RATE.search(text[clause.start : clause.end + 3]))
@@ -177,6 +176,13 @@ def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None
             continue  # 「粮食…播种面积4500万亩」 is not a grain output
         return clause, ""
     return None, f"没有关于“{query.indicator.name}”的数字 / no figure for {query.indicator.name}"
+
+
+def indicator_of(text: str, clause: FigureClause) -> Indicator | None:
+    """The indicator a figure of ``text`` is about: named in its label, right after it, elliptically, or
+    earlier in its sentence (None when none is)."""
+    return (label_indicator(clause.label) or _trailing_indicator(text, clause)
+            or _elliptical_indicator(text, clause) or _sentence_indicator(text, clause))
 
 
 def _trailing_indicator(text: str, clause: FigureClause) -> Indicator | None:
