@@ -101,6 +101,13 @@ class Conversation:
             if isinstance(question, str) and question.strip():
                 self._keep(Turn(question, self.resolve(question)))
 
+    @classmethod
+    def resume(cls, qa: PlanQA, turns: Iterable[Turn]) -> Conversation:
+        """A conversation that goes on from ``turns`` (e.g. those a web page session keeps)."""
+        conversation = cls(qa)
+        conversation.turns = list(turns)[-MAX_TURNS:]
+        return conversation
+
     # --- follow-ups --------------------------------------------------------------------------
 
     def resolve(self, question: str) -> str:
