@@ -271,7 +271,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                     )
                     turns = gr.State([])
                     with gr.Row(elem_id="pq-export-row"):
-                        export_kind = gr.Radio([("Word（.docx）", ".docx"), ("Markdown（.md）", ".md")], value=".docx",
+                        export_kind = gr.Radio([("文档（.docx）", ".docx"), ("文本（.md）", ".md")], value=".docx",
                                                label="导出本次对话（问题、答案、原文引文与出处）",
                                                elem_id="pq-export-kind", scale=3)
                         export_button = gr.Button("导出", elem_id="pq-export", scale=1, min_width=90)

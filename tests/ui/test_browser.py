@@ -335,6 +335,13 @@ def test_two_turn_conversation_comparison_table_and_export(page):
     shot(page, "conversation")
 
     page.locator("#pq-export").click()
-    link = page.locator("#pq-export-file a").first
-    expect(link).to_be_visible(timeout=ANSWER_TIMEOUT)
-    expect(link).to_contain_text("问答记录.docx")
+    link = page.locator("#pq-export-file a[download]").first
+    expect(link).to_have_attribute("download", "问答记录.docx", timeout=ANSWER_TIMEOUT)
+    with page.expect_download() as download:
+        link.click()
+    import docx
+
+    document = docx.Document(download.value.path())
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "理解为：鄂州到2025年要建多少充电桩" in paragraphs
+    assert [c.text for c in document.tables[0].rows[2].cells][:2] == ["湖北省", "未找到"]
