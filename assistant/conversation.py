@@ -1,9 +1,9 @@
 """A conversation: follow-up questions completed from the previous turns, and its answers exported.
 
     >>> conv = qa.conversation()                                  # doctest: +SKIP
-    >>> conv.ask("鄂州到2025年要建多少5G基站？").short_answer         # doctest: +SKIP
+    >>> conv.ask("武汉到2030年要建多少5G基站？").short_answer         # doctest: +SKIP
     >>> conv.ask("那充电桩呢？").resolved_question                   # doctest: +SKIP
-    '鄂州到2025年要建多少充电桩'
+    '武汉到2030年要建多少充电桩'
     >>> conv.export("会议材料.docx")                                # doctest: +SKIP
 
 How a question is read (no language model; the question understanding of assistant.query):
@@ -11,7 +11,7 @@ How a question is read (no language model; the question understanding of assista
 - a *follow-up* starts with 那/那么/还有/另外…, ends with 呢, names no topic of its own (「湖北的呢」
   「2019年的呢」) or is a bare phrase of a few characters; its missing parts — region, time, topic —
   come from the previous turn's resolved question, and the parts it names replace the old ones:
-  「鄂州到2025年要建多少5G基站」 + 「湖北的呢」 → 「湖北到2025年要建多少5G基站」;
+  「武汉到2030年要建多少5G基站」 + 「湖北的呢」 → 「湖北到2030年要建多少5G基站」;
 - a question that names its own topic and its own region or time, or carries no follow-up cue, starts
   afresh: nothing of the old turns is added to it.
 
@@ -46,7 +46,7 @@ DEFAULT_TITLE = "问答记录"
 _CUE_START = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|再看看|再看|换成|换到|如果是|要是|改成|同样)[，,、\s]*")
 _CUE_END = re.compile(r"(?:呢|的呢|怎么样|又如何|如何|情况)\s*$")
 _PUNCTUATION = re.compile(r"[\s?？!！。.,，~～]+$")
-# time expressions, with the word that leads into them kept out of the span (「到2025年」: 到 stays)
+# time expressions, with the word that leads into them kept out of the span (「到2030年」: 到 stays)
 _TIME = re.compile(
     r"(?:(?:19|20)\d{2}|(?<!\d)[1-4]\d)\s*年?\s*(?:到|至|-|—|～|~)\s*(?:19|20)\d{2}\s*年"
     r"|(?:19|20)\d{2}\s*年(?:度)?|(?<![\d.])[1-4]\d年(?![内来间后前度代])|(?:19|20)\d{2}(?=\D|$)"
@@ -241,7 +241,7 @@ def _replace_regions(base: str, regions: Sequence[str]) -> str:
     if not spans:
         return new + base
     start, end = spans[0]
-    for s, e in spans[1:]:  # 「鄂州和湖北」: the whole list goes
+    for s, e in spans[1:]:  # 「武汉和湖北」: the whole list goes
         if re.fullmatch(r"[和与及、,，\s]*", base[end:s]):
             end = e
     return base[:start] + new + base[end:]
@@ -277,7 +277,7 @@ def _replace_topic(base: str, previous: Query, topic: str) -> str:
     pieces = [(m.start(), m.end()) for m in re.finditer(r"\S{2,}", _cut_keep(masked_text, frame))]
     if not pieces:
         return base + topic
-    start, end = pieces[-1]  # the head of a Chinese question comes last: 「葛店开发区的重点产业」
+    start, end = pieces[-1]  # the head of a Chinese question comes last: 「开发区的重点产业」
     return base[:start] + topic + base[end:]
 
 

@@ -49,7 +49,7 @@ class Answer:
     to emphasise. ``short_answer`` is the answer in a few words (the figure with its unit, the
     list items, the term) that ``text`` begins with; empty when nothing was found.
     ``resolved_question`` is the question as answered when a conversation completed a follow-up
-    (「那充电桩呢」 → 「鄂州到2025年要建多少充电桩」); empty when the question was answered as asked.
+    (「那充电桩呢」 → 「武汉到2030年要建多少充电桩」); empty when the question was answered as asked.
     """
 
     question: str
