@@ -28,6 +28,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_index_options(parser)
     parser.set_defaults(handler=_ask)
 
+    chat = subparsers.add_parser("chat", help="a conversation in the terminal: follow-ups such as 「那充电桩呢？」 "
+                                 "are read against the questions before; --export FILE saves it (.md or .docx)")
+    chat.add_argument("--export", metavar="FILE", help="at the end, write the answers to FILE (.md or .docx)")
+    chat.add_argument("--mode", choices=MODES, default="hybrid")
+    chat.add_argument("-k", type=int, default=DEFAULT_K, help="number of cited passages")
+    chat.add_argument("--llm", help="generative answerer: an OpenAI-compatible base URL or a local model path")
+    add_index_options(chat)
+    chat.set_defaults(handler=_chat)
+
 
 def load_from_args(args: argparse.Namespace) -> PlanQA:
     """PlanQA as the command line asks for it (--llm, else $PLANQA_LLM, else extractive only)."""
@@ -52,6 +61,33 @@ def _ask(args: argparse.Namespace) -> int:
               f"{f' ({failed} question(s) failed, written as errors)' if failed else ''}", file=sys.stderr)
     if failed and len(questions) > 1:
         raise PlanqaError(f"{failed} of {len(questions)} questions could not be answered (see above)")
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    """Read questions line by line from stdin until EOF or an empty line; answer each in one conversation."""
+    from assistant.conversation import EXPORT_SUFFIXES
+
+    if args.export and Path(args.export).suffix.lower() not in EXPORT_SUFFIXES:
+        raise PlanqaError(f"不支持的导出格式 / cannot export to {args.export}: use a .md or .docx file name")
+    qa = load_from_args(args)
+    conversation = qa.conversation()
+    interactive = sys.stdin.isatty()
+    while True:
+        if interactive:
+            print("问> ", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line or not line.strip():
+            break
+        try:
+            answer = conversation.ask(line.strip(), k=args.k, mode=args.mode)
+        except PlanqaError as exc:
+            print(f"planqa: {exc}", file=sys.stderr)
+            continue
+        print(render(answer, show_documents=len(qa.documents) > 1) + "\n", flush=True)
+    if args.export:
+        path = conversation.export(args.export)
+        print(f"wrote {len(conversation.answers)} answers to {path}", file=sys.stderr)
     return 0
 
 
@@ -100,7 +136,10 @@ def _read_questions(path: Path) -> list[str]:
 
 def render(answer: Answer, show_documents: bool = False) -> str:
     """Terminal form: the answer, then numbered sources with their place in the plan (and document)."""
-    lines = [f"问：{answer.question}", f"答：{answer.text}"]
+    lines = [f"问：{answer.question}"]
+    if answer.resolved_question:
+        lines.append(f"理解为：{answer.resolved_question}")
+    lines.append(f"答：{answer.text}")
     if answer.notice:
         lines.append(f"注：{answer.notice}")
     lines.append("来源：" if answer.found else "最接近的段落：")

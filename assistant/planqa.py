@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.browse import Browser, TocEntry
+from assistant.conversation import Conversation
 from assistant.evidence import BigramStats, Coverage, Unit, bigrams
 from assistant.extractive import NOT_FOUND, Context, Draft, draft_answer, fit_items
 from assistant.glossary import Glossary
@@ -145,6 +146,11 @@ class PlanQA:
             notice = f"问题过长，已截取前{limit}个字符 / question truncated to {limit} characters"
             answer = replace(answer, notice=notice)
         return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1))
+
+    def conversation(self, history: Sequence[str] = ()) -> Conversation:
+        """A conversation: follow-up questions (「那充电桩呢？」) are completed from the earlier turns.
+        ``history``: questions asked before, resolved again but not answered (see assistant.conversation)."""
+        return Conversation(self, history)
 
     def retrieve(self, question: str, k: int = DEFAULT_K, mode: Mode | None = None,
                  where: Filter = ANYWHERE) -> list[Citation]:

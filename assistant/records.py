@@ -48,6 +48,8 @@ class Answer:
     ``citations`` lists the nearest passages). ``key_spans`` are the figures or list items
     to emphasise. ``short_answer`` is the answer in a few words (the figure with its unit, the
     list items, the term) that ``text`` begins with; empty when nothing was found.
+    ``resolved_question`` is the question as answered when a conversation completed a follow-up
+    (「那充电桩呢」 → 「武汉到2030年要建多少充电桩」); empty when the question was answered as asked.
     """
 
     question: str
@@ -63,6 +65,7 @@ class Answer:
     notice: str = ""
     short_answer: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
+    resolved_question: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (citations with their path text and quotable reference)."""

@@ -12,6 +12,7 @@ from assistant import PlanQA
 from config import settings
 from corpus import PlanqaError
 from eval import corpus_bench, growth, load
+from eval.conversations import DEV_CONVERSATIONS
 from eval.devset import DEV_CORPUS, DEV_QA, corpus_documents, held_out
 from eval.qaset import QAItem, QASetError, default_qa_path, load_qa
 from eval.report import json_document, terminal_table, write_json, write_report
@@ -38,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--dev", action="store_true",
                         help="the development set: eval/data/dev/qa.jsonl over the shipped plan and the 68 reports "
                              "of eval/data/dev-corpus (held-out documents reported separately)")
+    parser.add_argument("--conversations", metavar="FILE", nargs="?", const=str(DEV_CONVERSATIONS),
+                        help="score a conversation set (default: eval/data/dev/conversations.jsonl) over the shipped "
+                             "plan and the development documents: follow-ups, topic changes, single-turn accuracy")
     parser.add_argument("--corpus", metavar="DIR",
                         help="answer from the shipped plan and the files in DIR (their own index), not the library")
     parser.add_argument("--mode", choices=(*MODES, ALL_MODES), default="hybrid",
@@ -131,6 +135,8 @@ def _progress(label: str):
 def _eval(args: argparse.Namespace) -> int:
     if args.k < 1:
         raise EvalInputError(f"-k must be at least 1, got {args.k}")
+    if args.conversations:
+        return _eval_conversations(args)
     qa_path = DEV_QA if args.dev and not args.qa else args.qa
     corpus = Path(args.corpus) if args.corpus else (DEV_CORPUS if args.dev else None)
     items, source = read_items(qa_path)
@@ -155,6 +161,24 @@ def _eval(args: argparse.Namespace) -> int:
     if args.report is not None:
         report = write_report(report_dir(args.report), runs, items, source)
         print(f"wrote {report} and its chart", file=sys.stderr)
+    return 0
+
+
+def _eval_conversations(args: argparse.Namespace) -> int:
+    from eval.conversations import load_conversations, render_run, run_conversations
+
+    items = load_conversations(args.conversations)
+    qa = load_answerer(args, Path(args.corpus) if args.corpus else DEV_CORPUS)
+    mode = None if args.mode == ALL_MODES else args.mode
+    run = run_conversations(qa, items, k=args.k, mode=mode, progress=_progress("conversations"))
+    print(render_run(run, args.conversations))
+    if args.json_out:
+        failures = [{"conversation": r.conversation, "turn": r.index + 1, "kind": r.kind, "question": r.item.question,
+                     "resolved": r.resolved, "inherited": list(r.inherited), "answer": r.text}
+                    for r in run.failures()]
+        write_json(Path(args.json_out), {"source": args.conversations, "mode": mode or qa.mode,
+                                         "metrics": run.metrics(), "failures": failures})
+        print(f"wrote {args.json_out}", file=sys.stderr)
     return 0
 
 

@@ -14,6 +14,7 @@ ui.live.LiveQA; the HTML comes from ui.render. The same answer is exposed to pro
 
 import contextlib
 import inspect
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import gradio as gr
 from gradio.utils import get_upload_folder
 
 from assistant import DEFAULT_K, Answer, Filter, PlanQA
+from assistant.conversation import Conversation, Turn
 from config import settings
 from corpus import SUPPORTED_SUFFIXES, PlanqaError
 from ui import render
@@ -28,6 +30,8 @@ from ui.limits import BodyLimit
 from ui.live import LibraryReport, LiveQA
 
 MAX_K = 10
+MAX_HISTORY = 20  # earlier questions /ask reads a follow-up against
+EXPORT_NAME = "问答记录"
 # questions answered at once (chat and /ask share the group): 2 = the cores of the machines it was
 # measured on; 32 REST clients got 14.8 answers/s at 2, 10–12 at 1, no more at 4 (docs/benchmarks.md)
 QA_CONCURRENCY = 2
@@ -132,37 +136,54 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
     first = next(iter(_toc_choices(qa)), (None, None))[1]
     part_choices = [("全部篇", ALL_PARTS), *((label, label) for label in qa.catalog().parts)]
 
-    def answer(question: str, k: int, mode: str, part: str, doc: str = ALL_DOCS, region: str = ALL_REGIONS) -> Answer:
-        return live.qa.ask(question, k=int(k), mode=mode, where=Filter.of([part], [doc], [region]))
+    def answer(question: str, k: int, mode: str, part: str, doc: str = ALL_DOCS, region: str = ALL_REGIONS,
+               conversation: Conversation | None = None) -> Answer:
+        ask = conversation.ask if conversation is not None else live.qa.ask
+        return ask(question, k=int(k), mode=mode, where=Filter.of([part], [doc], [region]))
 
-    def respond(question: str | None, history: list[dict[str, Any]], mode: str, k: float, part: str, doc: str,
-                region: str):
-        """Chat turn: (history, cleared input, source cards, references)."""
+    def respond(question: str | None, history: list[dict[str, Any]], turns: list[Turn] | None, mode: str, k: float,
+                part: str, doc: str, region: str):
+        """Chat turn: (history, cleared input, source cards, references, hint, the session's conversation turns)."""
         history = list(history or [])
         question = question or ""
         if not question.strip():  # a hint under the input box, not a chat turn
-            return history, "", gr.skip(), gr.skip(), render.render_notice(EMPTY_QUESTION, "warn")
+            return history, "", gr.skip(), gr.skip(), render.render_notice(EMPTY_QUESTION, "warn"), gr.skip()
         history.append({"role": "user", "content": render.render_question(question)})
         current = live.qa
+        # each browser session keeps its own turns: a follow-up (「那充电桩呢？」) is read against them
+        conversation = Conversation.resume(current, turns or [])
         try:
-            ans = answer(question, k, mode, part, doc, region)
+            ans = answer(question, k, mode, part, doc, region, conversation)
         except PlanqaError as exc:
             history.append({"role": "assistant", "content": render.render_notice(str(exc), "error")})
-            return history, question, gr.skip(), gr.skip(), ""
+            return history, question, gr.skip(), gr.skip(), "", gr.skip()
         sections = {(c.doc_id, c.section_id): current.section_text(c.section_id, c.doc_id) for c in ans.citations}
         history.append({"role": "assistant", "content": render.render_answer(ans)})
         cards = render.render_sources(ans, sections, show_documents=len(current.documents) > 1)
-        return history, "", cards, render.references(ans), ""
+        return history, "", cards, render.references(ans), "", conversation.turns
+
+    def export(turns: list[Turn] | None, kind: str):
+        """The session's answers as a Word or Markdown file to download."""
+        conversation = Conversation.resume(live.qa, turns or [])
+        if not conversation.answers:
+            return gr.File(value=None, visible=False), render.render_notice("还没有可导出的问答：先提问。", "warn")
+        folder = Path(tempfile.mkdtemp(prefix="planqa-export-"))
+        path = conversation.export(folder / f"{EXPORT_NAME}{kind}")
+        return gr.File(value=str(path), visible=True), ""
 
     def ask(question: str, mode: str = "hybrid", k: int = DEFAULT_K, part: str = ALL_PARTS, doc: str = ALL_DOCS,
-            region: str = ALL_REGIONS) -> dict[str, Any]:
+            region: str = ALL_REGIONS, history: list[str] | None = None) -> dict[str, Any]:
         """Answer a question about the plans: the answer text, found, and numbered citations (Answer.to_dict).
 
-        Optional filters: ``part`` (a 篇), ``doc`` (a document id), ``region`` (e.g. 鄂州).
+        Optional filters: ``part`` (a 篇), ``doc`` (a document id), ``region`` (e.g. 鄂州). ``history``: the
+        questions asked before in this conversation, oldest first; a follow-up (「那充电桩呢？」) is then read
+        against them and ``resolved_question`` says how.
         """
         question, mode, k, part, doc, region = check_arguments(question, mode, k, part, doc, region)
+        history = check_history(history)
         try:
-            return answer(question, k, mode, part, doc, region).to_dict()
+            conversation = live.qa.conversation(history) if history else None
+            return answer(question, k, mode, part, doc, region, conversation).to_dict()
         except PlanqaError as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -248,6 +269,13 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                         label="引用（可复制，按文档归并）", lines=4, max_lines=12, interactive=False, buttons=["copy"],
                         elem_id="pq-refs", placeholder="提问后生成可直接引用的出处",
                     )
+                    turns = gr.State([])
+                    with gr.Row(elem_id="pq-export-row"):
+                        export_kind = gr.Radio([("文档（.docx）", ".docx"), ("文本（.md）", ".md")], value=".docx",
+                                               label="导出本次对话（问题、答案、原文引文与出处）",
+                                               elem_id="pq-export-kind", scale=3)
+                        export_button = gr.Button("导出", elem_id="pq-export", scale=1, min_width=90)
+                    export_file = gr.File(label="导出文件", visible=False, interactive=False, elem_id="pq-export-file")
                 with gr.Column(scale=1, min_width=260, elem_id="pq-side"), gr.Accordion("检索设置", open=True):
                     mode = gr.Radio(
                         [(label, m) for m, label in render.MODE_LABELS.items()], value=qa.mode,
@@ -291,11 +319,12 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                                                 elem_id="pq-remove-select")
                         remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove")
 
-        chat_io = {"inputs": [question, chat, mode, k, part, doc, region],
-                   "outputs": [chat, question, sources, refs, hint]}
+        chat_io = {"inputs": [question, chat, turns, mode, k, part, doc, region],
+                   "outputs": [chat, question, sources, refs, hint, turns]}
         for trigger in (question.submit, send.click):
             trigger(respond, **chat_io, api_visibility="private", concurrency_id="planqa",
                     concurrency_limit=qa_concurrency)
+        export_button.click(export, inputs=[turns, export_kind], outputs=[export_file, hint], api_visibility="private")
         sources.click(open_section, outputs=[section_select, tabs], api_visibility="private")
         toc_html.click(pick_section, outputs=section_select, api_visibility="private")
         section_select.change(show_section, inputs=section_select, outputs=[section_view, toc_html],
@@ -374,6 +403,15 @@ def check_arguments(question: Any, mode: Any, k: Any, part: Any, doc: Any, regio
         if value is not None and not isinstance(value, str):
             raise gr.Error(f"{name} 应为文字 / {name} must be a string, not {value!r}")
     return question, mode, k, part or ALL_PARTS, doc or ALL_DOCS, region or ALL_REGIONS
+
+
+def check_history(history: Any) -> list[str]:
+    """The /ask ``history``: a list of earlier questions (strings), or a gr.Error saying what is wrong."""
+    if history is None or history == "":
+        return []
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise gr.Error("history 应为问题文字的列表 / history must be a list of the earlier questions (strings)")
+    return [h for h in history if h.strip()][-MAX_HISTORY:]
 
 
 def _discard_uploads(paths: list[str]) -> None:

@@ -15,6 +15,7 @@ from itertools import pairwise
 from urllib.parse import quote
 
 from assistant import Answer, Citation, TocEntry
+from assistant.conversation import comparison_rows
 from corpus import PATH_SEP, DocumentMeta
 
 MODE_LABELS = {"hybrid": "混合检索", "bm25": "关键词检索", "dense": "语义检索"}
@@ -76,8 +77,15 @@ def render_answer(answer: Answer) -> str:
     if short and text.startswith(short):
         text = text[len(short):].lstrip(" ：:，,。\n")
     parts = []
+    if answer.resolved_question:
+        parts.append(f'<div class="pq-resolved">理解为：{escape(answer.resolved_question)}</div>')
     if answer.notice:
         parts.append(render_notice(answer.notice, "warn"))
+    rows = comparison_rows(answer)
+    if rows:
+        parts += [render_comparison(rows), render_chart(rows), _source_link(answer),
+                  f'<div class="pq-meta">{escape(_meta(answer))}</div>']
+        return "".join(parts)
     if short:
         keys = key_spans_in(short, answer.key_spans) or [(0, len(short), "pq-key")]
         parts.append(f'<div class="pq-short">{marked(short, keys)}</div>')
@@ -91,6 +99,46 @@ def render_answer(answer: Answer) -> str:
         )
     parts.append(f'<div class="pq-meta">{escape(_meta(answer))}</div>')
     return "".join(parts)
+
+
+def render_comparison(rows: Sequence[Mapping]) -> str:
+    """A comparison as a table: one row per region or year, its value with its own [n], or 未找到 and why."""
+    body = []
+    for row in rows:
+        if row["found"]:
+            value = f'<mark class="pq-key">{escape(row["value"])}</mark><sup class="pq-ref">[{row["number"]}]</sup>'
+            where = escape(row["reference"])
+        else:
+            value, where = '<span class="pq-missing">未找到</span>', escape(row["reason"])
+        body.append(f"<tr><td>{escape(row['label'])}</td><td>{value}</td><td class=\"pq-where\">{where}</td></tr>")
+    return ('<table class="pq-compare"><thead><tr><th>对象</th><th>数值</th><th>出处</th></tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+_FIRST_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_YEAR_LABEL = re.compile(r"(?:19|20)\d{2}年$")
+
+
+def render_chart(rows: Sequence[Mapping]) -> str:
+    """A small bar chart for a series of years (each bar the first figure of its value); empty otherwise."""
+    points = []
+    for row in rows:
+        if not _YEAR_LABEL.search(row["label"]):
+            return ""
+        number = _FIRST_NUMBER.search(row["value"]) if row["found"] else None
+        points.append((row["label"], float(number.group()) if number else None, row["value"]))
+    if len(points) < 2 or all(v is None for _, v, _ in points):
+        return ""
+    top = max(v for _, v, _ in points if v is not None) or 1.0
+    bars = "".join(
+        f'<div class="pq-bar-row"><span class="pq-bar-label">{escape(label)}</span>'
+        + (f'<span class="pq-bar" style="width:{max(2, round(160 * v / top))}px"></span>'
+           f'<span class="pq-bar-value">{escape(text)}</span>' if v is not None
+           else '<span class="pq-missing">未找到</span>')
+        + "</div>"
+        for label, v, text in points
+    )
+    return f'<div class="pq-chart">{bars}</div>'
 
 
 def _marked_answer(text: str, key_spans: Iterable[str]) -> str:
@@ -411,4 +459,16 @@ a.pq-src-link:hover { background: #fef2f2; }
 .pq-sub.pq-sub-nested { margin-left: 18px; }
 .pq-sub.pq-sub-nested > summary { font-size: 15px; font-weight: 600; color: #9a3412; }
 .pq-sub[open] > summary { background: #fef2f2; border-radius: 6px; }
+.pq-resolved { font-size: 13px; color: #57534e; background: #f5f5f4; border-radius: 6px; padding: 3px 8px;
+  margin-bottom: 6px; display: inline-block; }
+.pq-compare { border-collapse: collapse; font-size: 14px; margin: 4px 0 8px; }
+.pq-compare th, .pq-compare td { border: 1px solid #e7e5e4; padding: 5px 9px; text-align: left; vertical-align: top; }
+.pq-compare th { background: #fef2f2; color: #7f1d1d; }
+.pq-compare .pq-where { font-size: 12px; color: #57534e; }
+.pq-missing { color: #92400e; font-weight: 600; }
+.pq-chart { margin: 4px 0 8px; font-size: 13px; }
+.pq-bar-row { display: flex; align-items: center; gap: 8px; margin: 2px 0; }
+.pq-bar-label { width: 64px; color: #57534e; }
+.pq-bar { display: inline-block; height: 12px; background: #b91c1c; border-radius: 3px; }
+.pq-bar-value { color: #7f1d1d; font-weight: 600; }
 """

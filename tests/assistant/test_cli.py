@@ -45,3 +45,18 @@ def test_search_and_index_info(index_dir, qa, capsys):
     assert main(["index", "info", "--index-dir", str(index_dir)]) == 0
     manifest = json.loads(capsys.readouterr().out)
     assert manifest["spec"]["dimension"] == 384 and manifest["chunk_count"] > 300
+
+
+def test_chat_reads_follow_ups_and_exports(tmp_path, index_dir, qa, monkeypatch, capsys):
+    import io
+
+    import docx
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("鄂州到2025年要建多少5G基站？\n那充电桩呢？\n\n这一行不再读\n"))
+    out = tmp_path / "会议材料.docx"
+    assert main(["chat", "--index-dir", str(index_dir), "--export", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "理解为：鄂州到2025年要建多少充电桩" in printed and "2000个" in printed
+    assert "这一行不再读" not in printed
+    paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert paragraphs[0] == "会议材料" and "2. 那充电桩呢" in paragraphs

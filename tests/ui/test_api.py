@@ -51,3 +51,13 @@ def test_ask_filters_by_document_and_region(client):
         client.predict("5G基站", "hybrid", 3, "", "", "上海", api_name="/ask")
     with pytest.raises(AppError, match="unknown document"):
         client.predict("5G基站", "hybrid", 3, "", "no-such-plan", "", api_name="/ask")
+
+
+def test_ask_reads_a_follow_up_against_the_history(client):
+    data = client.predict("那充电桩呢？", history=["鄂州到2025年要建多少5G基站？"], api_name="/ask")
+    assert data["resolved_question"] == "鄂州到2025年要建多少充电桩"
+    assert data["found"] is True and "2000个" in data["text"]
+    alone = client.predict("那充电桩呢？", api_name="/ask")
+    assert alone["resolved_question"] == ""
+    with pytest.raises(AppError, match="history"):
+        client.predict("那充电桩呢？", history="鄂州", api_name="/ask")

@@ -324,3 +324,31 @@ def test_upload_a_plan_then_ask_it_and_remove_it(browser, library_server_url, tm
     expect(page.locator("#pq-library tbody tr")).to_have_count(1)
     expect(page.locator("h1")).to_have_text("鄂州“十四五”规划问答", timeout=120_000)
     page.close()
+
+
+def test_two_turn_conversation_comparison_table_and_export(page):
+    first = ask(page, "鄂州到2025年要建多少5G基站？")
+    expect(first.locator(".pq-short")).to_contain_text("5000个")
+    expect(first.locator(".pq-resolved")).to_have_count(0)
+    second = ask(page, "那充电桩呢？")
+    expect(second.locator(".pq-resolved")).to_have_text("理解为：鄂州到2025年要建多少充电桩")
+    expect(second.locator(".pq-short")).to_contain_text("2000个")
+    table = ask(page, "鄂州和湖北的5G基站目标").locator("table.pq-compare")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table.locator("tbody tr").nth(0)).to_contain_text("鄂州市")
+    expect(table.locator("tbody tr").nth(0)).to_contain_text("5000个[1]")
+    expect(table.locator("tbody tr").nth(1)).to_contain_text("未找到")
+    expect(table.locator("tbody tr").nth(1)).to_contain_text("文档库中没有湖北省")
+    shot(page, "conversation")
+
+    page.locator("#pq-export").click()
+    link = page.locator("#pq-export-file a[download]").first
+    expect(link).to_have_attribute("download", "问答记录.docx", timeout=ANSWER_TIMEOUT)
+    with page.expect_download() as download:
+        link.click()
+    import docx
+
+    document = docx.Document(download.value.path())
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "理解为：鄂州到2025年要建多少充电桩" in paragraphs
+    assert [c.text for c in document.tables[0].rows[2].cells][:2] == ["湖北省", "未找到"]
