@@ -97,6 +97,11 @@ class Query:
         return re.sub(r"\s+", " ", text).strip()
 
     @property
+    def asks_time(self) -> bool:
+        """Whether the question names a time of its own (a year, 今年, 五年后, 十四五)."""
+        return bool(self.years or self.relative is not None or self.period_end or self.five_year)
+
+    @property
     def search_text(self) -> str:
         """What retrieval sees: the question plus the Chinese terms of its English words and indicator names."""
         return " ".join((self.text, *self.expansions)).strip()
