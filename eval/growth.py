@@ -63,6 +63,7 @@ from assistant import PlanQA
 from corpus import SHIPPED_PLAN, PlanDocument, PlanqaError, chunk_document, load_document
 from corpus.documents import read_meta
 from eval.bench import machine
+from eval.entry import run_module
 from eval.metrics import percentile
 from eval.qaset import default_qa_path, load_qa
 from index.bm25 import BM25Index
@@ -745,13 +746,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m eval.growth", description=__doc__.split("\n")[0])
-    add_arguments(parser)
-    try:
-        return run(parser.parse_args(argv))
-    except PlanqaError as exc:
-        print(f"planqa: {exc}", file=sys.stderr)
-        return 2
+    return run_module("python -m eval.growth", __doc__.split("\n")[0], add_arguments, run, argv)
 
 
 if __name__ == "__main__":

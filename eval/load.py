@@ -48,6 +48,7 @@ from typing import Any
 from assistant import Answer, PlanQA
 from corpus import PlanqaError
 from eval.bench import machine
+from eval.entry import run_module
 from eval.metrics import percentile
 from eval.qaset import default_qa_path, load_qa
 from index.embedders import load_embedder
@@ -485,13 +486,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m eval.load", description=__doc__.split("\n")[0])
-    add_arguments(parser)
-    try:
-        return run(parser.parse_args(argv))
-    except PlanqaError as exc:
-        print(f"planqa: {exc}", file=sys.stderr)
-        return 2
+    return run_module("python -m eval.load", __doc__.split("\n")[0], add_arguments, run, argv)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ from config import settings
 from index.dense import HNSW_EF_SEARCH, HNSW_M, HNSW_THRESHOLD
 from index.hits import RRF_K, Hit
 from index.tokenization import STOPWORDS
-from index.vector_store import MILVUS_POINTER, VECTOR_STORE_ENV, RowFields, VectorStoreError, Where
+from index.vector_store import MILVUS_POINTER, VECTOR_STORE_ENV, RowFields, VectorStoreError, Where, checked
 
 INSERT_BATCH = 500
 CONNECT_TIMEOUT = 10.0  # seconds: a server that does not answer fails the call instead of hanging
@@ -154,13 +154,12 @@ class MilvusStore:
         if not server and not Path(uri).exists():
             raise ValueError(f"the Milvus Lite file {uri} is missing")
         store = cls(_connect(uri, server), pointer["collection"], chunk_ids, uri, server)
-        try:
+
+        def check() -> None:
             with _engine_errors(uri, server):
                 store._check(len(chunk_ids))
-        except BaseException:
-            store.close()
-            raise
-        return store
+
+        return checked(store, check)
 
     def _check(self, count: int) -> None:
         client, name = self._client, self._collection

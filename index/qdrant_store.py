@@ -23,7 +23,7 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 
 from index.hits import Hit
-from index.vector_store import QDRANT_POINTER, VECTOR_STORE_ENV, VectorStoreError
+from index.vector_store import QDRANT_POINTER, VECTOR_STORE_ENV, VectorStoreError, checked
 
 LOCAL_DIR = "qdrant"
 LOCAL_COLLECTION = "chunks"
@@ -101,12 +101,7 @@ class QdrantStore:
         if not (directory / LOCAL_DIR).is_dir():
             raise ValueError(f"{directory / LOCAL_DIR} is missing")
         store = cls._open(directory, pointer["collection"], chunk_ids)
-        try:
-            store._check(len(chunk_ids))
-        except BaseException:
-            store.close()
-            raise
-        return store
+        return checked(store, lambda: store._check(len(chunk_ids)))
 
     def _check(self, count: int) -> None:
         client, name = self._client, self._collection

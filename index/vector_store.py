@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -252,5 +252,12 @@ def _backend_module(backend: str) -> ModuleType:
         ) from exc
 
 
-def _qdrant() -> ModuleType:
-    return _backend_module("qdrant")
+def checked(store: VectorStore, check: Callable[[], None]) -> VectorStore:
+    """``store`` once ``check()`` passed; closed (its files or connection released) when it raised."""
+    try:
+        check()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
