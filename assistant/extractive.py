@@ -191,7 +191,7 @@ def short_answer(query: Query, candidate: Candidate, quote: str, figure: FigureC
         return figure.quoted(chunk.text)
     if query.answer_type == "list":
         items = list_items(quote, relevance)
-        if len(items) >= 2:
+        if len(items) >= 3:  # two quoted terms are more often a phrase than the list asked for
             return "、".join(items[:MAX_LIST_ITEMS])
     if query.answer_type == "date":
         found = re.search(r"(?:19|20)\d{2}\s*年(?:\d{1,2}月)?(?:底|前|末|内)?", quote)

@@ -134,6 +134,7 @@ _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
 # an indicator question that asks no "what/how/why" still wants the figure: 「山东GDP增长目标」「全国今年的赤字率」
 _OPEN_QUESTION = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为何|还是|是否|why|how|what|which|whether")
 _LEVEL = re.compile(r"总量|规模|总额|多少亿|多少万亿|几万亿|万亿|亿元|有多大|多大|\btotal\b|\bsize\b|\bhow big\b")
+_MEASURE_ASKED = re.compile(r"(?:量|率|规模|数量|面积|产值|总额|投资|人数|个数)\S{0,6}(?:目标|指标)$")
 _FIGURE_WORD = re.compile(r"多少|增速|增长率|几(?![种类])|\btarget|\brate\b|\bhow (?:much|many|fast)\b|\bgoal\b")
 _COMPARISON_CUE = re.compile(r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|\bvs\.?\b|\bcompare")
 
@@ -415,6 +416,8 @@ def analyze(
     if indicator is not None and kind in ("fact", "definition") and (
             series or not _OPEN_QUESTION.search(text) or _FIGURE_WORD.search(text)):
         kind = "number"
+    elif kind == "fact" and not _OPEN_QUESTION.search(text) and _MEASURE_ASKED.search(text):
+        kind = "number"  # 「花湖机场货邮吞吐量2025年目标」: a measure and its target, no question word
     about, mentioned = _regions(text, words(text) if words else None)
     years = _years(text)
     between = "之间" in text or "间的" in text  # 「鄂州和武汉之间的轨道交通」 relates two places, compares nothing
