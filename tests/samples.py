@@ -22,3 +22,21 @@ def write(directory: Path, name: str, text: str = PROVINCE_PLAN, encoding: str =
     path = directory / name
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def assert_refused_unchanged(library, tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    """Adding a bad file ``name`` is a CorpusError matching ``message``; library.json and the stored
+    files stay exactly as they were (one good document added first)."""
+    import pytest
+
+    from corpus import CorpusError
+
+    change = library.add(write(tmp_path, "hubei.txt"))
+    before = (library.root / "library.json").read_bytes()
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    with pytest.raises(CorpusError, match=message):
+        library.add(bad)
+    assert (library.root / "library.json").read_bytes() == before
+    assert [p.name for p in library.files_dir.iterdir()] == [change.entry.file]
+

@@ -10,7 +10,7 @@ import pytest
 from corpus import SHIPPED_PLAN, CorpusError, chunk_document
 from corpus.library import Library, planqa_home
 from corpus.metadata import guess_period, guess_region
-from tests.samples import PROVINCE_PLAN, write
+from tests.samples import PROVINCE_PLAN, assert_refused_unchanged, write
 
 
 @pytest.fixture
@@ -93,14 +93,7 @@ def test_the_shipped_plan_cannot_be_replaced_or_removed(library, tmp_path):
     ],
 )
 def test_a_bad_file_is_refused_and_changes_nothing(library, tmp_path, name, content, message):
-    change = library.add(write(tmp_path, "hubei.txt"))
-    before = (library.root / "library.json").read_bytes()
-    bad = tmp_path / name
-    bad.write_bytes(content)
-    with pytest.raises(CorpusError, match=message):
-        library.add(bad)
-    assert (library.root / "library.json").read_bytes() == before
-    assert [p.name for p in library.files_dir.iterdir()] == [change.entry.file]
+    assert_refused_unchanged(library, tmp_path, name, content, message)
 
 
 def test_remove_drops_the_entry_and_its_file(library, tmp_path):

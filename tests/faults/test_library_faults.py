@@ -16,7 +16,7 @@ from corpus import CorpusError
 from corpus import library as library_module
 from corpus.library import Library
 from tests.faults.conftest import Crash, fill, needs_root
-from tests.samples import PROVINCE_PLAN, write
+from tests.samples import PROVINCE_PLAN, assert_refused_unchanged, write
 
 CHANGED_PLAN = PROVINCE_PLAN.replace("15万个", "16万个")
 
@@ -137,13 +137,7 @@ def _docx_bytes(document_xml: bytes, padding: int = 0) -> bytes:
     ],
 )
 def test_bad_files_are_messages_and_change_nothing(library, tmp_path, name, content, message):
-    library.add(write(tmp_path, "hubei.txt"))
-    before = (library.root / "library.json").read_bytes()
-    bad = tmp_path / name
-    bad.write_bytes(content)
-    with pytest.raises(CorpusError, match=message):
-        library.add(bad)
-    assert (library.root / "library.json").read_bytes() == before
+    assert_refused_unchanged(library, tmp_path, name, content, message)
 
 
 def test_limits_come_from_the_settings(library, tmp_path, monkeypatch):
