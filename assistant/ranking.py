@@ -10,6 +10,7 @@ from assistant.evidence import Coverage, Unit, score_units, type_fit
 from assistant.query import QuestionType
 from assistant.scoring import Weights
 from corpus import Chunk
+from index.hits import Hit
 from index.searcher import Retrieval
 
 # 「葛店开发区。全面承接……」「数字基础设施工程：到2025年……」: what a paragraph or entry is about
@@ -39,19 +40,33 @@ def topic_of(chunk: Chunk) -> str:
     return " ".join(p for p in (match.group(1) if match else "", chunk.path[-1] if chunk.path else "") if p)
 
 
+def candidate_pool(retrieval: Retrieval, depth: int, each: int) -> list[tuple[int, Hit]]:
+    """The fused list's first ``depth`` hits, plus any hit among either retriever's own first
+    ``each`` that fusion ranked lower, as (fused rank, hit).
+
+    Reciprocal-rank fusion is flat: within one document nearly every passage is in both lists, so
+    a passage that BM25 ranks first and the dense model ranks last (an English question, a rare
+    term) can fall below passages both rank middling. The reranker still gets to see it.
+    """
+    heads = set()
+    for scores in (retrieval.bm25_scores, retrieval.dense_scores):
+        heads.update(sorted(scores, key=lambda cid: (-scores[cid], cid))[:each])
+    return [(rank, hit) for rank, hit in enumerate(retrieval.hits) if rank < depth or hit.chunk_id in heads]
+
+
 def rank_candidates(
     retrieval: Retrieval, chunk: Callable[[str], Chunk], coverage: Coverage, question_type: QuestionType,
     weights: Weights,
 ) -> list[Candidate]:
-    """Rerank the top ``weights.rerank_depth`` hits; ties keep retrieval order."""
-    hits = retrieval.hits[: weights.rerank_depth]
-    if not hits:
+    """Rerank the pool of :func:`candidate_pool`; ties keep retrieval order."""
+    pool = candidate_pool(retrieval, weights.rerank_depth, weights.retriever_depth)
+    if not pool:
         return []
-    top = hits[0].score or 1.0
+    top = retrieval.hits[0].score or 1.0
     dense_values = list(retrieval.dense_scores.values())
     lo, hi = (min(dense_values), max(dense_values)) if dense_values else (0.0, 0.0)
     out = []
-    for rank, hit in enumerate(hits):
+    for rank, hit in pool:
         passage = chunk(hit.chunk_id)
         units = score_units(passage, coverage, question_type, weights)
         best = max(units, key=lambda u: (u.score, -u.start))

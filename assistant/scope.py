@@ -122,7 +122,9 @@ def _asked_year(query: Query, docs: Sequence[DocInfo]) -> int | None:
         if query.five_year and not query.period_end:
             return None  # 「2021年报告里的“十四五”目标」: the period, not the report's own year
         after = query.text.split(str(query.report_year % 100) + "年", 1)[-1]
-        relative = query.relative if query.relative is not None and _RELATIVE_WORD.search(after) else 0
+        if query.relative is None and not query.target and query.answer_type not in ("number", "date"):
+            return None  # the report answers whatever year it speaks of (a 1964 report sets 1965's tasks)
+        relative = query.relative if _RELATIVE_WORD.search(after) else 0
         return query.report_year + relative
     if query.years:
         return query.years[-1] if query.period_end or "到" in query.text else query.years[0]

@@ -19,6 +19,9 @@ WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "weights.json"
 class Weights:
     """How candidates are ranked and when the answerer abstains.
 
+    Candidates: the fused retrieval's first ``rerank_depth`` passages plus each retriever's own
+    first ``retriever_depth``.
+
     Ranking: a candidate's score is ``sentence·best + topic·topic + retrieval·(hit/top hit) +
     dense·(normalised cosine)``, plus ``figure`` × fit for number and date questions. A sentence's
     coverage blends its own (``own``) with its passage's (1 − own). Abstention: the answering
@@ -41,6 +44,7 @@ class Weights:
     list_neighbour: float = 0.9
     min_outline_coverage: float = 0.5
     rerank_depth: int = 30
+    retriever_depth: int = 10
     choose_among: int = 5
 
     def type_weight(self, answer_type: str) -> float:

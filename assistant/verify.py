@@ -10,11 +10,13 @@ region is never an answer: the answerer abstains and says why.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.query import INDICATORS, Indicator, Query
 from corpus import Chunk
+from corpus.numerals import years_to_digits
 from corpus.text import CN_FIGURE, FIGURE, QUALIFIER, UNITS, is_year, normalize_text
 
 _CLAUSE_END = re.compile(r"(?<=[，；;。！？：:,])")
@@ -99,8 +101,10 @@ class PassageTime:
 
 def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None) -> PassageTime:
     """The time of ``sentence`` of ``chunk``: its explicit years; 今年/去年 against an annual document's
-    year; else the years its headings name; else the document's period."""
-    heading = " ".join(chunk.path)
+    year; else the years its headings name; else the document's period. Years are read in any
+    script: 2025年, ２００１年, 一九八五年."""
+    sentence = years_to_digits(unicodedata.normalize("NFKC", sentence))
+    heading = years_to_digits(unicodedata.normalize("NFKC", " ".join(chunk.path)))
     # a heading that also sets targets (「“十三五”时期发展成就和“十四五”时期主要目标任务」) is no review
     review = bool(_REVIEW.search(sentence)
                   or (_REVIEW_HEADING.search(heading) and not _TARGET_HEADING.search(heading)))

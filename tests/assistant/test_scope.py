@@ -75,6 +75,9 @@ def test_a_named_report_year_restricts_to_that_report(scopes):
     review = one(scopes, "2021年报告里说去年GDP增长多少")
     assert review.doc_ids == ("2021年国务院政府工作报告",) and review.year == 2020
     assert one(scopes, "2020年的政府工作报告提出了什么").missing == "文档库中没有全国2020年的报告"
+    # neither a figure, a target nor a relative time: the report answers whatever year it speaks of
+    topic = one(scopes, "2019年报告中说过去一年着力做好的“六稳”是哪六个")
+    assert topic.doc_ids == ("2019年国务院政府工作报告",) and topic.year is None
 
 
 def test_this_year_and_last_year_are_read_against_the_documents_latest_year(scopes):

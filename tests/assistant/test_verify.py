@@ -117,6 +117,17 @@ def test_passage_time_in_an_annual_report(report_chunks):
     assert passage_time(deficit, deficit_chunk, years).years == {2019}
 
 
+@pytest.mark.parametrize(("year", "start", "expected"), [
+    (2002, "２００１年国内生产总值达到", {2001}),  # full-width digits, as the 2002 report writes them
+    (1978, "接照十年规划，到一九八五年", {1985}),  # a year in Chinese digits (and the report's own typo)
+])
+def test_passage_time_reads_years_in_any_script(year, start, expected):
+    doc = read_document(REPORTS / f"{year}年国务院政府工作报告.txt")
+    chunk = next(c for c in chunk_document(doc) if start in c.text)
+    time = passage_time(_sentence(chunk.text, start), chunk, period_years(doc.meta.period))
+    assert time.years == expected
+
+
 def test_passage_time_of_a_review(report_chunks):
     chunks, years = report_chunks[2025]
     chunk = _chunk_with(chunks, "去年一季度经济开局良好")
