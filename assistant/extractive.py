@@ -226,10 +226,10 @@ def heading_items(sentence: str, headings: list[str]) -> list[str]:
     return [h.strip("。 ") for h in headings]
 
 
-def fit_items(items: list[str], budget: int = 120) -> list[str]:
+def fit_items(items: list[str], budget: int = 160) -> list[str]:
     """Items short enough for a short answer: the words every item shares dropped (「在…上下功夫、求实效」),
-    and, when they still do not fit, each item's longest clause (「抢抓政策机遇，全力扩大有效需求」 →
-    全力扩大有效需求).
+    and, when they still do not fit, each item's first clause, which names it (「大力推进现代化产业体系建设，
+    加快发展新质生产力」 → 大力推进现代化产业体系建设; 「奋力拼经济，稳住经济基本盘」 → 奋力拼经济).
 
     >>> fit_items(["在扩大内需上下功夫、求实效", "在发展新质生产力上下功夫、求实效"])
     ['在扩大内需', '在发展新质生产力']
@@ -237,7 +237,7 @@ def fit_items(items: list[str], budget: int = 120) -> list[str]:
     items = _without_shared_affixes(items)
     if sum(len(i) + 1 for i in items) <= budget:
         return items
-    return [max(re.split(r"[，,；;]", item), key=len) for item in items]
+    return [re.split(r"[，,；;]", item)[0] for item in items]
 
 
 def _shared_start(texts: list[str]) -> str:
