@@ -16,9 +16,10 @@ from typing import Protocol
 
 from assistant.browse import Browser, TocEntry
 from assistant.conversation import Conversation
-from assistant.evidence import BigramStats, Coverage, Unit, bigrams
+from assistant.evidence import BigramStats, Coverage, Unit, bigrams, figures
 from assistant.extractive import NOT_FOUND, Context, Draft, draft_answer, fit_items
 from assistant.glossary import Glossary
+from assistant.parts import question_parts, with_context
 from assistant.query import MAX_QUESTION_CHARS, Query, analyze
 from assistant.ranking import Candidate, rank_candidates
 from assistant.records import Answer, Citation
@@ -35,6 +36,8 @@ from index.tokenization import STOPWORDS
 
 DEFAULT_K = 5
 MAX_ANSWER_CHARS = 200
+PART_QUOTE_CHARS = 120  # a part answered by a sentence (no single figure) shows this much of its quote
+_MARKERS = re.compile(r"\[\d+\]")
 _TIME_WORDS = frozenset("今年 明年 去年 前年 本年 当年 上年 年 报告 工作报告 政府工作报告 两会 国务院".split())
 
 
@@ -54,6 +57,15 @@ class LibraryCatalog:
     regions: tuple[str, ...]
     parts: tuple[str, ...]
     passages: dict[str, int]
+
+
+def _answers_every_part(whole: Answer, split: Answer, parts: int) -> bool:
+    """Whether ``whole`` quotes a figure for every part: as many figures as parts, among them every
+    figure the parts found one by one."""
+    if not whole.found:
+        return False
+    values = [row["value"] for row in split.extras["rows"] if row["found"] and row["value"]]
+    return len(figures(whole.text)) >= parts and all(v in whole.text for v in values)
 
 
 class PlanQA:
@@ -134,9 +146,16 @@ class PlanQA:
         started = time.perf_counter()
         query = self.analyze(question)
         mode = mode or self.mode
-        scopes = resolve(query, self._catalog, explicit=bool(where.doc_ids or where.regions))
+        explicit = bool(where.doc_ids or where.regions)
+        scopes = resolve(query, self._catalog, explicit=explicit)
+        parts = [] if len(scopes) > 1 else question_parts(query.raw, self.searcher.words)
         if len(scopes) > 1:
             answer = self._compare(query, scopes, k, mode, where)
+        elif len(parts) > 1:
+            # one passage that gives every figure asked is the better answer: one quote, read in context
+            whole = self._answer(query, scopes[0], k, mode, where)
+            split = self._parts(query, scopes[0], parts, k, mode, where, explicit)
+            answer = whole if _answers_every_part(whole, split, len(parts)) else split
         else:
             answer = self._answer(query, scopes[0], k, mode, where)
             if self.refiner is not None and answer.found:
@@ -219,6 +238,36 @@ class PlanQA:
         cited = Candidate(chunk, score, unit, score, 0.0, -1)
         short = "、".join(fit_items(list(outline.items)))
         return [cited, *candidates], Draft(True, [(label, 0)], {}, (), short=short)
+
+    def _parts(self, query: Query, whole: Scope, parts: list[str], k: int, mode: Mode, where: Filter,
+               explicit: bool) -> Answer:
+        """One answer per figure asked (「…专项债券多少？超长期特别国债发多少？」), each verified and cited on
+        its own; a part without an answer says 未找到, and only when no part is found is nothing found.
+        A part stays within the documents the whole question named unless it names its own."""
+        rows, citations, lines = [], [], []
+        for text in parts:
+            own = self.analyze(text)
+            part = with_context(own, query)
+            scope = resolve(part, self._catalog, explicit=explicit)[0]
+            if not (own.regions or own.report_year) and whole.doc_ids and not scope.missing:
+                kept = tuple(d for d in scope.doc_ids or whole.doc_ids if d in whole.doc_ids)
+                scope = replace(scope, doc_ids=kept or whole.doc_ids)
+            row = self._answer(part, scope, 1, mode, where)
+            asked = text.rstrip("？?。 ")
+            if row.found and row.citations:
+                number = len(citations) + 1
+                citations.append(replace(row.citations[0], number=number))
+                value = row.short_answer or _MARKERS.sub("", row.text).strip()[:PART_QUOTE_CHARS]
+                lines.append(f"{asked}：{value}[{number}]")
+            else:
+                lines.append(f"{asked}：未找到")
+            rows.append({"question": text, "found": row.found, "value": row.short_answer,
+                         "citation": len(citations) if row.found and row.citations else None,
+                         "reason": row.extras["reason"]})
+        found = any(r["found"] for r in rows)
+        text = "\n".join(lines) if found else f"{NOT_FOUND}。" + "；".join(lines)
+        return Answer(query.raw, text, found, tuple(citations), query.answer_type, mode, self.model_id,
+                      short_answer="；".join(lines) if found else "", extras={"rows": rows, "parts": True})
 
     def _compare(self, query: Query, scopes: list[Scope], k: int, mode: Mode, where: Filter) -> Answer:
         """One row per region or year, each with its own citation; a row without the figure says 未找到."""

@@ -97,6 +97,11 @@ class Query:
         return re.sub(r"\s+", " ", text).strip()
 
     @property
+    def asks_rate(self) -> bool:
+        """Whether a rate or share is asked (增速, 占比, 百分之几): an amount (3万元) does not answer it."""
+        return bool(_RATE_ASKED.search(self.text))
+
+    @property
     def asks_time(self) -> bool:
         """Whether the question names a time of its own (a year, 今年, 五年后, 十四五)."""
         return bool(self.years or self.relative is not None or self.period_end or self.five_year)
@@ -189,6 +194,7 @@ _FIVE_YEAR = re.compile(
 _TARGET = re.compile(
     r"目标|预期|计划|力争|(?<![主重需只])要|打算|定了|定的|定在|定为|提出|安排|拟|target|aim|plan|goal|expect"
 )
+_RATE_ASKED = re.compile(r"增速|增长率|增幅|涨幅|降幅|比重|占比|百分之几|百分比|多少个百分点|growth rate|share of")
 _ACTUAL = re.compile(r"实际|完成了?|实现了|增长了|达到了|是多少来着|上年|回顾|过去一年|actual|achieved|grew|was")
 
 

@@ -143,6 +143,9 @@ def time_mismatch(query: Query, year: int | None, time: PassageTime, sentence: s
         return ""
     if year not in time.years:
         return f"该段落说的是{_years_text(time.years)}，不是{year}年 / the passage is about another year"
+    if len(time.years) > 1 and _PERIOD_WORDS.search(sentence) and not _PERIOD_WORDS.search(query.text):
+        # 「过去五年…年均增长5.2%」 does not say what one of those years did
+        return f"该段落说的是{_years_text(time.years)}整个时期，不是{year}年 / the passage is about a whole period"
     if query.target and not query.actual and time.review and len(time.years) == 1:
         return f"该段落是对{year}年的回顾，不是目标 / the passage reviews {year}; a target was asked"
     return ""
@@ -164,6 +167,10 @@ def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None
     if not clauses:
         return None, "没有数字 / no figure where a number was asked"
     if query.indicator is None:
+        if query.asks_rate:  # 「经济实际增速是多少」 is not answered by 「…3万元…」
+            clauses = [c for c in clauses if _RATE.search(text[c.start : c.end + 3])]
+            if not clauses:
+                return None, "没有比率 / no rate where a rate was asked"
         if relevance is None:
             return clauses[0], ""
         return max(clauses, key=lambda c: (relevance(text[c.clause_start : c.clause_end]), -c.start)), ""
