@@ -21,7 +21,7 @@ from corpus.regions import NATIONAL, same_region
 # a question about "the" government work report, the 两会 or the State Council, naming no region,
 # is about the national one
 _NATIONAL_HINT = re.compile(
-    r"政府工作报告|年报告|两会|国务院|全国人大|中央政府|state council|government work report|npc"
+    r"政府工作报告|年报告|的报告|两会|国务院|全国人大|中央政府|state council|government work report|npc"
 )
 _RELATIVE_WORD = re.compile(r"前年|去年|上年|明年")
 PLAN_LOOKBACK = 1  # a plan reviews the year before its period
@@ -50,7 +50,10 @@ class DocInfo:
             if actual and not target:
                 return year == start - 1
             return year in (start, start - 1)
-        return start - PLAN_LOOKBACK <= year <= end + PLAN_LOOKAHEAD
+        # a plan sets targets for its period and beyond, and reviews the year before it
+        first = start if target and not actual else start - PLAN_LOOKBACK
+        last = end if actual and not target else end + PLAN_LOOKAHEAD
+        return first <= year <= last
 
 
 @dataclass(frozen=True)
@@ -149,11 +152,20 @@ def _by_time(query: Query, docs: Sequence[DocInfo], label: str, year: int | None
     ids = tuple(d.meta.doc_id for d in docs)
     if year is None:
         return Scope(ids, label=label)
-    kept = tuple(d.meta.doc_id for d in docs if d.covers(year, query.target, query.actual))
+    kept = tuple(d.meta.doc_id for d in docs if d.covers(year, query.target, query.actual)
+                 or _sets_period(d, query.five_year, year))
     if not kept:
         where = label or ("、".join(dict.fromkeys(d.meta.region for d in docs if d.meta.region)) or "")
         return Scope(missing=f"文档库中没有{where}{year}年的规划或报告", label=label or f"{year}年", year=year)
     return Scope(kept, label=label, year=year)
+
+
+def _sets_period(doc: DocInfo, period: tuple[int, int] | None, year: int) -> bool:
+    """Whether ``doc`` may state a five-year period's targets for ``year`` within it (「“十三五”…到2020年」):
+    a report of one of the period's years (the first presents the plan), a plan of the period."""
+    if period is None or doc.years is None or not period[0] <= year <= period[1]:
+        return False
+    return period[0] <= doc.years[0] <= period[1]
 
 
 def _time_rows(query: Query, docs: Sequence[DocInfo], label: str) -> list[Scope]:

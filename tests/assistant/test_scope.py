@@ -113,3 +113,14 @@ def test_comparison_rows_one_per_year_of_a_series(scopes):
 def test_explicit_filters_are_narrowed_by_time_only(catalog):
     [scope] = resolve(analyze("上海的GDP目标是多少"), catalog, explicit=True)
     assert not scope.missing  # the caller chose the documents; the region named is not scoped again
+
+
+def test_a_plan_sets_targets_for_its_own_period_and_reviews_the_year_before(scopes):
+    # the 2021–2025 plan reviews 2020 but sets no 2020 target; the reports of 2016–2020 state the 十三五 ones
+    period = one(scopes, "“十三五”规划目标中，到2020年常住人口城镇化率达到多少")
+    assert period.year == 2020 and set(period.doc_ids) == {"2018年国务院政府工作报告", "2019年国务院政府工作报告"}
+    assert EZHOU in one(scopes, "2020年鄂州常住人口城镇化率实际达到多少").doc_ids
+
+
+def test_the_report_naming_no_region_is_the_national_one(scopes):
+    assert one(scopes, "今年的报告在鼓励生育上有啥新招？").doc_ids == (f"{max(NATIONAL_YEARS)}年国务院政府工作报告",)
