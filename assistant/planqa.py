@@ -38,6 +38,8 @@ DEFAULT_K = 5
 MAX_ANSWER_CHARS = 200
 PART_QUOTE_CHARS = 120  # a part answered by a sentence (no single figure) shows this much of its quote
 _MARKERS = re.compile(r"\[\d+\]")
+# how a question asks for a list, not what it is about (coverage only; the index keeps them)
+_ASKING_WORDS = frozenset("列 列出 列了 说说 说出 几条 几项 几块 几个 哪些方面 哪几个方面 包括 包含 一些".split())
 _TIME_WORDS = frozenset("今年 明年 去年 前年 本年 当年 上年 年 报告 工作报告 政府工作报告 两会 国务院".split())
 
 
@@ -228,7 +230,11 @@ class PlanQA:
         # a count the list matches (「哪十个方面」 and ten headings) needs less of the wording
         floor = self.weights.min_outline_coverage * (1.0 if query.item_count is None else 0.6)
         listed = draft.found and (draft.footnote or len(draft.short.split("、")) >= max(2, query.item_count or 2))
-        if score < floor or listed or (best and score <= best and query.item_count is None):
+        # headings that cover the question better than the chosen passage win over its list; as well,
+        # when it has none (「…重点工作主要有哪几块」: the section's own list, not a sentence about work)
+        if score < floor or (best and score < best and query.item_count is None):
+            return None
+        if listed and not (best and score > best):
             return None
         chunk = next((c for c in self.searcher.chunks_of_block(outline.doc_id, outline.first_block)), None)
         if chunk is None:
@@ -319,7 +325,7 @@ class PlanQA:
         term = (query.indicator.names[0] if query.english else query.indicator_term) if query.indicator else ""
         synonyms = (term, query.indicator.names) if query.indicator else ("", ())
         return Coverage(self.searcher.words(text), self.searcher.idf, self._bigrams, self.searcher.terms,
-                        STOPWORDS, frozenset(subject), synonyms)
+                        STOPWORDS | _ASKING_WORDS, frozenset(subject), synonyms)
 
     def _citation(self, number: int, candidate: Candidate, highlight: tuple[int, int] | None) -> Citation:
         chunk = candidate.chunk

@@ -115,6 +115,7 @@ class Query:
 # --- question type ------------------------------------------------------------------------------
 
 _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
+    ("list", re.compile(r"(?:说|列|举|讲|谈)(?:出|一下)?几(?:条|个|项|点|件)")),  # 「…说几条主要的」: name a few
     ("date", re.compile(
         r"(什么时候|何时|哪一?年|哪一?天|哪个月|几月|几号|哪个时间|时间节点|"
         r"\bwhen\b|\bwhat year\b|\bby when\b|\bwhich year\b)"

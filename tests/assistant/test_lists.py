@@ -1,0 +1,37 @@
+"""List questions on real reports: a section's own list of tasks is the answer to 「…有哪几块」."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import PlanQA
+from assistant.query import answer_type
+from corpus.documents import read_document
+
+DEV = Path(__file__).resolve().parents[2] / "eval" / "data" / "dev-corpus"
+DOCUMENTS = [DEV / "national-gwr" / "2023年国务院政府工作报告.txt",  # another report to scope away
+             DEV / "provincial-2025" / "2025年河南省政府工作报告.docx"]
+
+
+@pytest.fixture
+def reports(tmp_path, fake_model) -> PlanQA:
+    return PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25",
+                       documents=[read_document(p) for p in DOCUMENTS], progress=False)
+
+
+def test_naming_a_few_is_a_list_question():
+    assert answer_type("今年政府工作报告列了哪些重点任务？说几条主要的") == "list"
+    assert answer_type("鄂州要建几个5g基站") == "number"
+
+
+@pytest.mark.parametrize(("question", "items"), [
+    ("河南今年的重点工作列了哪些？说几条主要的", ["全方位扩大内需", "现代化产业体系建设"]),
+    ("河南2025年重点工作主要有哪几块？", ["全方位扩大内需", "乡村全面振兴", "民生持续改善"]),
+])
+def test_the_sections_own_list_answers_a_broad_list_question(reports, question, items):
+    answer = reports.ask(question)
+    assert answer.found and answer.question_type == "list"
+    assert all(item in answer.short_answer for item in items), answer.short_answer
+    assert len(answer.text) <= 200
