@@ -17,7 +17,7 @@ from assistant.query import QuestionType
 from assistant.scoring import Weights
 from corpus import Chunk
 from corpus.chunker import split_sentences
-from corpus.text import CJK, CJK_RANGE, FIGURE, UNITS, is_year
+from corpus.text import CJK, CJK_RANGE, CN_FIGURE, FIGURE, UNITS, is_year
 from index.bm25 import idf
 
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:底|前|末)?|\d{1,2}月")
@@ -49,8 +49,9 @@ def figures(text: str, bare: bool = True) -> list[str]:
     ``bare=False`` keeps only figures with a unit: in prose a bare number is usually part of
     a name (30号线, 1+8), while a table cell's unit sits in its row's name.
     """
-    found = (m.group() for m in FIGURE.finditer(text) if not is_year(m.group()))
-    return [f for f in found if bare or not re.fullmatch(r"[<>≥≤＞＜]?[\d.,]+", f)]
+    found = [m.group() for m in FIGURE.finditer(text) if not is_year(m.group())]
+    found = [f for f in found if bare or not re.fullmatch(r"[<>≥≤＞＜]?[\d.,]+", f)]
+    return found + [m.group() for m in CN_FIGURE.finditer(text)]  # 「百分之六」「八千亿斤」: they carry their unit
 
 
 _ASKED_UNIT = re.compile(rf"(?:多少|几)({UNITS})")

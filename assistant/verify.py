@@ -23,9 +23,9 @@ _CLAUSE_END = re.compile(r"(?<=[，；;。！？：:,])")
 _RATIO_OF = re.compile(r"占$")  # 「R&D支出占GDP比重」: GDP is the denominator, not the indicator
 _DERIVED = re.compile(r"贡献率|比重|占比|比例|份额|排名|位次|弹性|系数|中的|之比|高于|低于|快于|慢于|高出|超出")
 _GROWTH = re.compile(r"增长|增速|增幅|涨幅|提高|提升|上涨|下降|降低|回升|growth")
-_RATE = re.compile(r"%|％|个百分点|‰|倍|翻一番|翻番")
-# a year or 去年 after 比/较/同 is a baseline (「比2020年翻一番」「比去年增加5600亿元」), not the time spoken of
-_BASELINE = r"(?<![比较同])"
+_RATE = re.compile(r"%|％|个百分点|‰|[百千]分之|倍|翻一番|翻番")
+# a year or 去年 after 比/较/同/与 is a baseline (「比2020年翻一番」「与去年大体持平」), not the time spoken of
+_BASELINE = r"(?<![比较同与])"
 _YEAR_IN = re.compile(_BASELINE + r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 _REVIEW = re.compile(_BASELINE + r"(?:回顾|过去一年|过去五年|去年|过去的一年)")
 _REVIEW_HEADING = re.compile(r"回顾|成就|发展基础|基础条件|工作总结|过去")

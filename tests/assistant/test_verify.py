@@ -128,6 +128,20 @@ def test_passage_time_reads_years_in_any_script(year, start, expected):
     assert time.years == expected
 
 
+def test_figures_in_chinese_numerals_and_a_baseline_with_yu():
+    # the 1992 report writes its targets in Chinese numerals, and 「与去年大体持平」 compares with 1991
+    doc = read_document(REPORTS / "1992年国务院政府工作报告.txt")
+    chunk = next(c for c in chunk_document(doc) if "今年计划要求" in c.text)
+    targets = _sentence(chunk.text, "今年计划要求")
+    growth, _ = figure_for(analyze("1992年国民生产总值计划增长多少"), targets)
+    assert growth is not None and growth.quoted(targets) == "百分之六"
+    prices = _sentence(chunk.text, "社会商品零售总额增长")
+    assert "与去年大体持平" in prices
+    assert passage_time(prices, chunk, period_years(doc.meta.period)).years == {1992}
+    rate, _ = figure_for(analyze("1992年零售物价涨幅控制在多少"), prices)
+    assert rate is not None and rate.quoted(prices) == "百分之六以内"
+
+
 def test_passage_time_of_a_review(report_chunks):
     chunks, years = report_chunks[2025]
     chunk = _chunk_with(chunks, "去年一季度经济开局良好")
