@@ -17,7 +17,7 @@ from assistant.query import QuestionType
 from assistant.scoring import Weights
 from corpus import Chunk
 from corpus.chunker import split_sentences
-from corpus.text import CJK, CJK_RANGE, CN_FIGURE, FIGURE, UNITS, is_year
+from corpus.text import CJK, CJK_RANGE, CN_FIGURE, FIGURE, UNITS, is_year, normalize_text
 from index.bm25 import idf
 
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:底|前|末)?|\d{1,2}月")
@@ -88,9 +88,10 @@ _RUNS = re.compile(rf"[a-z0-9][a-z0-9.+%-]*|[{CJK_RANGE}]+")
 
 @functools.lru_cache(maxsize=100_000)
 def bigrams(text: str) -> frozenset[str]:
-    """Character bigrams of the Chinese runs of ``text`` (stop characters split runs), plus ASCII terms."""
+    """Character bigrams of the Chinese runs of ``text`` (stop characters split runs), plus ASCII terms;
+    in the canonical form the tokenizer also uses (Simplified: 蘇聯 is 苏联)."""
     out: set[str] = set()
-    for run in _RUNS.findall(text.lower()):
+    for run in _RUNS.findall(normalize_text(text)):
         if run[0].isascii():
             out.add(run)
             continue

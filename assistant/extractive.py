@@ -25,7 +25,7 @@ from assistant.verify import (
     time_mismatch,
 )
 from corpus import Chunk
-from corpus.text import QUALIFIER
+from corpus.text import QUALIFIER, normalize_text
 
 NOT_FOUND = "规划中未找到相关内容"
 MAX_QUOTE_CHARS = 160
@@ -86,7 +86,7 @@ def check(query: Query, candidate: Candidate, coverage: Coverage, weights: Weigh
     if clause is None:
         return ""
     unit = asked_unit(query.text)
-    quoted = re.sub(f"(?:{QUALIFIER})$", "", clause.quoted(chunk.text))
+    quoted = re.sub(f"(?:{QUALIFIER})$", "", normalize_text(clause.quoted(chunk.text)))  # 一百四十一個: 个
     # a table row's unit sits in its name: 「城镇调查失业率（%）」
     if unit and not quoted.endswith(unit) and not (chunk.kind == "table_row" and unit in chunk.text):
         return f"没有以{unit}计的数字 / no figure in {unit}"

@@ -26,10 +26,11 @@ FIGURE = re.compile(
 )
 # a quantity written in Chinese numerals with a measure word: 「六家」「三十个」「一百四十一项」; a share:
 # 「百分之六」「百分之七点五」 (older reports write figures so)
-CN_FIGURE = re.compile(
-    r"(?<![〇零一二两三四五六七八九十百千万亿第])[一二两三四五六七八九十百千万][〇零一二两三四五六七八九十百千万亿]*"
-    r"(?:个百分点|万亿元|亿元|万元|家|个|项|座|所|条|件|名|批|万人|亿斤|万吨|公里|倍)"
-    r"|[百千]分之[〇零一二两三四五六七八九十百点]+"
+CN_FIGURE = re.compile(  # Traditional forms too: the 1950s reports are written in them (一百四十一個項目)
+    r"(?<![〇零一二两兩三四五六七八九十百千万萬亿億第])[一二两兩三四五六七八九十百千万萬][〇零一二两兩三四五六七八九十百千万萬亿億]*"
+    r"(?:个百分点|個百分點|万亿元|萬億元|亿元|億元|万元|萬元|家|个|個|项|項|座|所|条|條|件|名|批|万人|萬人|亿斤|億斤"
+    r"|万吨|萬噸|公里|倍)"
+    r"|[百千]分之[〇零一二两兩三四五六七八九十百点點]+"
 )
 # a figure as it is quoted in an answer: with a range and its qualifier, 「6%-6.5%」「5%左右」「1100万人以上」
 QUALIFIER = "左右|以上|以内|以下|上下|多|余"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.evidence import bigrams
 from assistant.query import analyze
 from assistant.verify import figure_clauses, figure_for, label_indicator, passage_time, time_mismatch
 from corpus import chunk_document, load_shipped_plan
@@ -140,6 +141,14 @@ def test_figures_in_chinese_numerals_and_a_baseline_with_yu():
     assert passage_time(prices, chunk, period_years(doc.meta.period)).years == {1992}
     rate, _ = figure_for(analyze("1992年零售物价涨幅控制在多少"), prices)
     assert rate is not None and rate.quoted(prices) == "百分之六以内"
+
+
+def test_a_report_in_traditional_characters_has_figures_and_matches_simplified_words():
+    doc = read_document(REPORTS / "1954年国务院政府工作报告.txt")
+    chunk = next(c for c in chunk_document(doc) if "在蘇聯協助我國建設的一百四十一個項目中" in c.text)
+    sentence = _sentence(chunk.text, "在蘇聯協助我國建設的一百四十一個項目中")
+    assert [c.figure for c in figure_clauses(sentence)][:2] == ["一百四十一個", "十七項"]
+    assert "苏联" in bigrams(sentence) and "项目" in bigrams(sentence)  # what a Simplified question is matched on
 
 
 def test_passage_time_of_a_review(report_chunks):
