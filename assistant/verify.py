@@ -139,6 +139,9 @@ def time_mismatch(query: Query, year: int | None, time: PassageTime, sentence: s
         if not any(start <= y <= end for y in time.years) or one_year:
             return f"该段落说的不是{start}–{end}年 / the passage is not about the period asked"
         return ""
+    if year is None and query.target and not query.actual and time.review:
+        # 「空气优良天数比例要达到多少」 asks the plan's target, not what its review says was reached
+        return "该段落是回顾，不是目标 / the passage reviews the past; a target was asked"
     if year is None or not time.years:
         return ""
     if year not in time.years:

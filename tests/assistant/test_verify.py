@@ -177,6 +177,14 @@ def test_time_mismatch(report_chunks):
     assert "2024年" in time_mismatch(query, 2025, review)
     assert "回顾" in time_mismatch(query, 2024, review)  # a target was asked, the passage reviews the year
     assert time_mismatch(analyze("去年GDP实际增长了多少"), 2024, review) == ""
-    assert time_mismatch(query, None, review) == ""  # no year asked: time does not decide
+    assert time_mismatch(analyze("GDP增长了多少"), None, review) == ""  # no year, no target asked: time does not decide
+    assert "回顾" in time_mismatch(query, None, review)  # a target asked, even with no year, is not a review's figure
     period = analyze("十四五期间GDP年均增长多少")
     assert "2021–2025" in time_mismatch(period, None, review)
+
+
+def test_a_plans_target_is_not_its_review(qa):
+    # the plan's review says 「空气优良天数提高到87.4%」; its target is in the indicator table
+    answer = qa.ask("鄂州空气优良天数比例要达到多少？")
+    assert answer.found and "87.4%" not in answer.text
+    assert answer.citations[0].text.startswith("空气优良天数比例（%）")
