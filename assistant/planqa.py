@@ -303,7 +303,11 @@ class PlanQA:
             within = replace(where, doc_ids=tuple(d for d in scope.doc_ids if not asked or d in asked) or where.doc_ids)
         retrieval = self.searcher.retrieve(query.search_text, within, mode=mode)
         coverage = self._coverage(query)
-        return rank_candidates(retrieval, self.searcher.chunk, coverage, query.answer_type, self.weights), coverage
+        # what a list is asked of (「临空经济区重点发展哪些产业」) is a place or project's own paragraph
+        names = self.searcher.names() if query.answer_type == "list" else frozenset()
+        subject = frozenset(w for w in self.searcher.words(query.topic) if len(w) >= 3 and w in names)
+        return rank_candidates(retrieval, self.searcher.chunk, coverage, query.answer_type, self.weights,
+                               subject), coverage
 
     def _coverage(self, query: Query) -> Coverage:
         """How well a text covers the question's words, leaving out the regions and times it names

@@ -56,9 +56,13 @@ def candidate_pool(retrieval: Retrieval, depth: int, each: int) -> list[tuple[in
 
 def rank_candidates(
     retrieval: Retrieval, chunk: Callable[[str], Chunk], coverage: Coverage, question_type: QuestionType,
-    weights: Weights,
+    weights: Weights, subject: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
-    """Rerank the pool of :func:`candidate_pool`; ties keep retrieval order."""
+    """Rerank the pool of :func:`candidate_pool`; ties keep retrieval order.
+
+    ``subject``: the documents' own names the question asks about (临空经济区): a passage whose
+    lead-in or heading names one is about it; one that lists it among others only mentions it.
+    """
     pool = candidate_pool(retrieval, weights.rerank_depth, weights.retriever_depth)
     if not pool:
         return []
@@ -70,11 +74,14 @@ def rank_candidates(
         passage = chunk(hit.chunk_id)
         units = score_units(passage, coverage, question_type, weights)
         best = max(units, key=lambda u: (u.score, -u.start))
-        topic = coverage(topic_of(passage))
+        lead = topic_of(passage)
+        topic = coverage(lead)
         dense = retrieval.dense_scores.get(hit.chunk_id, lo)
         dense_norm = (dense - lo) / (hi - lo) if hi > lo else 0.0
         score = (weights.sentence * best.score + weights.topic * topic + weights.retrieval * (hit.score / top)
                  + weights.dense * dense_norm)
+        if any(name in lead for name in subject):
+            score += weights.subject
         if question_type in ("number", "date"):
             # a question for a figure or a date is answered by a passage that has one
             score += weights.figure * type_fit(best.text, question_type)

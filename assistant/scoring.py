@@ -23,7 +23,8 @@ class Weights:
     first ``retriever_depth``.
 
     Ranking: a candidate's score is ``sentence·best + topic·topic + retrieval·(hit/top hit) +
-    dense·(normalised cosine)``, plus ``figure`` × fit for number and date questions. A sentence's
+    dense·(normalised cosine)``, plus ``figure`` × fit for number and date questions, plus ``subject``
+    when the passage's lead-in or heading names the place or project the question asks about. A sentence's
     coverage blends its own (``own``) with its passage's (1 − own). Abstention: the answering
     sentence must cover ``min_coverage`` of the question's weighted words, and a figure's clause
     ``min_clause_coverage`` of them. A list question is answered by a section's own list (its headings
@@ -36,6 +37,7 @@ class Weights:
     retrieval: float = 0.2
     dense: float = 0.1
     figure: float = 0.2
+    subject: float = 0.2
     own: float = 0.6
     type_number: float = 0.3
     type_other: float = 0.15

@@ -136,6 +136,10 @@ class Searcher:
         """``text`` cut into words the way the index reads it (stopwords kept; punctuation as " ")."""
         return self._index.bm25.tokenizer.words(text)
 
+    def names(self) -> frozenset[str]:
+        """The documents' own names (葛店开发区, 花湖机场, box-entry lead-ins) the tokenizer keeps whole."""
+        return frozenset(self._index.bm25.tokenizer.user_words)
+
     def terms(self, text: str) -> list[str]:
         """The search terms of ``text`` (stopwords dropped), as BM25 matches them."""
         return self._index.bm25.tokenizer(text)

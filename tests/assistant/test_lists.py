@@ -35,3 +35,12 @@ def test_the_sections_own_list_answers_a_broad_list_question(reports, question, 
     assert answer.found and answer.question_type == "list"
     assert all(item in answer.short_answer for item in items), answer.short_answer
     assert len(answer.text) <= 200
+
+
+@pytest.mark.parametrize("question", ["临空经济区重点发展哪些产业", "葛店开发区重点发展哪些产业？"])
+def test_a_list_about_a_place_comes_from_that_places_own_paragraph(qa, question):
+    # not from a list that merely names the place among others (「…临空经济区产业孵化器、葛店双创谷等项目」)
+    place = question[:5]
+    answer = qa.ask(question)
+    assert answer.found and answer.citations[0].text.startswith(f"{place}。")
+    assert "孵化器" not in answer.short_answer
