@@ -38,8 +38,8 @@ DEFAULT_K = 5
 MAX_ANSWER_CHARS = 200
 PART_QUOTE_CHARS = 120  # a part answered by a sentence (no single figure) shows this much of its quote
 _MARKERS = re.compile(r"\[\d+\]")
-# how a question asks for a list, not what it is about (coverage only; the index keeps them)
-_ASKING_WORDS = frozenset("列 列出 列了 说说 说出 几条 几项 几块 几个 哪些方面 哪几个方面 包括 包含 一些".split())
+# how a question asks (for a list, 什么时候), not what it is about (coverage only; the index keeps them)
+_ASKING_WORDS = frozenset("列 列出 列了 说说 说出 几条 几项 几块 几个 哪些方面 哪几个方面 包括 包含 一些 时候".split())
 _TIME_WORDS = frozenset("今年 明年 去年 前年 本年 当年 上年 年 报告 工作报告 政府工作报告 两会 国务院".split())
 
 

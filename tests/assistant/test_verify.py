@@ -188,3 +188,11 @@ def test_a_plans_target_is_not_its_review(qa):
     answer = qa.ask("鄂州空气优良天数比例要达到多少？")
     assert answer.found and "87.4%" not in answer.text
     assert answer.citations[0].text.startswith("空气优良天数比例（%）")
+
+
+def test_when_is_asked_without_the_question_words_counting_against_the_passage(qa):
+    # 「什么时候」: 时候 is how the question asks, not what it is about
+    answer = qa.ask("花湖机场什么时候投运")
+    assert answer.found and "2021年" in answer.short_answer
+    assert "力争2021年大飞机起飞" in answer.citations[0].text
+    assert not qa.ask("鄂州什么时候实现碳达峰").found  # the plan gives no year for it
