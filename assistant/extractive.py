@@ -25,7 +25,7 @@ from assistant.verify import (
     time_mismatch,
 )
 from corpus import Chunk
-from corpus.text import QUALIFIER, normalize_text
+from corpus.text import QUALIFIER, UNITS, normalize_text
 
 NOT_FOUND = "规划中未找到相关内容"
 MAX_QUOTE_CHARS = 160
@@ -265,9 +265,10 @@ def enumeration(text: str, relevance: Callable[[str], float] = lambda _: 0.0) ->
 
 
 def table_row_sentence(fields: tuple[tuple[str, str], ...], query: Query, figure: str = "") -> str:
-    """A table row as a sentence: 「2025年：70（2020年预计：66.8），预期性」 — the column holding the
+    """A table row as a sentence: 「2025年：70%（2020年预计：66.8%），预期性」 — the column holding the
     answering ``figure`` (else the asked year's, else the last year's) first, the other value columns in
-    brackets, then the row's remaining short values. Empty cells (「-」) are left out."""
+    brackets, then the row's remaining short values. Empty cells (「-」) are left out; the unit the row's
+    name gives (「常住人口城镇化率（%）」) follows each figure."""
     filled = [(h, v) for h, v in fields if v and v.strip("-－— ") and "名称" not in h]
     value_cols = [(h, v) for h, v in filled if re.search(r"(?:19|20)\d{2}|增速|目标值", h)]
     others = [v for h, v in filled if (h, v) not in value_cols and len(v) <= 8]
@@ -277,9 +278,25 @@ def table_row_sentence(fields: tuple[tuple[str, str], ...], query: Query, figure
     asked = [(h, v) for h, v in value_cols if any(str(y) in h for y in query.years)]
     main = (holding or asked or value_cols[-1:])[0]
     year_cols = value_cols
-    rest = [f"{h}：{v}" for h, v in year_cols if (h, v) != main]
-    text = f"{main[0]}：{main[1]}" + (f"（{'；'.join(rest)}）" if rest else "")
+    unit = _row_unit(fields)
+    rest = [f"{h}：{_with_unit(v, unit)}" for h, v in year_cols if (h, v) != main]
+    text = f"{main[0]}：{_with_unit(main[1], unit)}" + (f"（{'；'.join(rest)}）" if rest else "")
     return text + (f"，{others[-1]}" if others else "")
+
+
+def _row_unit(fields: tuple[tuple[str, str], ...]) -> str:
+    """The unit in brackets at the end of a row's name: 「常住人口城镇化率（%）」 → %."""
+    for header, value in fields:
+        if "名称" in header and (match := re.search(r"[（(]([^（）()]{1,6})[）)]\s*$", value)):
+            return match.group(1) if re.fullmatch(UNITS, match.group(1)) else ""
+    return ""
+
+
+def _with_unit(value: str, unit: str) -> str:
+    """「70」 → 70%, 「7左右」 → 7%左右; a value with a unit or no figure (「达标」) is left as it is."""
+    if not unit:
+        return value
+    return re.sub(rf"^([<>≥≤]?\d+(?:\.\d+)?)(?=$|{QUALIFIER})", rf"\g<1>{unit}", value.strip())
 
 
 def draft_answer(query: Query, candidates: list[Candidate], coverage: Coverage, weights: Weights,

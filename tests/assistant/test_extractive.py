@@ -56,7 +56,7 @@ def test_table_row_sentence_leads_with_the_asked_year(rows):
     urban = rows["常住人口城镇化率（%）"]
     assert dict(urban.fields)["2025年"] == "70" and dict(urban.fields)["2020年预计"] == "66.8"
     assert table_row_sentence(urban.fields, analyze("2025年常住人口城镇化率目标是多少")) == \
-        "2025年：70（2020年预计：66.8），预期性"
+        "2025年：70%（2020年预计：66.8%），预期性"
     assert table_row_sentence(urban.fields, analyze("2020年常住人口城镇化率是多少")).startswith("2020年预计：66.8")
 
 
@@ -64,7 +64,7 @@ def test_table_row_sentence_leaves_out_empty_cells(rows):
     gdp = rows["地区生产总值（GDP）增长率（%）"]
     assert dict(gdp.fields)["年均增速"] == "7左右"
     sentence = table_row_sentence(gdp.fields, analyze("鄂州GDP增长目标是多少"))
-    assert "7左右" in sentence and "-" not in sentence and "预期性" in sentence
+    assert "7%左右" in sentence and "-" not in sentence and "预期性" in sentence  # the unit from the row name
     forest = rows["森林覆盖率（%）"]
     assert table_row_sentence(forest.fields, analyze("森林覆盖率要达到多少")).startswith("2025年：10.64")
 

@@ -37,7 +37,7 @@ def test_table_indicator_answered_from_the_table_row(qa):
     assert answer.found
     assert "2025年：70" in answer.text and "66.8" in answer.text and "预期性" in answer.text
     # the short answer leads with the asked year's column, the 2020 estimate in brackets
-    assert answer.short_answer == "2025年：70（2020年预计：66.8），预期性", answer.short_answer
+    assert answer.short_answer == "2025年：70%（2020年预计：66.8%），预期性", answer.short_answer
     assert answer.citations[0].path[-1] == "“十四五”时期鄂州市经济社会发展主要指标"
 
 
