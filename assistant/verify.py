@@ -22,6 +22,8 @@ from corpus.text import CN_FIGURE, FIGURE, QUALIFIER, UNITS, is_year, normalize_
 _CLAUSE_END = re.compile(r"(?<=[，；;。！？：:,])")
 _RATIO_OF = re.compile(r"占$")  # 「R&D支出占GDP比重」: GDP is the denominator, not the indicator
 _DERIVED = re.compile(r"贡献率|比重|占比|比例|份额|排名|位次|弹性|系数|中的|之比|高于|低于|快于|慢于|高出|超出")
+# 「县域经济增速高于全省经济增速0.4个百分点」: the figure is the gap, not the indicator compared with
+_COMPARED = re.compile(r"(?:高于|低于|快于|慢于|高出|超出|超过)[^，；。]{0,4}$")
 _GROWTH = re.compile(r"增长|增速|增幅|涨幅|提高|提升|上涨|下降|降低|回升|growth")
 _RATE = re.compile(r"%|％|个百分点|‰|[百千]分之|倍|翻一番|翻番")
 # a year or 去年 after 比/较/同/与 is a baseline (「比2020年翻一番」「与去年大体持平」), not the time spoken of
@@ -86,7 +88,7 @@ def label_indicator(label: str) -> Indicator | None:
     """
     text = normalize_text(label)
     mentions = [m for m in INDICATORS.mentions(text, compounds=True) if not _RATIO_OF.search(text[: m[0]])]
-    if not mentions or _DERIVED.search(text[mentions[-1][1] :]):
+    if not mentions or _DERIVED.search(text[mentions[-1][1] :]) or _COMPARED.search(text[: mentions[-1][0]]):
         return None
     return mentions[-1][2]
 

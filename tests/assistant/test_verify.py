@@ -196,3 +196,12 @@ def test_when_is_asked_without_the_question_words_counting_against_the_passage(q
     assert answer.found and "2021年" in answer.short_answer
     assert "力争2021年大飞机起飞" in answer.citations[0].text
     assert not qa.ask("鄂州什么时候实现碳达峰").found  # the plan gives no year for it
+
+
+def test_a_gap_is_not_the_figure_of_the_indicator_compared_with():
+    doc = read_document(REPORTS.parent / "provincial-2025" / "2025年湖南省政府工作报告.docx")
+    chunk = next(c for c in chunk_document(doc) if "县域经济增速高于全省经济增速" in c.text)
+    sentence = _sentence(chunk.text, "着力打造工业强县")
+    [gap] = [c for c in figure_clauses(sentence) if c.figure.endswith("个百分点")]
+    assert label_indicator(gap.label) is None
+    assert figure_for(analyze("湖南2024年经济增速是多少"), sentence)[0] is None
