@@ -81,7 +81,7 @@ def type_fit(text: str, question_type: QuestionType) -> float:
 OOV_WEIGHT = 3.0  # a question term the plan never uses: about a median IDF
 # Characters that carry no topic; they split a question into the runs its bigrams come from.
 _STOP_CHARS = frozenset(
-    "的了和与及等在是有为对把将要到以其之或也就都而并从被让这那些啥吗呢吧啊呀嘛么我你他它请能会可还又想搞弄干做哪谁几多少怎样何"
+    "的了和与及等在是有为对把将要到以其之或也就都而并从被让这那些啥吗呢吧啊呀嘛么我你他它请会可还又想搞弄干做哪谁几多少怎样何"
 )
 _RUNS = re.compile(rf"[a-z0-9][a-z0-9.+%-]*|[{CJK_RANGE}]+")
 

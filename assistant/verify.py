@@ -24,6 +24,8 @@ _RATIO_OF = re.compile(r"占$")  # 「R&D支出占GDP比重」: GDP is the denom
 _DERIVED = re.compile(r"贡献率|比重|占比|比例|份额|排名|位次|弹性|系数|中的|之比|高于|低于|快于|慢于|高出|超出")
 # 「县域经济增速高于全省经济增速0.4个百分点」: the figure is the gap, not the indicator compared with
 _COMPARED = re.compile(r"(?:高于|低于|快于|慢于|高出|超出|超过)[^，；。]{0,4}$")
+_RESPECTIVELY = "分别"
+_ITEM_SEPARATOR = re.compile(r"、|(?<=[^\W\d_]{2})[和及与](?=[^\W\d_]{2})")
 _GROWTH = re.compile(r"增长|增速|增幅|涨幅|提高|提升|上涨|下降|降低|回升|growth")
 _RATE = re.compile(r"%|％|个百分点|‰|[百千]分之|倍|翻一番|翻番")
 # a year or 去年 after 比/较/同/与 is a baseline (「比2020年翻一番」「与去年大体持平」), not the time spoken of
@@ -50,6 +52,7 @@ class FigureClause:
     clause_start: int
     clause_end: int
     label: str
+    item: str = ""  # its own item in a 「…分别…」 list: 「能耗下降」 for 15% in 「用水量、能耗…分别下降23%、15%…」
 
     def quoted(self, text: str) -> str:
         """The figure as quoted in a short answer, with its range and qualifier: 「6%-6.5%」「5%左右」."""
@@ -58,7 +61,8 @@ class FigureClause:
 
 
 def figure_clauses(text: str) -> list[FigureClause]:
-    """Every non-year figure of ``text`` with its label (its clause up to the figure)."""
+    """Every non-year figure of ``text`` with its label (its clause up to the figure) and, in a
+    「A、B和C分别下降23%、15%、18%」 clause, its own item (「B下降」 for 15%)."""
     clauses, start = [], 0
     for piece in _CLAUSE_END.split(text):
         clauses.append((start, start + len(piece)))
@@ -68,10 +72,25 @@ def figure_clauses(text: str) -> list[FigureClause]:
         matches = [m for m in FIGURE.finditer(text, c_start, c_end)
                    if not is_year(m.group()) and not _is_heading_number(text, m)]
         matches += list(CN_FIGURE.finditer(text, c_start, c_end))
-        for match in sorted(matches, key=lambda m: m.start()):
+        matches.sort(key=lambda m: m.start())
+        respective = _respective_labels(text, c_start, matches)
+        for match in matches:
             out.append(FigureClause(match.group(), match.start(), match.end(), c_start, c_end,
-                                    text[c_start : match.start()]))
+                                    text[c_start : match.start()], respective.get(match.start(), "")))
     return out
+
+
+def _respective_labels(text: str, c_start: int, matches: list[re.Match[str]]) -> dict[int, str]:
+    """「用水量、能耗、二氧化碳排放量分别下降23%、15%、18%」: each figure's item, by position."""
+    at = text.find(_RESPECTIVELY, c_start, matches[-1].start() if matches else c_start)
+    if at < 0:
+        return {}
+    figures = [m for m in matches if m.start() > at]
+    items = [i for i in _ITEM_SEPARATOR.split(text[c_start:at]) if i.strip()]
+    if len(figures) < 2 or len(items) != len(figures):
+        return {}
+    verb = text[at + len(_RESPECTIVELY) : figures[0].start()]
+    return {m.start(): item + verb for item, m in zip(items, figures, strict=True)}
 
 
 def _is_heading_number(text: str, match: re.Match[str]) -> bool:
@@ -178,8 +197,11 @@ def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None
                 return None, "没有比率 / no rate where a rate was asked"
         if relevance is None:
             return clauses[0], ""
-        return max(clauses, key=lambda c: (relevance(text[c.clause_start : c.clause_end]), -c.start)), ""
-    for clause in clauses:
+        return max(clauses, key=lambda c: (relevance(text[c.clause_start : c.clause_end]), relevance(c.item),
+                                           -c.start)), ""
+    # in a 「…分别…」 list the figure whose own item names the indicator comes first
+    own = [c for c in clauses if c.item and (named := label_indicator(c.item)) and query.indicator.answered_by(named)]
+    for clause in own + [c for c in clauses if c not in own]:
         named = indicator_of(text, clause)
         if named is None or not query.indicator.answered_by(named):
             continue

@@ -205,3 +205,20 @@ def test_a_gap_is_not_the_figure_of_the_indicator_compared_with():
     [gap] = [c for c in figure_clauses(sentence) if c.figure.endswith("个百分点")]
     assert label_indicator(gap.label) is None
     assert figure_for(analyze("湖南2024年经济增速是多少"), sentence)[0] is None
+
+
+def test_each_figure_of_a_respectively_list_has_its_own_item():
+    doc = read_document(REPORTS / "2016年国务院政府工作报告.txt")
+    chunk = next(c for c in chunk_document(doc) if "能耗、二氧化碳排放量分别下降" in c.text)
+    sentence = _sentence(chunk.text, "今后五年，单位国内生产总值用水量")
+    items = {c.figure: c.item for c in figure_clauses(sentence)}
+    assert items["23%"].startswith("单位国内生产总值用水量") and items["15%"] == "能耗下降"
+    assert items["18%"] == "二氧化碳排放量下降"
+    query = analyze("十三五那五年能耗打算降多少")
+    assert query.five_year == (2016, 2020)
+
+    def relevance(text: str) -> float:  # the question's word, as coverage would weigh it
+        return float("能耗" in text)
+
+    figure, _ = figure_for(query, sentence, relevance)
+    assert figure is not None and figure.figure == "15%"
