@@ -22,6 +22,7 @@ _CLAUSES = re.compile(r"[^，,、]+[，,、]?")
 _SEPARATELY = "分别"
 _AND_WORDS = frozenset({"和", "与", "及", "以及"})
 _MIN_CONTENT = 4  # characters besides the question words: 「办几件」 is no question of its own
+MAX_PARTS = 6  # more figures than this in one question is a pasted list, answered as one question
 
 
 def question_parts(text: str, words: Callable[[str], Sequence[str]]) -> list[str]:
@@ -30,6 +31,11 @@ def question_parts(text: str, words: Callable[[str], Sequence[str]]) -> list[str
     ``words``: the tokenizer's words (the jieba segmentation with the documents' own names), so that
     「和」 inside a word (和谐) never splits an enumeration.
     """
+    parts = _parts(text, words)
+    return parts if len(parts) <= MAX_PARTS else [text]
+
+
+def _parts(text: str, words: Callable[[str], Sequence[str]]) -> list[str]:
     sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()]
     asking = [s for s in sentences if _ASKS.search(s)]
     if len(asking) >= 2:

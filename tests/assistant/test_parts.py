@@ -58,3 +58,8 @@ def test_figures_from_two_passages_are_answered_and_cited_each(qa):
     assert first.endswith("5000个[1]") and second.endswith("2000个以上[2]")
     assert "5G基站5000个" in answer.citations[0].text and "充电桩保有量达到2000个以上" in answer.citations[1].text
     assert answer.citations[0].chunk_id != answer.citations[1].chunk_id
+
+
+def test_a_pasted_list_of_questions_is_answered_as_one(split):
+    many = "".join(f"第{i}项指标是多少？" for i in range(1, 40))
+    assert split(many) == [many]
