@@ -14,7 +14,7 @@ that sends no session of its own is a Gradio session named after its event id, u
 
 :class:`OneShotCalls` drops all three when the result stream of such a call ends with its event
 delivered. Page sessions, gradio_client sessions (they send a session of their own) and calls
-still running are left alone. Measured: docs/benchmarks.md ("Sustained load").
+still running are left alone. Measured: README, "Sustained load, server memory".
 """
 
 from __future__ import annotations
