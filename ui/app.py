@@ -51,10 +51,12 @@ ALL_PARTS = ""
 ALL_DOCS = ""
 ALL_REGIONS = ""
 # page sessions whose component state Gradio keeps (each holds a copy of the page's config, ~0.1 MB;
-# every REST /ask call is a session of its own, so the default of 10,000 grew the server by ~1 GB)
+# every REST /ask call is a session of its own, so the default of 10,000 grew the server by ~1 GB;
+# ui.calls now drops those as soon as their answer is read, this bounds pages and gradio_client)
 SESSION_CAPACITY = 64
 # finished events whose timing Gradio keeps for its /monitoring summary (default 10,000, ~0.5 KB each,
-# and every event's end recomputes the summary over all of them with pandas: 3 ms at 1,000, 8 at 10,000)
+# and every event's end recomputes the summary over all of them with pandas: 3 ms at 1,000, 8 at 10,000);
+# Gradio's GRADIO_ANALYTICS_MAX_EVENTS, set on the queue itself
 MONITORED_EVENTS = 1000
 UPLOAD_MAX_AGE = 3600  # seconds an upload not yet added may stay in Gradio's temp folder
 STATUS_SECONDS = 2  # how often an open page asks how far indexing has got

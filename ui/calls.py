@@ -5,7 +5,7 @@ that sends no session of its own is a Gradio session named after its event id, u
 (6.31) keeps three things per such session after the result stream has ended:
 
 - ``Queue.pending_event_ids_session[session]``: an empty set, never removed (only a page's
-  disconnect removes it). Unbounded: one entry (~0.35 KB) per call, and the result route scans
+  disconnect removes it). Unbounded: one entry (~0.3 KB) per call, and the result route scans
   the whole dict when the event has finished before the GET arrives.
 - ``Queue.pending_messages_per_session[session]``: the session's message queue (~2 KB), kept until
   2,000 newer sessions push it out.
