@@ -26,6 +26,7 @@ from assistant.conversation import Conversation, Turn
 from config import settings
 from corpus import SUPPORTED_SUFFIXES, PlanqaError
 from ui import render
+from ui.calls import OneShotCalls
 from ui.limits import BodyLimit
 from ui.live import LibraryReport, LiveQA
 
@@ -50,8 +51,13 @@ ALL_PARTS = ""
 ALL_DOCS = ""
 ALL_REGIONS = ""
 # page sessions whose component state Gradio keeps (each holds a copy of the page's config, ~0.1 MB;
-# every REST /ask call is a session of its own, so the default of 10,000 grew the server by ~1 GB)
+# every REST /ask call is a session of its own, so the default of 10,000 grew the server by ~1 GB;
+# ui.calls now drops those as soon as their answer is read, this bounds pages and gradio_client)
 SESSION_CAPACITY = 64
+# finished events whose timing Gradio keeps for its /monitoring summary (default 10,000, ~0.5 KB each,
+# and every event's end recomputes the summary over all of them with pandas: 3 ms at 1,000, 8 at 10,000);
+# Gradio's GRADIO_ANALYTICS_MAX_EVENTS, set on the queue itself
+MONITORED_EVENTS = 1000
 UPLOAD_MAX_AGE = 3600  # seconds an upload not yet added may stay in Gradio's temp folder
 STATUS_SECONDS = 2  # how often an open page asks how far indexing has got
 
@@ -372,18 +378,22 @@ def _default_missing_arguments(demo: gr.Blocks, ask) -> None:
 
 
 def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860,
-           auth: tuple[str, str] | None = None) -> None:
+           auth: tuple[str, str] | None = None, block: bool = True) -> gr.Blocks:
     """Serve the page until interrupted; ``auth``: the (user, password) of Gradio's login page,
-    which then guards everything (page, /ask, uploads)."""
+    which then guards everything (page, /ask, uploads). ``block=False`` returns the running page
+    at once (close it with ``.close()``)."""
     limits = settings()
     live = live if isinstance(live, LiveQA) else LiveQA(live)
     demo = build_app(live)
+    demo._queue.ANALYTICS_MAX_EVENTS = MONITORED_EVENTS
     demo.launch(
         server_name=host, server_port=port, theme=THEME, css=render.CSS, ssr_mode=False,
         footer_links=["api"], show_error=False, max_file_size=limits.max_upload_bytes, i18n=I18N, auth=auth,
-        state_session_capacity=SESSION_CAPACITY,
-        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable)]},
+        state_session_capacity=SESSION_CAPACITY, prevent_thread_lock=not block,
+        # a REST call's session is forgotten once its answer has been read (ui.calls)
+        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable), OneShotCalls.middleware(demo)]},
     )
+    return demo
 
 
 def check_arguments(question: Any, mode: Any, k: Any, part: Any, doc: Any, region: Any):
