@@ -36,7 +36,7 @@ from index.tokenization import STOPWORDS
 
 DEFAULT_K = 5
 MAX_ANSWER_CHARS = 200
-PART_QUOTE_CHARS = 120  # a part answered by a sentence (no single figure) shows this much of its quote
+ROW_QUOTE_CHARS = 120  # a row answered by a sentence (no single figure) shows this much of its quote
 _MARKERS = re.compile(r"\[\d+\]")
 # how a question asks (for a list, 什么时候), not what it is about (coverage only; the index keeps them)
 _ASKING_WORDS = frozenset("列 列出 列了 说说 说出 几条 几项 几块 几个 哪些方面 哪几个方面 包括 包含 一些 时候".split())
@@ -248,9 +248,8 @@ class PlanQA:
     def _parts(self, query: Query, whole: Scope, parts: list[str], k: int, mode: Mode, where: Filter,
                explicit: bool) -> Answer:
         """One answer per figure asked (「…专项债券多少？超长期特别国债发多少？」), each verified and cited on
-        its own; a part without an answer says 未找到, and only when no part is found is nothing found.
-        A part stays within the documents the whole question named unless it names its own."""
-        rows, citations, lines = [], [], []
+        its own. A part stays within the documents the whole question named unless it names its own."""
+        rows = []
         for text in parts:
             own = self.analyze(text)
             part = with_context(own, query)
@@ -258,42 +257,33 @@ class PlanQA:
             if not (own.regions or own.report_year) and whole.doc_ids and not scope.missing:
                 kept = tuple(d for d in scope.doc_ids or whole.doc_ids if d in whole.doc_ids)
                 scope = replace(scope, doc_ids=kept or whole.doc_ids)
-            row = self._answer(part, scope, 1, mode, where)
-            asked = text.rstrip("？?。 ")
-            if row.found and row.citations:
-                number = len(citations) + 1
-                citations.append(replace(row.citations[0], number=number))
-                value = row.short_answer or _MARKERS.sub("", row.text).strip()[:PART_QUOTE_CHARS]
-                lines.append(f"{asked}：{value}[{number}]")
-            else:
-                lines.append(f"{asked}：未找到")
-            rows.append({"question": text, "found": row.found, "value": row.short_answer,
-                         "citation": len(citations) if row.found and row.citations else None,
-                         "reason": row.extras["reason"]})
-        found = any(r["found"] for r in rows)
-        text = "\n".join(lines) if found else f"{NOT_FOUND}。" + "；".join(lines)
-        return Answer(query.raw, text, found, tuple(citations), query.answer_type, mode, self.model_id,
-                      short_answer="；".join(lines) if found else "", extras={"rows": rows, "parts": True})
+            rows.append((text.rstrip("？?。 "), self._answer(part, scope, 1, mode, where), ""))
+        return self._rows(query, rows, mode, "parts")
 
     def _compare(self, query: Query, scopes: list[Scope], k: int, mode: Mode, where: Filter) -> Answer:
-        """One row per region or year, each with its own citation; a row without the figure says 未找到."""
-        rows, citations, lines = [], [], []
-        for scope in scopes:
-            row = self._answer(query, scope, 1, mode, where)
-            number = len(citations) + 1
+        """One row per region or year, each with its own citation."""
+        rows = [(scope.label, self._answer(query, scope, 1, mode, where), scope.missing) for scope in scopes]
+        return self._rows(query, rows, mode, "comparison")
+
+    def _rows(self, query: Query, rows: list[tuple[str, Answer, str]], mode: Mode, kind: str) -> Answer:
+        """One line per (label, answer, why the library lacks it) with its own numbered citation; a row
+        without an answer says 未找到, and only when no row is found is nothing found."""
+        citations: list[Citation] = []
+        lines, records = [], []
+        for label, row, missing in rows:
             if row.found and row.citations:
-                citations.append(replace(row.citations[0], number=number))
-                value = row.short_answer or row.citations[0].text[:60]
-                lines.append(f"{scope.label}：{value}[{number}]")
+                citations.append(replace(row.citations[0], number=len(citations) + 1))
+                value = row.short_answer or _MARKERS.sub("", row.text).strip()[:ROW_QUOTE_CHARS]
+                lines.append(f"{label}：{value}[{len(citations)}]")
             else:
-                lines.append(f"{scope.label}：未找到" + (f"（{scope.missing}）" if scope.missing else ""))
-            rows.append({"label": scope.label, "found": row.found, "value": row.short_answer,
-                         "citation": number if row.found and row.citations else None, "reason": row.extras["reason"]})
-        found = any(r["found"] for r in rows)
+                lines.append(f"{label}：未找到" + (f"（{missing}）" if missing else ""))
+            records.append({"label": label, "found": row.found, "value": row.short_answer,
+                            "citation": len(citations) if row.found and row.citations else None,
+                            "reason": row.extras["reason"]})
+        found = any(r["found"] for r in records)
         text = "\n".join(lines) if found else f"{NOT_FOUND}。" + "；".join(lines)
-        return Answer(query.raw, text, found, tuple(citations[: max(k, len(citations))]), query.answer_type, mode,
-                      self.model_id, short_answer="；".join(lines) if found else "",
-                      extras={"rows": rows, "comparison": True})
+        return Answer(query.raw, text, found, tuple(citations), query.answer_type, mode, self.model_id,
+                      short_answer="；".join(lines) if found else "", extras={"rows": records, kind: True})
 
     def _candidates(self, query: Query, scope: Scope, mode: Mode, where: Filter) -> tuple[list[Candidate], Coverage]:
         """Retrieve within the scope (the nearest passages anywhere when nothing in the library can answer)."""
