@@ -88,6 +88,7 @@ class Searcher:
         self.embedder = embedder
         self.weights = weights
         self._by_id: dict[str, Chunk] = {c.chunk_id: c for c in index.chunks}
+        self._names = frozenset(index.bm25.tokenizer.user_words)
 
     # --- what the index holds -----------------------------------------------------------------
 
@@ -138,7 +139,7 @@ class Searcher:
 
     def names(self) -> frozenset[str]:
         """The documents' own names (葛店开发区, 花湖机场, box-entry lead-ins) the tokenizer keeps whole."""
-        return frozenset(self._index.bm25.tokenizer.user_words)
+        return self._names
 
     def terms(self, text: str) -> list[str]:
         """The search terms of ``text`` (stopwords dropped), as BM25 matches them."""
