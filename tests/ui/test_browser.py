@@ -167,12 +167,18 @@ def test_settings_filter_by_part_and_number_of_sources(page, qa):
         expect(path).to_contain_text(ninth.split(" ")[0])
 
 
-def test_browse_tab_reads_any_section(page, qa):
+def _open_in_browse_tab(page, qa, label_start: str):
+    """Click the table-of-contents entry whose label starts with ``label_start``: (entry, section view)."""
     page.get_by_role("tab", name="目录浏览").click()
-    entry = next(e for e in qa.toc() if e.label.startswith("第三十一章"))
+    entry = next(e for e in qa.toc() if e.label.startswith(label_start))
     page.locator("#pq-toc").get_by_text(entry.label, exact=True).click()
     view = page.locator("#pq-section-view")
     expect(view.locator("h3")).to_have_text(entry.label)
+    return entry, view
+
+
+def test_browse_tab_reads_any_section(page, qa):
+    entry, view = _open_in_browse_tab(page, qa, "第三十一章")
     expect(view).to_contain_text(qa.section_text(entry.section_id, entry.doc_id).split("\n")[1])
 
 
@@ -259,11 +265,7 @@ def test_every_label_is_chinese_even_in_an_english_browser(browser, library_serv
 
 
 def test_opening_a_part_lists_its_chapters_collapsed(page, qa):
-    page.get_by_role("tab", name="目录浏览").click()
-    part = next(e for e in qa.toc() if e.label.startswith("第四篇"))
-    page.locator("#pq-toc").get_by_text(part.label, exact=True).click()
-    view = page.locator("#pq-section-view")
-    expect(view.locator("h3")).to_have_text(part.label)
+    _, view = _open_in_browse_tab(page, qa, "第四篇")
     chapters = view.locator("details.pq-sub")
     expect(chapters.first).to_be_visible()
     assert view.bounding_box()["height"] < 1000  # not one 6,000-pixel page
