@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from assistant.query import Query
+from assistant.query import Query, is_english
 
 # what makes a clause a question of its own
 _ASKS = re.compile(r"多少|几[个项件年岁天家所条座]?|哪[些个里年]|什么|何时|谁|如何|怎么|怎样|是否|吗")
@@ -22,6 +22,10 @@ _CLAUSES = re.compile(r"[^，,、]+[，,、]?")
 _SEPARATELY = "分别"
 _AND_WORDS = frozenset({"和", "与", "及", "以及"})
 _MIN_CONTENT = 4  # characters besides the question words: 「办几件」 is no question of its own
+# English: 「How many 5G base stations will Ezhou build by 2025, and how many charging piles?」
+_EN_FIGURE = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|proportion)\b", re.IGNORECASE)
+_EN_SPLIT = re.compile(r"\?\s*|[,;]?\s+and\s+(?=how\b|what\b)", re.IGNORECASE)
+_EN_MIN_WORDS = 2  # words besides the question words: 「and how many?」 is no question of its own
 MAX_PARTS = 6  # more figures than this in one question is a pasted list, answered as one question
 
 
@@ -36,6 +40,8 @@ def question_parts(text: str, words: Callable[[str], Sequence[str]]) -> list[str
 
 
 def _parts(text: str, words: Callable[[str], Sequence[str]]) -> list[str]:
+    if is_english(text):
+        return _english_parts(text)
     sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()]
     asking = [s for s in sentences if _ASKS.search(s)]
     if len(asking) >= 2:
@@ -87,6 +93,14 @@ def _separately(sentence: str, words: Callable[[str], Sequence[str]]) -> list[st
         return []
     lead = head + "，" if head else ""
     return [f"{lead}{item}{after}" for item in items]
+
+
+def _english_parts(text: str) -> list[str]:
+    """English questions are split where a new 「how many/how much」 begins, each part asking a figure."""
+    parts = [p.strip(" ,;") for p in _EN_SPLIT.split(text) if p and p.strip(" ,;")]
+    figures = [p for p in parts if _EN_FIGURE.search(p)]
+    content = all(len(_EN_FIGURE.sub("", p).split()) >= _EN_MIN_WORDS for p in figures)
+    return [f"{p}?" for p in figures] if len(figures) >= 2 and len(figures) == len(parts) and content else [text]
 
 
 def _content(text: str) -> bool:

@@ -270,13 +270,14 @@ class PlanQA:
         without an answer says 未找到, and only when no row is found is nothing found."""
         citations: list[Citation] = []
         lines, records = [], []
+        colon, not_found = (": ", "not found / 未找到") if query.english else ("：", "未找到")
         for label, row, missing in rows:
             if row.found and row.citations:
                 citations.append(replace(row.citations[0], number=len(citations) + 1))
                 value = row.short_answer or _MARKERS.sub("", row.text).strip()[:ROW_QUOTE_CHARS]
-                lines.append(f"{label}：{value}[{len(citations)}]")
+                lines.append(f"{label}{colon}{value}[{len(citations)}]")
             else:
-                lines.append(f"{label}：未找到" + (f"（{missing}）" if missing else ""))
+                lines.append(f"{label}{colon}{not_found}" + (f"（{missing}）" if missing else ""))
             records.append({"label": label, "found": row.found, "value": row.short_answer,
                             "citation": len(citations) if row.found and row.citations else None,
                             "reason": row.extras["reason"]})

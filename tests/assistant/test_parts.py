@@ -63,3 +63,29 @@ def test_figures_from_two_passages_are_answered_and_cited_each(qa):
 def test_a_pasted_list_of_questions_is_answered_as_one(split):
     many = "".join(f"第{i}项指标是多少？" for i in range(1, 40))
     assert split(many) == [many]
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("How many 5G base stations will Ezhou build by 2025, and how many charging piles?",
+     ["How many 5G base stations will Ezhou build by 2025?", "how many charging piles?"]),
+    ("How many 5G base stations will Ezhou build? How much will GDP grow?",
+     ["How many 5G base stations will Ezhou build?", "How much will GDP grow?"]),
+])
+def test_english_questions_are_split_where_a_new_figure_is_asked(split, question, parts):
+    assert split(question) == parts
+
+
+@pytest.mark.parametrize("question", [
+    "How many base stations and charging piles will Ezhou build?",  # one clause: answered whole
+    "What is the GDP target and how many jobs?",  # not every part asks a figure
+    "How many jobs, and how much?",  # 「how much?」 has nothing to look up
+])
+def test_an_english_question_asking_one_thing_stays_whole(split, question):
+    assert split(question) == [question]
+
+
+def test_an_english_question_gets_each_figure_in_english_framing(qa):
+    answer = qa.ask("How many 5G base stations will Ezhou build by 2025, and how many charging piles?")
+    first, second = answer.text.splitlines()
+    assert first == "How many 5G base stations will Ezhou build by 2025: 5000个[1]"
+    assert second == "how many charging piles: 2000个以上[2]"
