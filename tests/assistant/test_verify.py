@@ -222,3 +222,10 @@ def test_each_figure_of_a_respectively_list_has_its_own_item():
 
     figure, _ = figure_for(query, sentence, relevance)
     assert figure is not None and figure.figure == "15%"
+
+
+def test_a_smart_highway_is_not_the_highway_network(qa):
+    # the plan's only highway figure is 「建设智慧高速公路13公里」: a project, not the network's length
+    assert label_indicator("建设智慧高速公路") is None
+    assert label_indicator("高速公路通车里程达到").name == "高速公路"
+    assert not qa.ask("鄂州高速公路多少公里？").found
