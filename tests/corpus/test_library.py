@@ -9,7 +9,6 @@ import pytest
 
 from corpus import SHIPPED_PLAN, CorpusError, chunk_document
 from corpus.library import Library, planqa_home
-from corpus.metadata import guess_period, guess_region
 from tests.samples import PROVINCE_PLAN, assert_refused_unchanged, write
 
 
@@ -120,17 +119,3 @@ def test_concurrent_adds_keep_every_document(library, tmp_path):
         t.join()
     assert sorted(added_ids(library)) == [f"plan{i}" for i in range(6)]
     assert len(json.loads((library.root / "library.json").read_text(encoding="utf-8"))["documents"]) == 6
-
-
-@pytest.mark.parametrize(
-    ("title", "region", "period"),
-    [
-        ("湖北省国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要", "湖北省", "2021–2025"),
-        ("中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要", "全国", "2021–2025"),
-        ("2024年鄂州市政府工作报告", "鄂州市", "2024"),
-        ("恩施土家族苗族自治州“十四五”规划纲要", "恩施土家族苗族自治州", "2021–2025"),
-        ("关于加快发展数字经济的若干意见", "", ""),
-    ],
-)
-def test_region_and_period_are_read_from_the_title(title, region, period):
-    assert (guess_region(title), guess_period(title)) == (region, period)
