@@ -22,7 +22,8 @@ EVIDENCE_MAX_CHARS = 120
 _STRING_FIELDS = ("id", "question", "answer", "evidence", "section", "type", "difficulty")
 _FIELDS = frozenset((*_STRING_FIELDS, "must_contain"))
 # multi-document sets also say which document answers (or is asked about) and which region is meant
-_OPTIONAL_FIELDS = ("doc", "region")
+_OPTIONAL_FIELDS = ("doc", "region", "doc_kind")
+DOC_KINDS: tuple[str, ...] = ("", "plan", "report", "proposal")  # 规划纲要, 政府工作报告, 建议
 _NON_EMPTY_FIELDS = ("id", "question", "answer")
 
 
@@ -44,6 +45,7 @@ class QAItem:
     difficulty: str
     doc: str = ""
     region: str = ""
+    doc_kind: str = ""  # the kind of document asked about: plan, report or proposal (建议)
 
     @property
     def answerable(self) -> bool:
@@ -85,6 +87,8 @@ def _parse_item(record: object, warn: Callable[[str], None] = lambda _: None) ->
         raise ValueError(f"field 'must_contain' has more than {MAX_MUST_CONTAIN} strings")
     if record["type"] not in QA_TYPES:
         raise ValueError(f"unknown type {record['type']!r} (expected one of {', '.join(QA_TYPES)})")
+    if record.get("doc_kind", "") not in DOC_KINDS:
+        raise ValueError(f"unknown doc_kind {record['doc_kind']!r} (expected one of {', '.join(DOC_KINDS[1:])})")
     if record["difficulty"] not in DIFFICULTIES:
         raise ValueError(f"unknown difficulty {record['difficulty']!r} (expected one of {', '.join(DIFFICULTIES)})")
     item = QAItem(
@@ -98,6 +102,7 @@ def _parse_item(record: object, warn: Callable[[str], None] = lambda _: None) ->
         difficulty=record["difficulty"],
         doc=record.get("doc", ""),
         region=record.get("region", ""),
+        doc_kind=record.get("doc_kind", ""),
     )
     if item.answerable:
         if not item.must_contain:
