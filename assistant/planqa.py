@@ -322,7 +322,8 @@ class PlanQA:
         return Coverage(self.searcher.words(text), self.searcher.idf, self._bigrams, self.searcher.terms,
                         STOPWORDS | _ASKING_WORDS, frozenset(subject), synonyms)
 
-    def _citation(self, number: int, candidate: Candidate, highlight: tuple[int, int] | None) -> Citation:
+    def _citation(self, number: int, candidate: Candidate, highlight: tuple[int, int] | None,
+                  used: bool = False) -> Citation:
         chunk = candidate.chunk
         return Citation(
             number=number,
@@ -335,14 +336,19 @@ class PlanQA:
             section_id=self._browser.section_of(chunk),
             highlight=highlight,
             footnotes=chunk.footnotes,
+            used=used,
+            kind=chunk.kind,
+            fields=chunk.fields,
         )
 
     def _citations(self, candidates: list[Candidate], draft: Draft, k: int) -> tuple[list[Citation], list[int]]:
         """Cited candidates first (in answer order), then the next best up to ``k``."""
         order = list(dict.fromkeys([index for _, index in draft.parts] + list(range(len(candidates)))))
         order = order[: max(k, len(draft.parts))]
+        quoted = {index for _, index in draft.parts} if draft.found else set()
         citations = [
-            self._citation(n, candidates[i], draft.highlights.get(i)) for n, i in enumerate(order, start=1)
+            self._citation(n, candidates[i], draft.highlights.get(i), i in quoted)
+            for n, i in enumerate(order, start=1)
         ]
         markers = [order.index(index) + 1 for _, index in draft.parts]
         return citations, markers

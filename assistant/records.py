@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from corpus import PATH_SEP
 
@@ -13,7 +13,10 @@ class Citation:
     """A passage the answer comes from, shown as [number].
 
     ``highlight`` is the (start, end) span of ``text`` that answers the question, if any;
-    ``section_id`` opens the whole section in the plan.
+    ``section_id`` opens the whole section in the plan. ``used``: the answer quotes this passage (the
+    others are nearby passages listed for reference). ``kind`` is the passage's kind (paragraph,
+    box_entry, table_row, missing: a table or box printed as an image, not in the text); a table row
+    carries its cells as ``fields`` (column, value) and its table's name is the last element of ``path``.
     """
 
     number: int
@@ -26,6 +29,9 @@ class Citation:
     section_id: str
     highlight: tuple[int, int] | None = None
     footnotes: tuple[str, ...] = ()
+    used: bool = True
+    kind: str = "paragraph"
+    fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def path_text(self) -> str:
@@ -39,6 +45,9 @@ class Citation:
         return f"《{self.doc_title}》{numbered}" + (f" {tail[-1]}" if tail else "")
 
 
+Level = Literal["answer", "tentative", "none"]
+
+
 @dataclass(frozen=True)
 class Answer:
     """The answer to one question.
@@ -50,6 +59,10 @@ class Answer:
     list items, the term) that ``text`` begins with; empty when nothing was found.
     ``resolved_question`` is the question as answered when a conversation completed a follow-up
     (「那充电桩呢」 → 「武汉到2030年要建多少充电桩」); empty when the question was answered as asked.
+    ``confidence`` is the probability that the answer is right (None when no model judged it);
+    ``level`` says how to show it: ``answer`` (confident: the short answer as a headline),
+    ``tentative`` (「可能的答案（请核对原文）」: shown with its quote, not as a headline) or ``none``
+    (not found: ``text`` says so and the citations are the nearest passages).
     """
 
     question: str
@@ -66,6 +79,17 @@ class Answer:
     short_answer: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
     resolved_question: str = ""
+    confidence: float | None = None
+    level: Level = "answer"
+
+    def __post_init__(self) -> None:
+        if not self.found and self.level != "none":
+            object.__setattr__(self, "level", "none")
+
+    @property
+    def used_citations(self) -> tuple[Citation, ...]:
+        """The passages the answer quotes (the rest are listed as 其他相关段落)."""
+        return tuple(c for c in self.citations if c.used)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (citations with their path text and quotable reference)."""
