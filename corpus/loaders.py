@@ -194,6 +194,7 @@ _PAGE_NUMBER_CHARS = "0123456789-－—–~·|/／第页共"
 _EDGE_LINES = 2  # running headers and footers are among the first and last two lines of a page
 _SENTENCE_FINAL = tuple("。！？；：”")
 _MIN_LINE_WIDTH = 40  # display columns (a Chinese character is 2): shorter lines never set the page width
+_HEADING_START = re.compile(r"^(?:第[0-9一二三四五六七八九十百]+[篇章节]|专栏\s*\d)")  # never the rest of a line
 
 
 @contextmanager
@@ -382,7 +383,7 @@ def _unwrap(lines: list[str]) -> list[str]:
     out: list[str] = []
     wrapped = False
     for line, width in zip(lines, widths, strict=True):
-        if wrapped and not line.startswith(_TABLE_SLOT):
+        if wrapped and not line.startswith(_TABLE_SLOT) and not _HEADING_START.match(line):
             space = " " if out[-1][-1:].isascii() and out[-1][-1:].isalpha() and line[:1].isascii() else ""
             out[-1] += space + line
         else:
