@@ -258,3 +258,44 @@ def test_glossary_entries_start_with_their_term(tmp_path):
         "两重：国家重大战略实施和重点领域安全能力建设。它包括多个方面。",
     ]
     assert all(b.kind == "box_entry" for b in glossary.blocks)
+
+
+def test_pdf_table_with_a_two_row_header_and_merged_cells(tmp_path):
+    """A ruled table in a PDF (written by reportlab): pdfplumber's grid, merged cells told apart by geometry."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
+    from reportlab.platypus import Table as PdfTable
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("body", fontName="STSong-Light", fontSize=12, leading=20)
+    grid = PdfTable([
+        ["类别", "序号", "指标", "“十四五”", "“十五五”", "", "属性"],
+        ["", "", "", "2025年", "2030年", "年均", ""],
+        ["经济", "1", "地区生产总值增长（%）", "6.1", "", "5以上", "预期性"],
+        ["", "2", "全员劳动生产率（万元/人）", "29.6", "35", "", "预期性"],
+    ])
+    spans = [((4, 0), (5, 0)), *[((c, 0), (c, 1)) for c in (0, 1, 2, 6)], ((0, 2), (0, 3))]
+    grid.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 10),
+                              ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                              *[("SPAN", a, b) for a, b in spans]]))
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4).build(
+        [Paragraph("第一章 主要目标", style), Paragraph("“十五五”时期主要指标", style), grid,
+         Paragraph("注：指标为预期性。", style)])
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(out.getvalue())
+    doc = load_document(path)
+    assert _rows(doc) == [
+        {"类别": "经济", "序号": "1", "指标": "地区生产总值增长（%）", "“十四五”·2025年": "6.1",
+         "“十五五”·2030年": "", "“十五五”·年均": "5以上", "属性": "预期性"},
+        {"类别": "经济", "序号": "2", "指标": "全员劳动生产率（万元/人）", "“十四五”·2025年": "29.6",
+         "“十五五”·2030年": "35", "“十五五”·年均": "", "属性": "预期性"},
+    ]
+    [table] = [s for s in doc.sections() if s.heading.level == "表"]
+    assert table.heading.title == "“十五五”时期主要指标"
+    assert any(b.text == "注：指标为预期性。" for b in doc.blocks())
