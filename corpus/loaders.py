@@ -148,8 +148,7 @@ def _docx_table_rows(table: _Element, cell_text: Callable[[_Element], str]) -> l
     its first are LEFT, an empty cell is EMPTY (see corpus.tables)."""
     rows: list[list[str]] = []
     for tr in table.iterchildren(f"{_W}tr"):
-        before = tr.find(f"{_W}trPr/{_W}gridBefore")
-        cells = [EMPTY] * (_docx_int(before, 0) if before is not None else 0)
+        cells = [EMPTY] * _docx_int(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
         for tc in tr.iterchildren(f"{_W}tc"):
             span = _docx_int(tc.find(f"{_W}tcPr/{_W}gridSpan"))
             merge = tc.find(f"{_W}tcPr/{_W}vMerge")
@@ -268,16 +267,17 @@ def _pdf_table_rows(table: Table) -> list[list[str]]:
 def _continue_table(rows: list[list[str]], more: list[list[str]]) -> None:
     """Append a table's part from the next page: a repeated header is dropped, and a first row that only
     holds the rest of wrapped cells (its first cell empty, few cells filled) is joined to the last row."""
+    def text(cell: str) -> str:
+        return "" if cell in (EMPTY, LEFT, ABOVE) else cell
+
     if more and rows and more[0] == rows[0]:
         more = more[1:]
     if more and rows:
         head, last = more[0], rows[-1]
-        filled = sum(1 for c in head if c not in (EMPTY, LEFT, ABOVE))
-        if head[0] in (EMPTY, ABOVE) and 0 < 2 * filled <= sum(1 for c in last if c not in (EMPTY, LEFT, ABOVE)):
-            rows[-1] = [
-                (a if a not in (EMPTY, LEFT, ABOVE) else "") + (b if b not in (EMPTY, LEFT, ABOVE) else "") or a
-                for a, b in zip(last, head, strict=False)
-            ] + last[len(head):]
+        filled = sum(1 for c in head if text(c))
+        if head[0] in (EMPTY, ABOVE) and 0 < 2 * filled <= sum(1 for c in last if text(c)):
+            joined = [text(a) + text(b) or a for a, b in zip(last, head, strict=False)]
+            rows[-1] = joined + last[len(joined):]
             more = more[1:]
     rows.extend(more)
 

@@ -404,7 +404,7 @@ def _skip_toc(lines: list[str], i: int) -> tuple[int, tuple[str, ...]]:
     sentence; an entry wrapped over two lines (its page number on the second) is one entry.
     """
     keys: list[str] = []
-    start = i
+    start, previous_paged = i, True
     while i < len(lines) and i - start < _MAX_TOC_LINES:
         text = lines[i].strip()
         if not text or _PAGE_NUMBER.match(text):
@@ -414,10 +414,11 @@ def _skip_toc(lines: list[str], i: int) -> tuple[int, tuple[str, ...]]:
         paged = bool(_TOC_LEADER.search(text)) or key != re.sub(r"\s+", "", text)
         if key in keys or "。" in text or len(key) > 80:
             break
-        if keys and paged and not _is_toc_heading(text) and not keys[-1].endswith("*"):
-            keys[-1] += key  # the rest of a wrapped entry
+        if not previous_paged and paged and not _is_toc_heading(text):
+            keys[-1] += key  # the rest of an entry wrapped before its page number
         else:
             keys.append(key)
+        previous_paged = paged
         i += 1
     return i, tuple(keys)
 

@@ -93,7 +93,8 @@ def build_table(raw_rows: Sequence[Sequence[str]]) -> Table:
     if not rows:
         return Table(title, (), ())
     width = max(len(r) for r in rows)
-    rows = [r + [EMPTY if _marked(rows) else ""] * (width - len(r)) for r in rows]
+    padding = EMPTY if any(c in MARKS for r in rows for c in r) else ""  # a plain-text table pads as before
+    rows = [r + [padding] * (width - len(r)) for r in rows]
     depth = _header_depth(rows)
     header = _resolve(rows[:depth], header=True)
     columns = [_column_name([row[c] for row in header]) for c in range(width)]
@@ -102,10 +103,6 @@ def build_table(raw_rows: Sequence[Sequence[str]]) -> Table:
         body = _indicator_rows(columns, [[_Token(c) for c in row] for row in body])
     columns, body = _drop_unnamed_empty_columns(columns, body)
     return Table(title, tuple(columns), tuple(tuple(r) for r in body))
-
-
-def _marked(rows: Sequence[Sequence[str]]) -> bool:
-    return any(c in MARKS for r in rows for c in r)
 
 
 def _spans_row(row: Sequence[str]) -> bool:
@@ -202,7 +199,8 @@ def _is_aligned(row: Sequence[_Token], layout: _Layout) -> bool:
 def _indicator_rows(columns: Sequence[str], rows: list[list[_Token]]) -> list[list[str]]:
     """Rebuild an indicator table's body: aligned rows are kept; rows that came apart are put back."""
     layout = _indicator_columns(columns)
-    assert layout is not None
+    if layout is None:
+        return [[t.text for t in row] for row in rows]
     out: list[list[str]] = []
     pending: _Indicator | None = None
     category = ""
@@ -345,7 +343,8 @@ def read_text_rows(lines: Sequence[str], start: int, columns: Sequence[str]) -> 
     is skipped. Returns the rows (one cell per column) and the index of the first line after the table.
     """
     layout = _indicator_columns(columns)
-    assert layout is not None
+    if layout is None:
+        return [], start
     indicators: list[_Indicator] = []
     category: list[str] = []
     i, end = start, start
