@@ -19,6 +19,7 @@ test may set a variable and see it); pass the value down rather than reading it 
 | ``PLANQA_MAX_PASSAGES`` | ``max_passages``: passages one document may have | ``3000`` |
 | ``PLANQA_MAX_REQUEST_MB`` | ``max_request_mb``: largest HTTP request body ``serve`` reads | ``25`` |
 | ``PLANQA_ALLOW_HTTP_KEY`` | ``allow_http_key``: ``1`` sends an LLM API key over plain http:// | off |
+| ``PLANQA_TODAY`` | ``today``: the date 今年/去年/明年 are read against (YYYY-MM-DD) | the clock |
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 
@@ -47,6 +49,11 @@ class Settings:
     max_passages: int = 3000
     max_request_mb: float = 25
     allow_http_key: bool = False
+    today: date | None = None  # None: the clock, read when asked (see ``current_date``)
+
+    def current_date(self) -> date:
+        """The date questions are asked on: ``PLANQA_TODAY`` when set (reproducible runs), else today."""
+        return self.today or date.today()
 
     @property
     def max_upload_bytes(self) -> int:
@@ -83,7 +90,21 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_passages=int(_number(get, "PLANQA_MAX_PASSAGES", 3000)),
         max_request_mb=_number(get, "PLANQA_MAX_REQUEST_MB", 25),
         allow_http_key=get("PLANQA_ALLOW_HTTP_KEY").lower() in ("1", "true", "yes"),
+        today=_date(get("PLANQA_TODAY")),
     )
+
+
+def _date(raw: str) -> date | None:
+    """A YYYY-MM-DD date from the environment (None when unset); a PlanqaError naming the variable otherwise."""
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        from corpus.errors import PlanqaError  # here: corpus imports this module
+
+        raise PlanqaError(f"PLANQA_TODAY 应为日期 YYYY-MM-DD / PLANQA_TODAY must be a date YYYY-MM-DD, "
+                          f"not {raw!r}") from None
 
 
 def _number(get, name: str, default: float) -> float:

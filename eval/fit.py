@@ -1,119 +1,293 @@
-"""Fit the answerer's thresholds on development questions, by cross-validation over documents.
+"""Fit the support model (assistant/support.py) on the development questions, cross-validated over documents.
 
-Only questions about documents *not* held out (eval/data/dev/split.json) are used. They are grouped
-by document into folds; for each fold, the grid point that scores best on the other folds is scored
-on this one (the cross-validated estimate); the final values are the grid point that scores best on
-all fitting documents. The held-out documents are then measured once with the final values.
+1. Every question of the development sets about a document *not* held out is run through the answer
+   path up to its candidates; each candidate gets its features and a label: does the answer built
+   from it hold every expected string (a right answer, as ``planqa eval`` judges it)? Unanswerable
+   questions give only negatives. Questions split into parts or rows are left out (their parts are
+   what is answered).
+2. The candidate model, a logistic regression (scikit-learn), is cross-validated with GroupKFold over
+   documents: each question's candidates are scored by a model that never saw its document.
+3. From those out-of-fold scores each question gets its decision features (the best candidate among
+   the others) and a label (is answering with the best right?); the confidence model, a second
+   logistic regression, is cross-validated the same way, and its out-of-fold outputs calibrate it
+   (isotonic regression) and choose the thresholds: ``answer`` at the lowest confidence whose
+   answered precision is at least ``PRECISION_TARGET``; ``tentative`` where the band below it is
+   still right at least ``TENTATIVE_PRECISION`` of the time. The regularisation of both is chosen by
+   the cross-validated area under the risk–coverage curve.
+4. The final models are fitted on every fitting question; the held-out documents are measured once.
 
-The score is the product's own priority: +1 for a right answer, 0 for declining, −2 for a wrong
-answer (a wrong figure under a real citation is worse than 「未找到」); per question.
-
-    planqa fit --dev            # writes assistant/data/weights.json with the numbers beside the values
+    planqa fit            # writes assistant/data/support.json with the numbers beside the values
 """
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from assistant import PlanQA
-from assistant.scoring import WEIGHTS_FILE, Weights
+from assistant.compose import compose
+from assistant.features import FEATURES, QUESTION_FEATURES, Ranked, features, question_features, with_relative
+from assistant.parts import question_parts
+from assistant.query import Query
+from assistant.support import SUPPORT_FILE, Decision, Judged, Linear, SupportModel
+from eval.metrics import (
+    area_under_risk_coverage,
+    expected_calibration_error,
+    missing_strings,
+    reliability_table,
+    risk_coverage,
+)
 from eval.qaset import QAItem
-from eval.scorer import ItemResult, score_item, summarize
+from eval.scorer import STRICT_MAX_CHARS
 
-WRONG_COST = 1.0
-FOLDS = 3
-# the thresholds that decide between answering and declining; ranking weights stay as they are
-GRID: dict[str, tuple[float | int, ...]] = {
-    "min_coverage": (0.25, 0.3, 0.35, 0.4),
-    "min_clause_coverage": (0.05, 0.15),
-    "choose_among": (3, 5),
-}
+PRECISION_TARGET = 0.95
+HEADLINED = ("figure", "row", "date")  # candidate kinds whose short answer is shown as the headline
+TENTATIVE_PRECISION = 0.5
+FOLDS = 5
+C_GRID = (0.03, 0.1, 0.3, 1.0)
 
 
-def utility(results: Sequence[ItemResult]) -> float:
-    """Mean over questions of +1 for a right answer, −WRONG_COST for a wrong one, 0 for declining."""
-    total = 0.0
-    for r in results:
-        if r.found:
-            total += 1.0 if r.strict else -WRONG_COST
-    return total / len(results) if results else 0.0
+@dataclass
+class Sample:
+    """One question's candidates: their feature matrix, labels and what the decision reads of each."""
+
+    item: QAItem
+    group: str
+    query: Query | None
+    x: np.ndarray
+    y: np.ndarray
+    texts: list[str]
+    ranked: list[Ranked]  # kind, short answer and passage of each candidate (support and row filled in later)
+
+    def question_row(self, scores: np.ndarray) -> dict[str, float]:
+        """The decision features of this question when its candidates have ``scores``."""
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        ranked = [replace(self.ranked[i], support=float(scores[i]),
+                          row=dict(zip(FEATURES, self.x[i].tolist(), strict=True))) for i in order]
+        if self.query is None:
+            return {name: 0.0 for name in QUESTION_FEATURES} | {"top": -13.8, "second": -13.8}
+        return question_features(ranked, self.query)
+
+    def right(self, scores: np.ndarray) -> bool:
+        """Whether answering with the best-scored candidate is right."""
+        return bool(len(scores) and self.y[int(np.argmax(scores))])
+
+
+def group_of(item: QAItem) -> str:
+    """The cross-validation group of a question: its document (or, for one asked of no document, the
+    region it names)."""
+    return item.doc or f"region:{item.region or item.id}"
+
+
+def collect(qa: PlanQA, items: Sequence[QAItem], mode: str = "hybrid", progress: bool = True) -> list[Sample]:
+    """Candidates, features and labels of every question answered in one scope, in one part."""
+    samples = []
+    for n, item in enumerate(items, start=1):
+        if progress and n % 50 == 0:
+            print(f"planqa fit: candidates {n}/{len(items)}", file=sys.stderr, flush=True)
+        if len(question_parts(item.question, qa.searcher.words)) > 1:
+            continue
+        stages = qa.stages(item.question, mode)
+        if stages is None:
+            samples.append(Sample(item, group_of(item), None, np.zeros((0, len(FEATURES))), np.zeros(0), [], []))
+            continue
+        frame = qa.framing(stages.query, stages.scope, mode)
+        ctx = stages.context
+        best_in: dict[str, float] = {}
+        for c in stages.candidates:
+            best_in[c.chunk.chunk_id] = max(best_in.get(c.chunk.chunk_id, 0.0), ctx.relevance(c.text))
+        named = with_relative([features(c, ctx, best_in[c.chunk.chunk_id]) for c in stages.candidates],
+                              stages.query.answer_type)
+        rows, labels, texts = [], [], []
+        for c, row in zip(stages.candidates, named, strict=True):
+            text = compose(frame, Decision(Judged(c, 1.0, row), 1.0, "answer"), [], [c.passage], 1, qa._cite,
+                           qa.title).text
+            rows.append([row[name] for name in FEATURES])
+            labels.append(carries(item, c.kind, c.short, text))
+            texts.append(text)
+        ranked = [Ranked(c.kind, c.short, c.chunk.chunk_id, 0.0, {}) for c in stages.candidates]
+        samples.append(Sample(item, group_of(item), stages.query,
+                              np.array(rows, dtype=float).reshape(-1, len(FEATURES)), np.array(labels, dtype=float),
+                              texts, ranked))
+    return samples
+
+
+def carries(item: QAItem, kind: str, short: str, text: str) -> bool:
+    """Whether the answer built from a candidate is right: it holds every expected string within the
+    strict length, and a figure, cell or date it leads with is one of them (a sentence holding the
+    answer does not make another figure of it right: that figure would be the headline)."""
+    if not item.answerable or len(text) > STRICT_MAX_CHARS or missing_strings(text, item.must_contain):
+        return False
+    return kind not in HEADLINED or any(not missing_strings(short, [key]) for key in item.must_contain)
+
+
+def _stack(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray]:
+    return np.vstack([s.x for s in samples]), np.concatenate([s.y for s in samples])
+
+
+def _fit_lr(names: tuple[str, ...], x: np.ndarray, y: np.ndarray, c: float) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=5000)
+    model.fit((x - mean) / scale, y)
+    return Linear(names, mean, scale, model.coef_[0], float(model.intercept_[0]))
+
+
+def _score(params: Linear, x: np.ndarray) -> np.ndarray:
+    return params.predict(x) if len(x) else np.zeros(0)
+
+
+def _folds(groups: Sequence[str], folds: int = FOLDS) -> list[tuple[np.ndarray, np.ndarray]]:
+    from sklearn.model_selection import GroupKFold
+
+    return list(GroupKFold(n_splits=min(folds, len(set(groups)))).split(np.zeros(len(groups)), groups=groups))
+
+
+def out_of_fold(samples: Sequence[Sample], c: float) -> list[np.ndarray]:
+    """Every question's candidate scores from a candidate model fitted on the other documents."""
+    scores: list[np.ndarray] = [np.zeros(0)] * len(samples)
+    for inside, outside in _folds([s.group for s in samples]):
+        x, y = _stack([samples[i] for i in inside])
+        model = _fit_lr(FEATURES, x, y, c)
+        for i in outside:
+            scores[i] = _score(model, samples[i].x)
+    return scores
+
+
+def _questions(samples: Sequence[Sample], scores: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each question's decision features and whether answering with its best candidate is right."""
+    rows = [s.question_row(sc) for s, sc in zip(samples, scores, strict=True)]
+    x = np.array([[row[name] for name in QUESTION_FEATURES] for row in rows], dtype=float)
+    return x, np.array([s.right(sc) for s, sc in zip(samples, scores, strict=True)])
+
+
+def _confidence_oof(groups: Sequence[str], q: np.ndarray, right: np.ndarray, c: float) -> np.ndarray:
+    out = np.zeros(len(right))
+    for inside, outside in _folds(groups):
+        if len(set(right[inside])) < 2:
+            out[outside] = right[inside].mean()
+            continue
+        out[outside] = _fit_lr(QUESTION_FEATURES, q[inside], right[inside], c).predict(q[outside])
+    return out
+
+
+def _calibration(raw: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Isotonic map from the confidence model's output to the share of right answers, as interpolation points."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, right.astype(float))
+    x = np.concatenate([[0.0], iso.X_thresholds_, [1.0]])
+    y = np.concatenate([[iso.y_thresholds_[0]], iso.y_thresholds_, [iso.y_thresholds_[-1]]])
+    return x, y
+
+
+def _cross_calibrated(groups: Sequence[str], raw: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Each question's confidence calibrated on the other folds' questions (an honest calibration error)."""
+    out = np.zeros(len(raw))
+    for inside, outside in _folds(groups):
+        x, y = _calibration(raw[inside], right[inside])
+        out[outside] = np.interp(raw[outside], x, y)
+    return out
+
+
+def thresholds(confidence: np.ndarray, right: np.ndarray) -> tuple[float, float]:
+    """(answer, tentative): the lowest confidence whose answered precision reaches PRECISION_TARGET (the
+    most answered), and the lowest below it whose band is right at least TENTATIVE_PRECISION of the time."""
+    points = risk_coverage(confidence.tolist(), right.tolist())
+    reached = [t for t, _, precision in points if precision >= PRECISION_TARGET]
+    answer = min(reached) if reached else 1.0 + 1e-9
+    tentative = answer
+    for t in sorted({float(c) for c in confidence if c < answer}, reverse=True):
+        if float(right[(confidence >= t) & (confidence < answer)].mean()) >= TENTATIVE_PRECISION:
+            tentative = t
+    return answer, tentative
+
+
+def measure(confidence: np.ndarray, right: np.ndarray, answerable: np.ndarray, answer_at: float) -> dict[str, Any]:
+    """Question-level numbers of a decision rule: coverage, precision of the answered, accuracy on the
+    answerable, abstention recall, calibration and the risk–coverage area."""
+    answered = confidence >= answer_at
+    declined_unanswerable = (~answered & ~answerable).sum()
+    return {
+        "questions": len(confidence),
+        "coverage": round(float(answered.mean()), 4) if len(confidence) else None,
+        "answered_precision": round(float(right[answered].mean()), 4) if answered.any() else None,
+        "answered_wrong": int((answered & ~right).sum()),
+        "accuracy_answerable": round(float((answered & right)[answerable].mean()), 4) if answerable.any() else None,
+        "abstention_recall": round(float(declined_unanswerable / max((~answerable).sum(), 1)), 4),
+        "ece": expected_calibration_error(confidence.tolist(), right.tolist()),
+        "aurc": area_under_risk_coverage(confidence.tolist(), right.tolist()),
+        "reliability": [list(row) for row in reliability_table(confidence.tolist(), right.tolist())],
+    }
 
 
 @dataclass(frozen=True)
 class FitResult:
-    weights: Weights
-    cv_utility: float
-    fit_utility: float
-    held_out_metrics: dict[str, Any]
-    fit_metrics: dict[str, Any]
-
-
-def fold_of(doc: str, folds: int = FOLDS) -> int:
-    """A document's fold, by a hash of its id (stable across runs)."""
-    return int(hashlib.sha1(doc.encode("utf-8")).hexdigest()[:8], 16) % folds
-
-
-def _results(qa: PlanQA, items: Sequence[QAItem], weights: Weights, mode: str) -> list[ItemResult]:
-    qa.weights = weights
-    return [score_item(item, qa.ask(item.question, mode=mode), 5) for item in items]
+    model: SupportModel
+    cv: dict[str, Any]
+    held_out: dict[str, Any]
 
 
 def fit(qa: PlanQA, items: Sequence[QAItem], held_out: frozenset[str], mode: str = "hybrid",
-        grid: dict[str, tuple[float | int, ...]] = GRID, progress: bool = True) -> FitResult:
-    """Choose the grid point with the best utility on the fitting documents (see the module docstring)."""
-    base = qa.weights
+        progress: bool = True) -> FitResult:
+    """Fit, calibrate and measure the support model (see the module docstring)."""
     fitting = [i for i in items if i.doc not in held_out]
     testing = [i for i in items if i.doc in held_out]
-    points = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
-    by_point: list[list[ItemResult]] = []
-    for n, point in enumerate(points, start=1):
-        by_point.append(_results(qa, fitting, replace(base, **point), mode))
+    samples = collect(qa, fitting, mode, progress)
+    tests = collect(qa, testing, mode, progress)
+    groups = [s.group for s in samples]
+    answerable = np.array([s.item.answerable for s in samples])
+    tried = {}
+    for c in C_GRID:
+        q, right = _questions(samples, out_of_fold(samples, c))
+        for c2 in C_GRID:
+            raw = _confidence_oof(groups, q, right, c2)
+            tried[(c, c2)] = (area_under_risk_coverage(raw.tolist(), right.tolist()) or 1.0, q, right, raw)
         if progress:
-            print(f"planqa fit: {n}/{len(points)} {point} utility {utility(by_point[-1]):.3f}", file=sys.stderr)
-    folds = [fold_of(i.doc or i.id) for i in fitting]
-    cv_scores: list[float] = []
-    for fold in range(FOLDS):
-        inside = [k for k, f in enumerate(folds) if f != fold]
-        outside = [k for k, f in enumerate(folds) if f == fold]
-        best = max(range(len(points)), key=lambda p: utility([by_point[p][k] for k in inside]))
-        cv_scores.append(utility([by_point[best][k] for k in outside]) * len(outside))
-    cv = sum(cv_scores) / len(fitting)
-    best = max(range(len(points)), key=lambda p: utility(by_point[p]))
-    weights = replace(base, **points[best])
-    tested = _results(qa, testing, weights, mode) if testing else []
-    qa.weights = weights
-    return FitResult(weights, cv, utility(by_point[best]), _metrics(tested), _metrics(by_point[best]))
-
-
-def _metrics(results: Sequence[ItemResult]) -> dict[str, Any]:
-    if not results:
-        return {}
-    return {"questions": len(results), "utility": round(utility(results), 4),
-            **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in summarize(results).items()
-               if not k.startswith("latency")}}
-
-
-def save(result: FitResult, source: str, mode: str, model_id: str, path: Path = WEIGHTS_FILE) -> None:
-    """Write the fitted values with how they were fitted and what they scored."""
-    document = {
-        "_about": "Fitted by `planqa fit` (eval/fit.py): thresholds chosen by cross-validation over documents "
-                  "on the development questions of documents not held out; the held-out documents' numbers "
-                  "are measured once, with the final values.",
-        "weights": asdict(result.weights),
-        "fitted": {
-            "qa_file": source, "mode": mode, "model": model_id, "grid": {k: list(v) for k, v in GRID.items()},
-            "score": f"+1 right answer, 0 declined, -{WRONG_COST:g} wrong answer (per question)",
-            "folds": FOLDS, "cv_utility": round(result.cv_utility, 4), "fit_utility": round(result.fit_utility, 4),
-            "fit_metrics": result.fit_metrics, "held_out_metrics": result.held_out_metrics,
-            "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        },
+            print(f"planqa fit: C={c} best AURC {min(v[0] for k, v in tried.items() if k[0] == c):.4f}",
+                  file=sys.stderr, flush=True)
+    c, c2 = min(tried, key=lambda k: (tried[k][0], k))
+    _, q, right, raw = tried[(c, c2)]
+    cal_x, cal_y = _calibration(raw, right)
+    answer_at, tentative_at = thresholds(np.interp(raw, cal_x, cal_y), right)
+    confidence = _cross_calibrated(groups, raw, right)  # for the measured numbers: each fold calibrated by the others
+    x, y = _stack(samples)
+    candidates = _fit_lr(FEATURES, x, y, c)
+    decision = _fit_lr(QUESTION_FEATURES, q, right, c2)
+    cv = {"C": [c, c2], **measure(confidence, right, answerable, answer_at),
+          "curve": risk_coverage(confidence.tolist(), right.tolist())}
+    held = {}
+    if tests:
+        t_q, t_right = _questions(tests, [_score(candidates, s.x) for s in tests])
+        t_conf = np.interp(decision.predict(t_q), cal_x, cal_y)
+        held = {**measure(t_conf, t_right, np.array([s.item.answerable for s in tests]), answer_at),
+                "curve": risk_coverage(t_conf.tolist(), t_right.tolist())}
+    about = {
+        "_about": "Fitted by `planqa fit` (eval/fit.py): logistic regressions over the features of "
+                  "assistant/features.py (candidates, then the question's decision), cross-validated over "
+                  "documents (GroupKFold), the decision calibrated (isotonic) on out-of-fold predictions; "
+                  f"thresholds for answered precision >= {PRECISION_TARGET} (answer) and a band right >= "
+                  f"{TENTATIVE_PRECISION} of the time (tentative).",
+        "fitted": {"questions": len(samples), "candidates": len(y), "positives": int(y.sum()),
+                   "held_out_questions": len(tests), "mode": mode, "model": qa.model_id,
+                   "cross_validated": {k: v for k, v in cv.items() if k != "curve"},
+                   "held_out": {k: v for k, v in held.items() if k != "curve"},
+                   "at": datetime.now(UTC).isoformat(timespec="seconds")},
     }
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    model = SupportModel(candidates, decision, cal_x, cal_y, answer_at, tentative_at, about)
+    return FitResult(model, cv, held)
+
+
+def save(result: FitResult, path: Path = SUPPORT_FILE) -> None:
+    """Write the fitted model as data (JSON), with how it was fitted and what it scored."""
+    import json
+
+    path.write_text(json.dumps(result.model.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -231,3 +231,68 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     low = math.floor(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+# --- confidence: risk–coverage and calibration -----------------------------------------------
+
+
+def risk_coverage(confidences: Sequence[float], correct: Sequence[bool]) -> list[tuple[float, float, float]]:
+    """(threshold, coverage, precision) for answering every question whose confidence is at least the
+    threshold, one point per distinct confidence, most confident first.
+
+    >>> risk_coverage([0.9, 0.8, 0.3], [True, False, True])
+    [(0.9, 0.333, 1.0), (0.8, 0.667, 0.5), (0.3, 1.0, 0.667)]
+    """
+    pairs = sorted(zip(confidences, correct, strict=True), key=lambda p: -p[0])
+    out, right = [], 0
+    for n, (confidence, ok) in enumerate(pairs, start=1):
+        right += ok
+        if n == len(pairs) or pairs[n][0] != confidence:
+            out.append((round(confidence, 4), round(n / len(pairs), 3), round(right / n, 3)))
+    return out
+
+
+def area_under_risk_coverage(confidences: Sequence[float], correct: Sequence[bool]) -> float | None:
+    """The mean risk (1 − precision) over coverages, answering by decreasing confidence (AURC; lower is
+    better; 0 when every answer ranked first is right). None for no questions.
+
+    >>> area_under_risk_coverage([0.9, 0.8], [True, False])
+    0.25
+    """
+    if not confidences:
+        return None
+    pairs = sorted(zip(confidences, correct, strict=True), key=lambda p: -p[0])
+    risks, wrong = [], 0
+    for n, (_, ok) in enumerate(pairs, start=1):
+        wrong += not ok
+        risks.append(wrong / n)
+    return round(sum(risks) / len(risks), 4)
+
+
+def reliability_table(confidences: Sequence[float], correct: Sequence[bool], bins: int = 10
+                      ) -> list[tuple[float, float, int, float | None, float | None]]:
+    """Per confidence bin [lo, hi): (lo, hi, count, mean confidence, share right); the last bin includes 1."""
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(c, ok) for c, ok in zip(confidences, correct, strict=True)
+                  if lo <= c < hi or (b == bins - 1 and c == hi)]
+        mean = round(sum(c for c, _ in inside) / len(inside), 3) if inside else None
+        right = round(sum(ok for _, ok in inside) / len(inside), 3) if inside else None
+        out.append((lo, hi, len(inside), mean, right))
+    return out
+
+
+def expected_calibration_error(confidences: Sequence[float], correct: Sequence[bool], bins: int = 10
+                               ) -> float | None:
+    """Σ over bins of (share of questions) × |mean confidence − share right| (None for no questions).
+
+    >>> expected_calibration_error([0.9, 0.9, 0.1, 0.1], [True, True, False, False])
+    0.1
+    """
+    if not confidences:
+        return None
+    total = len(confidences)
+    return round(sum(count / total * abs(mean - right)
+                     for _, _, count, mean, right in reliability_table(confidences, correct, bins)
+                     if count and mean is not None and right is not None), 4)

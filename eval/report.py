@@ -20,6 +20,10 @@ LABELS = {
     "citation_precision": "citation precision",
     "abstention_precision": "abstention precision",
     "abstention_recall": "abstention recall",
+    "coverage": "coverage (share answered)",
+    "answered_precision": "precision of answered",
+    "aurc": "risk–coverage area (AURC)",
+    "ece": "calibration error (ECE)",
     "recall@1": "Recall@1",
     "recall@3": "Recall@3",
     "recall@5": "Recall@5",
@@ -38,7 +42,7 @@ def format_value(metric: str, value: float | None) -> str:
         return "n/a"
     if metric in LATENCY_METRICS:
         return f"{value:.0f}"
-    if metric == "mrr":
+    if metric in ("mrr", "aurc", "ece"):
         return f"{value:.3f}"
     return f"{100 * value:.1f}%"
 
@@ -210,3 +214,33 @@ def write_report(directory: Path, runs: Sequence[EvalRun], items: Sequence[QAIte
     report = directory / REPORT_NAME
     report.write_text(markdown_report(runs, items, source, CHART_NAME), encoding="utf-8")
     return report
+
+
+def fit_table(cv: dict[str, Any], held_out: dict[str, Any], model: Any) -> str:
+    """What `planqa fit` measured: the decision's numbers cross-validated over the fitting documents
+    and on the held-out documents, the reliability table, and the risk–coverage curve."""
+    names = ("questions", "coverage", "answered_precision", "answered_wrong", "accuracy_answerable",
+             "abstention_recall", "ece", "aurc")
+    rows = [["", "cross-validated (fitting documents)", "held-out documents"]]
+    rows += [[name, str(cv.get(name)), str(held_out.get(name))] for name in names]
+    lines = [f"support model: C={cv.get('C')}, thresholds answer ≥ {model.answer_at:.3f}, "
+             f"tentative ≥ {model.tentative_at:.3f}", "", *_aligned(rows), ""]
+    for title, data in (("cross-validated", cv), ("held-out", held_out)):
+        if not data:
+            continue
+        table = [["confidence", "questions", "mean confidence", "share right"]]
+        table += [[f"{lo:.1f}–{hi:.1f}", str(n), str(mean), str(right)]
+                  for lo, hi, n, mean, right in data["reliability"]]
+        lines += [f"reliability ({title})", *_aligned(table), ""]
+        lines += [f"risk–coverage ({title}): " + curve_text(data["curve"]), ""]
+    return "\n".join(lines)
+
+
+def curve_text(curve: Sequence[Sequence[float]], points: Sequence[float] = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 1.0)) -> str:
+    """The precision of the answered at a few coverages of a risk–coverage curve (threshold, coverage, precision)."""
+    out = []
+    for target in points:
+        reached = [p for p in curve if p[1] >= target]
+        if reached:
+            out.append(f"{target:.0%}→{reached[0][2]:.1%}")
+    return ", ".join(out)

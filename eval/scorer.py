@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 from assistant import Answer, Citation
 from eval.metrics import (
+    area_under_risk_coverage,
+    expected_calibration_error,
     first_match_rank,
     mean_reciprocal_rank,
     missing_strings,
@@ -40,6 +42,10 @@ METRIC_NAMES: tuple[str, ...] = (
     "citation_precision",
     "abstention_precision",
     "abstention_recall",
+    "coverage",
+    "answered_precision",
+    "aurc",
+    "ece",
     *(f"recall@{n}" for n in RECALL_CUTOFFS),
     "mrr",
     "latency_p50_ms",
@@ -77,6 +83,8 @@ class ItemResult:
     cited_path: str
     latency_ms: float
     cited_doc: str = ""
+    confidence: float | None = None  # the answer's calibrated confidence (None: no candidate was judged)
+    unsure_right: bool = False  # a declined question: whether the answer it did not give would have been right
 
     @property
     def strict(self) -> bool:
@@ -135,7 +143,17 @@ def score_item(item: QAItem, answer: Answer, k: int) -> ItemResult:
         cited_path=citations[0].path_text if citations else "",
         latency_ms=answer.latency_ms,
         cited_doc=citations[0].doc_id if citations else "",
+        confidence=answer.confidence,
+        unsure_right=bool(item.answerable and not answer.found and (unsure := answer.extras.get("unsure"))
+                          and not missing_strings(unsure, item.must_contain)),
     )
+
+
+def confidence_pairs(results: Sequence[ItemResult]) -> tuple[list[float], list[bool]]:
+    """Per question: the confidence of its best answer (0 when none was judged) and whether giving that
+    answer is right (answered: strict; declined: whether the answer it held back holds every expected
+    string)."""
+    return ([r.confidence or 0.0 for r in results], [r.strict if r.found else r.unsure_right for r in results])
 
 
 def summarize(results: Sequence[ItemResult]) -> Metrics:
@@ -156,6 +174,12 @@ def summarize(results: Sequence[ItemResult]) -> Metrics:
         "abstention_precision": abstain_precision,
         "abstention_recall": abstain_recall,
     }
+    found = [r for r in results if r.found]
+    metrics["coverage"] = share([r.found for r in results])
+    metrics["answered_precision"] = share([r.strict for r in found])
+    confidence, right = confidence_pairs(results)
+    metrics["aurc"] = area_under_risk_coverage(confidence, right)
+    metrics["ece"] = expected_calibration_error(confidence, right)
     metrics.update({f"recall@{n}": recall_at(ranks, n) for n in RECALL_CUTOFFS})
     metrics["mrr"] = mean_reciprocal_rank(ranks)
     metrics["latency_p50_ms"] = percentile(latencies, 50)

@@ -184,6 +184,17 @@ class Searcher:
             for c in self._index.chunks
         ], dtype=bool)
 
+    def allows(self, chunk: Chunk, where: Filter) -> bool:
+        """Whether ``where`` lets ``chunk`` through (its document, region and 篇), as :meth:`mask` would."""
+        if not where:
+            return True
+        if where.doc_ids and chunk.doc_id not in where.doc_ids:
+            return False
+        if where.regions and chunk.doc_id not in self.docs_in_regions(where.regions):
+            return False
+        wanted = [_part_prefix(p) for p in where.parts]
+        return not wanted or (bool(chunk.path) and any(chunk.path[0].startswith(w) for w in wanted))
+
     def where_fields(self, where: Filter) -> Where:
         """The same filter as :meth:`mask`, as fields for an engine that filters itself (checked by ``mask`` first)."""
         regions = tuple(dict.fromkeys(

@@ -6,6 +6,8 @@ provincial 2025 reports, and a city plan for 2021–2025.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from assistant.query import analyze
@@ -16,6 +18,7 @@ from index.tokenization import ZhTokenizer
 NATIONAL_YEARS = (2018, 2019, 2021, 2024, 2025)
 PROVINCES = ("河南省", "山东省", "广西壮族自治区")
 EZHOU = "ezhou-14th-five-year-plan"
+TODAY = date(2026, 12, 6)  # 今年 is 2026: the library's latest national report is 2025's
 
 
 def _national(year: int) -> DocumentMeta:
@@ -28,7 +31,7 @@ def catalog() -> Catalog:
     metas += [DocumentMeta(f"2025年{p}政府工作报告", f"2025年{p}政府工作报告", p, "2025") for p in PROVINCES]
     metas.append(DocumentMeta(EZHOU, "鄂州市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要",
                               "鄂州市", "2021–2025"))
-    return Catalog(metas)
+    return Catalog(metas, TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -80,12 +83,19 @@ def test_a_named_report_year_restricts_to_that_report(scopes):
     assert topic.doc_ids == ("2019年国务院政府工作报告",) and topic.year is None
 
 
-def test_this_year_and_last_year_are_read_against_the_documents_latest_year(scopes):
-    latest = max(NATIONAL_YEARS)
-    assert one(scopes, "今年GDP增长目标").year == latest
-    assert one(scopes, "去年GDP增长了多少").year == latest - 1
+def test_this_year_is_the_year_of_asking_and_the_latest_report_answers_saying_so(scopes):
+    latest = max(NATIONAL_YEARS)  # 2025: the library has no report of 2026
+    this_year = one(scopes, "今年全国GDP增长目标")
+    assert this_year.doc_ids == (f"{latest}年国务院政府工作报告",) and this_year.year == latest
+    assert this_year.note == f"库中最新的是{latest}年的报告："
     national = one(scopes, "今年政府工作报告GDP增长目标")  # 「政府工作报告」 without a region is the national one
-    assert national.doc_ids == (f"{latest}年国务院政府工作报告",)
+    assert national.doc_ids == (f"{latest}年国务院政府工作报告",) and national.note
+
+
+def test_a_plan_never_answers_this_year_beyond_its_period(scopes):
+    # the 2021–2025 plan sets no target for 2026, and the library has no 鄂州 report
+    assert one(scopes, "鄂州今年GDP增长目标是多少").missing == "文档库中没有鄂州市2026年的报告"
+    assert one(scopes, "鄂州去年5G基站要建多少").doc_ids == (EZHOU,)  # 2025: the plan's last year
 
 
 def test_the_end_of_the_plan_is_its_period_end(scopes):
@@ -124,3 +134,55 @@ def test_a_plan_sets_targets_for_its_own_period_and_reviews_the_year_before(scop
 
 def test_the_report_naming_no_region_is_the_national_one(scopes):
     assert one(scopes, "今年的报告在鼓励生育上有啥新招？").doc_ids == (f"{max(NATIONAL_YEARS)}年国务院政府工作报告",)
+
+
+# --- a city's plan beside its report (the 2026 documents) -------------------------------------------
+
+BEIJING_PLAN = "北京市国民经济和社会发展第十五个五年规划纲要"
+BEIJING_REPORT = "2026年北京市政府工作报告"
+
+
+@pytest.fixture(scope="module")
+def with_2026(catalog):
+    metas = [d.meta for d in catalog.docs] + [
+        DocumentMeta(BEIJING_PLAN, BEIJING_PLAN, "北京市", "2026–2030"),
+        DocumentMeta(BEIJING_REPORT, BEIJING_REPORT, "北京市", "2026"),
+        DocumentMeta("2026年国务院政府工作报告", "2026年国务院政府工作报告", "全国", "2026"),
+    ]
+    words = ZhTokenizer().words
+    view = Catalog(metas, TODAY)
+    return lambda question: one(lambda q: resolve(analyze(q, words=words), view), question)
+
+
+@pytest.mark.parametrize(
+    ("question", "docs", "year"),
+    [
+        ("北京今年GDP增长目标是多少？", (BEIJING_REPORT,), 2026),  # this year: the report's target
+        ("北京去年地区生产总值是多少？", (BEIJING_REPORT,), 2025),  # last year: the report's review
+        ("北京2026年常住人口规模目标", (BEIJING_REPORT,), 2026),
+        ("北京到2030年全员劳动生产率要达到多少？", (BEIJING_PLAN,), 2030),  # the plan's end year
+        ("北京十五五末常住人口规模", (BEIJING_PLAN,), 2030),
+        ("北京十五五期间研发经费支出占GDP比重目标是多少？", (BEIJING_PLAN,), None),  # the period
+        ("北京十五五规划里今年的目标是什么", (BEIJING_PLAN,), 2026),  # the kind named wins
+    ],
+)
+def test_a_city_plan_beside_its_report(with_2026, question, docs, year):
+    scope = with_2026(question)
+    assert (scope.doc_ids, scope.year, scope.missing) == (docs, year, "")
+
+
+def test_the_year_of_asking_is_a_setting(catalog):
+    metas = [d.meta for d in catalog.docs]
+    words = ZhTokenizer().words
+    earlier = Catalog(metas, date(2025, 3, 10))
+    [scope] = resolve(analyze("今年政府工作报告GDP增长目标", words=words), earlier)
+    assert scope.doc_ids == ("2025年国务院政府工作报告",) and scope.year == 2025 and scope.note == ""
+
+
+def test_a_filtered_catalog_holds_only_what_the_filter_allows(catalog):
+    only = catalog.only(doc_ids=["2019年国务院政府工作报告", EZHOU])
+    assert [d.meta.doc_id for d in only.docs] == ["2019年国务院政府工作报告", EZHOU] and only.year == TODAY.year
+    assert [d.meta.region for d in catalog.only(regions=["河南"]).docs] == ["河南省"]
+    # the year is worked out over the filtered documents: 今年 with only the 2019 report is that report
+    [scope] = resolve(analyze("今年GDP增长目标"), catalog.only(doc_ids=["2019年国务院政府工作报告"]), explicit=True)
+    assert scope.doc_ids == ("2019年国务院政府工作报告",) and scope.note

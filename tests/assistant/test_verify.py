@@ -8,7 +8,7 @@ import pytest
 
 from assistant.evidence import bigrams
 from assistant.query import analyze
-from assistant.verify import figure_clauses, figure_for, label_indicator, passage_time, time_mismatch
+from assistant.verify import figure_clauses, figure_for, label_indicator, passage_time, time_fit
 from corpus import chunk_document, load_shipped_plan
 from corpus.documents import read_document
 from corpus.metadata import period_years
@@ -166,21 +166,21 @@ def test_passage_time_of_a_plan_falls_back_to_its_period():
     assert 2025 in time.years and not time.review
 
 
-def test_time_mismatch(report_chunks):
+def test_time_fit(report_chunks):
     chunks, years = report_chunks[2025]
     review_chunk = _chunk_with(chunks, "去年一季度经济开局良好")
     review = passage_time(_sentence(review_chunk.text, "去年一季度经济开局良好"), review_chunk, years)
     target_chunk = _chunk_with(chunks, "今年发展主要预期目标是")
     target = passage_time(_sentence(target_chunk.text, "今年发展主要预期目标是"), target_chunk, years)
     query = analyze("今年GDP增长目标是多少")
-    assert time_mismatch(query, 2025, target) == ""
-    assert "2024年" in time_mismatch(query, 2025, review)
-    assert "回顾" in time_mismatch(query, 2024, review)  # a target was asked, the passage reviews the year
-    assert time_mismatch(analyze("去年GDP实际增长了多少"), 2024, review) == ""
-    assert time_mismatch(analyze("GDP增长了多少"), None, review) == ""  # no year, no target asked: time does not decide
-    assert "回顾" in time_mismatch(query, None, review)  # a target asked, even with no year, is not a review's figure
+    assert time_fit(query, 2025, target) == ("", "")
+    assert time_fit(query, 2025, review)[0] == "other_year" and "2024年" in time_fit(query, 2025, review)[1]
+    assert "回顾" in time_fit(query, 2024, review)[1]  # a target was asked, the passage reviews the year
+    assert time_fit(analyze("去年GDP实际增长了多少"), 2024, review) == ("", "")
+    assert time_fit(analyze("GDP增长了多少"), None, review) == ("", "")  # no year, no target: time does not decide
+    assert "回顾" in time_fit(query, None, review)[1]  # a target asked, even with no year, is not a review's figure
     period = analyze("十四五期间GDP年均增长多少")
-    assert "2021–2025" in time_mismatch(period, None, review)
+    assert "2021–2025" in time_fit(period, None, review)[1]
 
 
 def test_a_plans_target_is_not_its_review(qa):

@@ -9,10 +9,12 @@ import pytest
 
 from eval.baseline import split_text
 from eval.metrics import (
+    area_under_risk_coverage,
     cn_numeral_value,
     contains_all,
     contains_normalized,
     evidence_in_passage,
+    expected_calibration_error,
     first_match_rank,
     longest_common_substring,
     mean_reciprocal_rank,
@@ -21,6 +23,8 @@ from eval.metrics import (
     percentile,
     precision_recall,
     recall_at,
+    reliability_table,
+    risk_coverage,
     table_cells,
 )
 
@@ -199,3 +203,26 @@ def test_splitter_on_the_default_sizes():
     assert all(len(c) <= 250 for c in chunks)
     # consecutive chunks overlap by whole sentences of at most 50 characters
     assert chunks[1].startswith(chunks[0][-42:])
+
+
+# --- confidence: risk–coverage and calibration -----------------------------------------------
+
+
+def test_risk_coverage_answers_by_decreasing_confidence():
+    points = risk_coverage([0.9, 0.8, 0.3, 0.8], [True, False, True, True])
+    assert points == [(0.9, 0.25, 1.0), (0.8, 0.75, 0.667), (0.3, 1.0, 0.75)]  # ties enter together
+    assert risk_coverage([], []) == []
+
+
+def test_the_area_under_risk_coverage_rewards_confident_right_answers():
+    good = area_under_risk_coverage([0.9, 0.1], [True, False])
+    bad = area_under_risk_coverage([0.1, 0.9], [True, False])
+    assert good == 0.25 and bad == 0.75 and area_under_risk_coverage([], []) is None
+
+
+def test_calibration_error_and_reliability_bins():
+    assert expected_calibration_error([0.9, 0.9, 0.1, 0.1], [True, True, False, False]) == 0.1
+    assert expected_calibration_error([0.95] * 4, [True] * 4) == 0.05
+    table = reliability_table([0.05, 0.95, 1.0], [False, True, True], bins=10)
+    assert table[0] == (0.0, 0.1, 1, 0.05, 0.0) and table[-1] == (0.9, 1.0, 2, 0.975, 1.0)
+    assert all(row[2] == 0 for row in table[1:-1]) and expected_calibration_error([], []) is None

@@ -1,4 +1,4 @@
-"""The extractive answerer's pieces (assistant.extractive) on real passages, and its quotes end to end."""
+"""What answers quote and how they name the answer (assistant.quotes), on real passages, and quotes end to end."""
 
 from __future__ import annotations
 
@@ -8,10 +8,17 @@ from pathlib import Path
 import pytest
 
 from assistant.browse import Browser
-from assistant.evidence import Unit, sentence_spans
-from assistant.extractive import enumeration, heading_items, list_items, quote_span, table_row_sentence
-from assistant.query import analyze
-from assistant.ranking import Candidate
+from assistant.quotes import (
+    enumeration,
+    heading_items,
+    list_items,
+    quote_span,
+    row_name,
+    row_unit,
+    sentence_spans,
+    table_row_sentence,
+    value_columns,
+)
 from corpus import chunk_document
 from corpus.documents import read_document
 
@@ -52,31 +59,30 @@ def test_heading_items_are_the_sections_a_sentence_introduces():
     assert heading_items("加快建设花湖机场。", browser.subheadings(intro)) == []  # announces no list
 
 
-def test_table_row_sentence_leads_with_the_asked_year(rows):
+def test_table_row_sentence_leads_with_the_column_asked(rows):
     urban = rows["常住人口城镇化率（%）"]
     assert dict(urban.fields)["2025年"] == "70" and dict(urban.fields)["2020年预计"] == "66.8"
-    assert table_row_sentence(urban.fields, analyze("2025年常住人口城镇化率目标是多少")) == \
-        "2025年：70%（2020年预计：66.8%），预期性"
-    assert table_row_sentence(urban.fields, analyze("2020年常住人口城镇化率是多少")).startswith("2020年预计：66.8")
+    assert row_name(urban.fields) == "常住人口城镇化率（%）" and row_unit(urban.fields) == "%"
+    assert [h for h, _ in value_columns(urban.fields)] == ["2020年预计", "2025年"]  # 年均增速 is empty (-)
+    assert table_row_sentence(urban.fields, "2025年") == "2025年：70%（2020年预计：66.8%），预期性"
+    assert table_row_sentence(urban.fields, "2020年预计").startswith("2020年预计：66.8%")
+    assert table_row_sentence(urban.fields) == table_row_sentence(urban.fields, "2025年")  # the last year's first
 
 
 def test_table_row_sentence_leaves_out_empty_cells(rows):
     gdp = rows["地区生产总值（GDP）增长率（%）"]
     assert dict(gdp.fields)["年均增速"] == "7左右"
-    sentence = table_row_sentence(gdp.fields, analyze("鄂州GDP增长目标是多少"))
+    sentence = table_row_sentence(gdp.fields, "年均增速")
     assert "7%左右" in sentence and "-" not in sentence and "预期性" in sentence  # the unit from the row name
     forest = rows["森林覆盖率（%）"]
-    assert table_row_sentence(forest.fields, analyze("森林覆盖率要达到多少")).startswith("2025年：10.64")
+    assert table_row_sentence(forest.fields).startswith("2025年：10.64")
 
 
 def test_a_long_sentence_is_quoted_by_whole_clauses(gedian):
     start, end = next((s, e) for s, e in sentence_spans(gedian.text) if GEDIAN in gedian.text[s:e])
-    best = Unit(gedian.chunk_id, start, end, gedian.text[start:end], 1.0, 1.0)
-    candidate = Candidate(gedian, 1.0, best, 0.0, 0.0, 0)
-    query = analyze("葛店开发区重点发展哪些产业")
     must = (gedian.text.index(GEDIAN), gedian.text.index(GEDIAN) + len(GEDIAN))
     for limit in (50, 80, 160):
-        q_start, q_end = quote_span(candidate, lambda text: 0.0, query, must, limit)
+        q_start, q_end = quote_span(gedian, (start, end), lambda text: 0.0, "list", must, limit)
         quote = gedian.text[q_start:q_end]
         assert GEDIAN in quote and not quote.endswith("、")
         assert q_start == start or gedian.text[q_start - 1] in "，；：,;:"

@@ -1,0 +1,320 @@
+"""The features of a candidate answer: everything the support model knows about whether it answers.
+
+Each feature is a named, interpretable number (mostly in [0, 1]): how well the candidate's sentence,
+label, passage and headings cover the question; whether the question's most specific word is
+there, verbatim or abbreviated; the kind of quantity asked against the one stated; the indicator of
+the figure against the one asked; the time of the passage against the time asked; the document's
+kind against the one asked; the retrieval ranks; what kind of candidate it is. Facts (a year, a unit,
+an indicator's name) enter here as features; the weights are learned (assistant.support), never set
+by hand.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.candidates import AnswerCandidate
+from assistant.evidence import Coverage, type_fit
+from assistant.kinds import compatible, figure_kind
+from assistant.passages import rank_signal
+from assistant.query import Query
+from assistant.quotes import value_columns
+from assistant.verify import COMPARED, DERIVED, GROWTH, RATE, indicator_of, passage_time, time_fit
+from corpus.numerals import years_to_digits
+
+_LEAD_IN = re.compile(r"^(?:（[一二三四五六七八九十]+）\s*)?([^，。：；]{2,16})[。：]")
+_PERIOD_ASKED = re.compile(r"年均|期间|累计|五年|时期|每年平均")
+_ESTIMATE = re.compile(r"预计|基期|现状|基数")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+TIME_CODES = ("other_period", "review_for_target", "other_year", "whole_period", "review_of_year")
+RELATIVE = ("cov_quote", "cov_sentence", "cov_label", "cov_clause", "cov_passage", "overlap_quote", "bm25", "dense")
+FAMILIES = {"figure": ("number", "date"), "list": ("list",), "text": ("definition", "fact")}
+INTERACTING = ("cov_quote_rel", "cov_label_rel", "cov_clause", "rank_fused", "specific_missing", "type_fit")
+CANDIDATE_KINDS = ("figure", "row", "date", "sentence", "list", "outline", "footnote")
+QUESTION_TYPES = ("number", "date", "list", "definition", "fact")
+
+FEATURES: tuple[str, ...] = (
+    # retrieval
+    "rank_fused", "rank_bm25", "rank_dense", "bm25", "dense",
+    # coverage of the question
+    "cov_sentence", "cov_quote", "cov_label", "cov_clause", "cov_passage", "cov_heading", "cov_topic",
+    "cov_best_in_passage",
+    # the same, against the question's other candidates (1 for the best of them)
+    *(f"{name}_rel" for name in RELATIVE), "best_quote", "best_label",
+    "specific_missing", "abbreviated", "overlap_sentence", "overlap_quote", "english", "english_cov",
+    # the kind of quantity
+    "kind_asked", "kind_match", "kind_conflict", "kind_bare", "unit_asked_match", "rate_for_amount", "amount_for_rate",
+    # the indicator (when the question names a known one)
+    "ind_asked", "ind_match", "ind_other", "ind_unnamed", "ind_units_ok", "derived_measure", "compared_gap",
+    "growth_fit", "growth_missing", "level_got_rate",
+    # time
+    "time_asked", *(f"time_{code}" for code in TIME_CODES), "time_named",
+    # the document
+    "doc_kind_asked", "doc_kind_match", "doc_kind_conflict",
+    # table rows
+    "col_year", "col_other_year", "col_last", "col_estimate", "col_period", "period_asked",
+    # structure
+    *(f"cand_{kind}" for kind in CANDIDATE_KINDS),
+    *(f"q_{kind}" for kind in QUESTION_TYPES),
+    "q_number_sentence", "q_list_list", "q_list_outline", "q_list_sentence", "q_date_date", "q_date_sentence",
+    "q_definition_footnote", "q_list_footnote", "q_fact_footnote", "q_definition_sentence", "q_fact_sentence",
+    "footnote_term", "box_entry", "type_fit",
+    # what matters differs by the kind of answer asked: a figure's label, a list's coverage
+    *(f"{name}_x_{family}" for family in FAMILIES for name in INTERACTING),
+    "n_figures", "figure_position", "list_items", "list_neighbours", "count_asked", "count_match", "names_subject",
+    "sentence_chars", "quote_cut",
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What judging a candidate needs besides the candidate.
+
+    ``year``: the one year asked, resolved by scoping (None when none); ``doc_years``/``doc_kinds``:
+    each document's years and kind (plan, report, proposal); ``names``: the documents' own names the
+    question asks about (a place or project: 临空经济区).
+    """
+
+    query: Query
+    relevance: Coverage
+    year: int | None = None
+    doc_years: Mapping[str, tuple[int, int] | None] | None = None
+    doc_kinds: Mapping[str, str] | None = None
+    names: frozenset[str] = frozenset()
+
+    @property
+    def kind_asked(self) -> str:
+        return self.query.answer_kind
+
+
+def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0) -> dict[str, float]:
+    """The named features of ``candidate`` (see FEATURES). ``passage_best``: the best sentence coverage
+    among the candidates of its passage."""
+    query, cover = ctx.query, ctx.relevance
+    chunk, passage = candidate.chunk, candidate.passage
+    heading = " ".join(chunk.path)
+    sentence, quoted, label = candidate.text, candidate.quoted, candidate.label
+    f: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
+    f.update(rank_fused=rank_signal(passage.rank), rank_bm25=rank_signal(passage.bm25_rank),
+             rank_dense=rank_signal(passage.dense_rank), bm25=passage.bm25, dense=passage.dense)
+    # coverage: of the sentence, the quote, what the answer is said of, the passage and its headings
+    lead = _LEAD_IN.match(chunk.text)
+    topic = " ".join(p for p in (lead.group(1) if lead else "", chunk.path[-1] if chunk.path else "") if p)
+    clause = candidate.chunk.text[candidate.figure.clause_start : candidate.figure.clause_end] \
+        if candidate.figure is not None and candidate.kind != "row" else label
+    lead_in = lead.group(1) if lead else ""
+    f.update(cov_sentence=cover(sentence), cov_quote=cover(quoted), cov_label=cover(f"{lead_in} {label} {heading}"),
+             cov_clause=cover(clause),
+             cov_passage=cover(chunk.search_text()), cov_heading=cover(heading), cov_topic=cover(topic),
+             cov_best_in_passage=passage_best)
+    context = f"{heading} {sentence}"
+    f.update(specific_missing=cover.specific_missing(context), abbreviated=cover.abbreviated(context),
+             overlap_sentence=cover.overlap(sentence), overlap_quote=cover.overlap(quoted),
+             english=float(query.english), english_cov=float(query.english) * f["cov_sentence"])
+    _kind_features(f, candidate, ctx)
+    _indicator_features(f, candidate, ctx)
+    _time_features(f, candidate, ctx, heading)
+    _document_features(f, candidate, ctx)
+    _structure_features(f, candidate, ctx)
+    return f
+
+
+def with_relative(rows: list[dict[str, float]], question_type: str) -> list[dict[str, float]]:
+    """Add to each row of one question's candidates its RELATIVE features as a share of the best among
+    them, and whether its quote and label cover the question best (a question's wording sets how
+    high coverage can go, so a candidate is judged against the others of its question too); then the
+    INTERACTING features for the family of answer asked."""
+    for name in RELATIVE:
+        top = max((row[name] for row in rows), default=0.0)
+        for row in rows:
+            row[f"{name}_rel"] = row[name] / top if top > 0 else 0.0
+    for name, flag in (("cov_quote", "best_quote"), ("cov_label", "best_label")):
+        top = max((row[name] for row in rows), default=0.0)
+        for row in rows:
+            row[flag] = float(top > 0 and row[name] >= top - 1e-9)
+    family = next(f for f, types in FAMILIES.items() if question_type in types)
+    for row in rows:
+        for name in INTERACTING:
+            row[f"{name}_x_{family}"] = row[name]
+    return rows
+
+
+def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
+    asked = ctx.kind_asked
+    f["kind_asked"] = float(bool(asked))
+    if candidate.figure is None:
+        return
+    stated = figure_kind(candidate.short)
+    f["kind_bare"] = float(not stated)
+    if asked and stated:
+        f["kind_match" if compatible(asked, stated) else "kind_conflict"] = 1.0
+    unit = ctx.query.asked_unit
+    if unit:
+        bare = re.sub(r"(?:左右|以上|以内|以下|多|余|[∗*])+$", "", candidate.short)
+        f["unit_asked_match"] = float(bare.endswith(unit)
+                                      or (candidate.kind == "row" and unit in candidate.label))
+    rate = stated == "rate" or bool(RATE.search(candidate.short))
+    f["rate_for_amount"] = float(rate and asked not in ("", "rate"))
+    f["amount_for_rate"] = float(ctx.query.asks_rate and not rate and candidate.kind != "row")
+
+
+def _indicator_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
+    query, figure = ctx.query, candidate.figure
+    if figure is None:
+        return
+    text = candidate.chunk.text
+    label = figure.label
+    f["derived_measure"] = float(bool(DERIVED.search(label[-12:])) and not DERIVED.search(query.text))
+    f["compared_gap"] = float(bool(COMPARED.search(label)))
+    rate = bool(RATE.search(text[figure.start : figure.end + 3]))
+    if query.growth:
+        f["growth_fit"] = float(bool(GROWTH.search(label + candidate.column)) or rate)
+        f["growth_missing"] = 1.0 - f["growth_fit"]
+    f["level_got_rate"] = float(query.level and rate)
+    if query.indicator is None:
+        return
+    f["ind_asked"] = 1.0
+    named = indicator_of(text, figure) if candidate.kind != "row" else indicator_of(label, figure)
+    if named is None:
+        f["ind_unnamed"] = 1.0
+    elif query.indicator.answered_by(named):
+        f["ind_match"] = 1.0
+        f["ind_units_ok"] = float(not named.units or any(u in figure.quoted(text) for u in named.units))
+    else:
+        f["ind_other"] = 1.0
+
+
+def _time_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context, heading: str) -> None:
+    query = ctx.query
+    asked = ctx.year is not None or bool(query.five_year) or query.period_end or query.relative is not None
+    f["time_asked"] = float(asked)
+    f["period_asked"] = float(bool(_PERIOD_ASKED.search(query.text)))
+    chunk = candidate.chunk
+    years = (ctx.doc_years or {}).get(chunk.doc_id)
+    sentence = candidate.text if candidate.kind != "row" else f"{candidate.column} {candidate.label}"
+    time = passage_time(sentence, chunk, years)
+    if candidate.kind == "row" and (column_years := {int(y) for y in _YEAR.findall(candidate.column)}):
+        time = type(time)(frozenset(column_years), time.review)  # a table cell speaks of its column's year
+    code, _ = time_fit(query, ctx.year, time, sentence, heading)
+    if code:
+        f[f"time_{code}"] = 1.0
+    said = candidate.column if candidate.kind == "row" else candidate.text
+    named = years_to_digits(unicodedata.normalize("NFKC", said))
+    f["time_named"] = float(ctx.year is not None and str(ctx.year) in named)
+
+
+def _document_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
+    asked = ctx.query.doc_kind
+    if not asked:
+        return
+    f["doc_kind_asked"] = 1.0
+    kind = (ctx.doc_kinds or {}).get(candidate.chunk.doc_id, "")
+    if kind:
+        f["doc_kind_match" if kind == asked else "doc_kind_conflict"] = 1.0
+
+
+def _structure_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
+    query, kind = ctx.query, candidate.kind
+    qtype = query.answer_type
+    f[f"cand_{kind}"] = 1.0
+    f[f"q_{qtype}"] = 1.0
+    pair = f"q_{qtype}_{kind}"
+    if pair in f:
+        f[pair] = 1.0
+    f["box_entry"] = float(candidate.chunk.kind == "box_entry")
+    if kind == "footnote":  # how much of the question the explained term is (「三区三线是什么」: all of it)
+        f["footnote_term"] = ctx.relevance(candidate.note.partition("：")[0])
+    f["type_fit"] = type_fit(candidate.quoted, qtype)
+    f["sentence_chars"] = min(len(candidate.text), 400) / 400
+    f["quote_cut"] = float(candidate.quote != candidate.sentence and candidate.kind not in ("row", "footnote"))
+    if candidate.figure is not None:
+        f["n_figures"] = math.log1p(len(re.findall(r"\d+(?:\.\d+)?", candidate.text))) / 3
+        span = max(candidate.sentence[1] - candidate.sentence[0], 1)
+        f["figure_position"] = (candidate.figure.start - candidate.sentence[0]) / span
+    if candidate.items:
+        f["list_items"] = min(len(candidate.items), 8) / 8
+        f["list_neighbours"] = min(len(candidate.also), 3) / 3
+    if query.item_count is not None:  # 「哪十个方面」 is answered by a list of ten
+        f["count_asked"] = 1.0
+        f["count_match"] = float(len(candidate.items) == query.item_count)
+    if kind == "row":
+        _column_features(f, candidate, ctx)
+    if ctx.names:
+        lead = _LEAD_IN.match(candidate.chunk.text)
+        own = candidate.chunk.path[-1] if candidate.chunk.path else ""
+        where = f"{lead.group(1) if lead else ''} {candidate.heading} {own}"
+        f["names_subject"] = float(any(name in where for name in ctx.names))
+
+
+def _column_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
+    column = candidate.column
+    columns = [h for h, _ in candidate.chunk.fields]
+    years = {int(y) for y in _YEAR.findall(column)}
+    if ctx.year is not None:
+        f["col_year"] = float(ctx.year in years)
+        f["col_other_year"] = float(bool(years) and ctx.year not in years)
+    f["col_last"] = float(bool(columns) and column == _last_value_column(candidate))
+    f["col_estimate"] = float(bool(_ESTIMATE.search(column)))
+    f["col_period"] = float(bool(_PERIOD_ASKED.search(column)) or "增速" in column or "增长" in column)
+
+
+def _last_value_column(candidate: AnswerCandidate) -> str:
+    values = value_columns(candidate.chunk.fields)
+    dated = [h for h, _ in values if _YEAR.search(h)]
+    return (dated or [h for h, _ in values])[-1] if values else ""
+
+
+# --- the question's features: how its best candidate stands among the others ----------------------
+
+QUESTION_FEATURES: tuple[str, ...] = (
+    "top", "second", "margin", "agreement", "close", "candidates",
+    *(f"q_{kind}" for kind in QUESTION_TYPES), *(f"top_{kind}" for kind in CANDIDATE_KINDS),
+    "english", "kind_asked", "time_asked", "top_cov_quote", "top_cov_label", "top_specific_missing",
+    "top_rank_fused", "top_kind_conflict", "top_time_mismatch",
+)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A candidate as the question's decision sees it: its kind, short answer, passage, support and features."""
+
+    kind: str
+    short: str
+    passage: str
+    support: float
+    row: Mapping[str, float]
+
+
+def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float]:
+    """The features of a question's decision, from its candidates ranked by support: the best support
+    and the best from another passage (as log-odds), how many come close, whether another passage
+    gives the same short answer, and a few features of the best."""
+    f = dict.fromkeys(QUESTION_FEATURES, 0.0)
+    f[f"q_{query.answer_type}"] = 1.0
+    f["english"] = float(query.english)
+    if not ranked:
+        f["top"] = f["second"] = _logit(0.0)
+        return f
+    best = ranked[0]
+    p1, row = best.support, best.row
+    others = [r for r in ranked[1:] if r.passage != best.passage]
+    p2 = others[0].support if others else 0.0
+    f.update(top=_logit(p1), second=_logit(p2), margin=p1 - p2,
+             agreement=float(bool(best.short) and any(r.short == best.short for r in others[:5])),
+             close=math.log1p(sum(1 for r in ranked if r.support >= 0.5 * p1)) / 3,
+             candidates=math.log1p(len(ranked)) / 6, kind_asked=row["kind_asked"], time_asked=row["time_asked"],
+             top_cov_quote=row["cov_quote"], top_cov_label=row["cov_label"],
+             top_specific_missing=row["specific_missing"], top_rank_fused=row["rank_fused"],
+             top_kind_conflict=row["kind_conflict"],
+             top_time_mismatch=max(row[f"time_{code}"] for code in TIME_CODES))
+    f[f"top_{best.kind}"] = 1.0
+    return f
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))

@@ -1,0 +1,102 @@
+"""Kinds of quantity: what a question asks for (money, an area, a count, a rate…) and what a figure
+states, from the data of assistant/data/kinds.json.
+
+>>> asked_kind("生物医药产业规模目标多少亿"), figure_kind("4个"), figure_kind("200亿元")
+('money', 'count', 'money')
+>>> asked_kind("鄂州人口多少"), figure_kind("70%"), asked_kind("城镇调查失业率是多少")
+('persons', 'rate', 'rate')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from corpus.text import normalize_text
+
+KINDS_FILE = Path(__file__).resolve().parent / "data" / "kinds.json"
+
+
+@lru_cache(maxsize=1)
+def _data() -> tuple[list[tuple[str, str]], list[tuple[str, str]], frozenset[frozenset[str]]]:
+    data = json.loads(KINDS_FILE.read_text(encoding="utf-8"))
+    units = sorted(((normalize_text(u), k) for k, us in data["units"].items() for u in us), key=lambda uk: -len(uk[0]))
+    asked = [(normalize_text(c), k) for k, cues in data["asked"].items() for c in cues]
+    compatible = frozenset(frozenset(pair) for pair in data.get("compatible", []))
+    return units, asked, compatible
+
+
+def asked_kind(question: str) -> str:
+    """The kind of quantity a question asks for ("" when it names none): the cue that ends last wins
+    (「城镇调查失业率是多少」: 率, not 就业), the longer on a tie."""
+    text = normalize_text(question)
+    best: tuple[int, int, str] | None = None
+    for cue, kind in _data()[1]:
+        pattern = rf"(?<![a-z]){re.escape(cue)}(?![a-z])" if cue[:1].isascii() and cue[:1].isalpha() else re.escape(cue)
+        for match in re.finditer(pattern, text):
+            key = (match.end(), len(cue), kind)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    if best is None and re.search(r"(?:多少|几)(?![年岁月天号时点])[^\s?？，。]", text):
+        return "count"  # 「多少5G基站」「几座桥」: a count of things
+    return best[2] if best else ""
+
+
+def figure_kind(figure: str) -> str:
+    """The kind of quantity a quoted figure states, from its unit ("" for a bare number or an unknown unit)."""
+    text = normalize_text(figure)
+    text = re.sub(r"(?:左右|以上|以内|以下|上下|多|余|[∗*])+$", "", text.strip())
+    for unit, kind in _data()[0]:
+        if re.search(rf"[\d〇零一二两三四五六七八九十百千万亿](?:万亿|亿|万|千)?{re.escape(unit)}", text):
+            return kind
+    if re.search(r"[百千]分之", text):
+        return "rate"
+    return ""  # a bare number (its unit may be in a table row's name) or a year
+
+
+def compatible(asked: str, stated: str) -> bool:
+    """Whether a figure of kind ``stated`` can answer a question asking for ``asked``."""
+    return asked == stated or frozenset((asked, stated)) in _data()[2]
+
+
+_FIGURE_PARTS = re.compile(r"^([<>≥≤＞＜]?)(\d+(?:\.\d+)?)(万亿|亿|万|千)?(.*?)(左右|以上|以内|以下|上下|多|余)?[∗*]?$")
+_MAGNITUDE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, None: 1.0}
+
+
+@lru_cache(maxsize=1)
+def _english() -> tuple[dict[str, str], dict[str, str]]:
+    data = json.loads(KINDS_FILE.read_text(encoding="utf-8"))["english"]
+    return data["units"], data["qualifiers"]
+
+
+def english_figure(figure: str) -> str:
+    """A short answer's figure in English: magnitudes multiplied out, the unit and qualifier translated;
+    the figure as it is when it is not one number with a known unit (a range, words).
+
+    >>> english_figure("5000个"), english_figure("1.2万亿元"), english_figure("5%左右"), english_figure("≤2300万人")
+    ('5,000', '1.2 trillion yuan', 'about 5%', '≤23 million people')
+    """
+    match = _FIGURE_PARTS.match(figure.strip())
+    units, qualifiers = _english()
+    if not match or match.group(4) not in units:
+        return figure
+    sign, number, magnitude, unit, qualifier = match.groups()
+    value = float(number) * _MAGNITUDE[magnitude]
+    text = sign + (_large(value) if magnitude else _plain(number))
+    english = units[unit]
+    text = f"{text}{english}" if english in ("%", "‰") else f"{text} {english}".rstrip()
+    return f"{qualifiers[qualifier]} {text}" if qualifier else text
+
+
+def _plain(number: str) -> str:
+    whole, _, fraction = number.partition(".")
+    return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+
+
+def _large(value: float) -> str:
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            return f"{value / size:.4g} {word}"
+    return f"{value:,.6g}"

@@ -1,0 +1,192 @@
+"""What an answer quotes and how it names the answer in a few words.
+
+Quotes are verbatim document text: a sentence, or a run of its whole clauses (never ending inside
+an enumeration), a box entry, a footnote. A table row is shown as the row it is: its column and
+value first, the other columns after. List answers name their items (the enumeration's terms, the
+headings or numbered paragraphs a sentence announces).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.evidence import type_fit
+from assistant.query import QuestionType
+from corpus import Chunk
+from corpus.chunker import split_sentences
+from corpus.text import QUALIFIER, UNITS
+
+MAX_QUOTE_CHARS = 160
+MAX_LIST_ITEMS = 8
+# a quote may end after a clause (，；：) or a sentence, never inside an enumeration (、)
+_CLAUSE = re.compile(r"(?<=[，；：,;:])")
+# what leads an enumeration (「优先发展」「重点建设」「包括」) and what closes it (「等高端产业」「等」)
+_LEADING_VERB = re.compile(
+    r"^.*?(?:(?:优先|重点|大力|加快|积极|着力|主要|全面)?(?:发展|建设|打造|培育|推进|布局|包括|包含|形成|实施|壮大|聚焦|引进|以)"
+    r"(?:了|以)?)(?=[^、]{2,})"
+)
+_TRAILING_ETC = re.compile(r"等[^、]{0,12}$")
+# a sentence that announces a list: 「重点抓好以下十个方面工作：」「主要做了以下7方面工作」
+_INTRODUCES = re.compile(r"以下|如下|[:：]\s*$|(?:几|[一二三四五六七八九十两\d]+)个?(?:方面|项|条|件)")
+_VALUE_COLUMN = re.compile(r"(?:19|20)\d{2}|增速|增长|目标|年均|累计|期末")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence of ``text`` (split at 。！？；), short lead-ins kept with what
+    they introduce (「葛店开发区。」 opens the sentence after it)."""
+    spans, start = [], 0
+    for sentence in split_sentences(text):
+        spans.append((start, start + len(sentence)))
+        start += len(sentence)
+    return _merge_lead_ins(spans)
+
+
+def _merge_lead_ins(spans: list[tuple[int, int]], max_lead: int = 16) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and out[-1][1] - out[-1][0] <= max_lead and len(out) == 1:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def quote_span(chunk: Chunk, sentence: tuple[int, int], relevance: Callable[[str], float],
+               question_type: QuestionType, must: tuple[int, int] | None = None,
+               limit: int = MAX_QUOTE_CHARS) -> tuple[int, int]:
+    """The span of ``chunk`` to quote: a whole entry or ``sentence`` when short, else its most
+    ``relevance``-ant run of whole clauses that contains ``must`` (the answering figure), at most
+    ``limit`` characters where whole clauses allow."""
+    if chunk.kind in ("table_row", "box_entry") and len(chunk.text) <= limit:
+        return 0, len(chunk.text)
+    start0, end0 = sentence
+    if end0 - start0 <= limit:
+        return start0, end0
+    text = chunk.text[start0:end0]
+    bounds = [0] + [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() < len(text)] + [len(text)]
+    chosen: tuple[float, int, int] | None = None
+    for i in range(len(bounds) - 1):
+        for j in range(i + 1, len(bounds)):
+            if bounds[j] - bounds[i] > limit and j > i + 1:
+                break
+            start, end = start0 + bounds[i], start0 + bounds[j]
+            if must is not None and not (start <= must[0] and must[1] <= end):
+                continue
+            piece = text[bounds[i] : bounds[j]]
+            value = relevance(piece) + 0.2 * type_fit(piece, question_type)
+            if chosen is None or value > chosen[0] + 1e-9:
+                chosen = (value, start, end)
+    return (chosen[1], chosen[2]) if chosen else (start0, end0)
+
+
+def list_items(quote: str, relevance: Callable[[str], float] = lambda _: 0.0) -> list[str]:
+    """The items of the enumeration in ``quote`` most ``relevance``-ant to the question:
+    「优先发展光电子信息、智能制造、生物医药等高端产业」 → 光电子信息, 智能制造, 生物医药.
+
+    >>> list_items("培育新兴产业，优先发展光电子信息、智能制造、生物医药等高端产业，建设产业基地。")
+    ['光电子信息', '智能制造', '生物医药']
+    """
+    clause = enumeration(quote, relevance)
+    if clause.count("、") < 1:
+        return []
+    items = clause.split("、")
+    items[0] = _LEADING_VERB.sub("", items[0])
+    items[-1] = _TRAILING_ETC.sub("", items[-1])
+    return [item.strip("“”「」 ") for item in items if 1 < len(item.strip("“”「」 ")) <= 30]
+
+
+def enumeration(text: str, relevance: Callable[[str], float] = lambda _: 0.0) -> str:
+    """The clause of ``text`` that enumerates (「、」-separated items) and best fits the question."""
+    clauses = [c for c in re.split(r"[，。；！？：,;:]", text) if c.count("、")]
+    return max(clauses, key=lambda c: (round(relevance(c), 2), c.count("、"), -len(c)), default="")
+
+
+def heading_items(sentence: str, headings: list[str]) -> list[str]:
+    """The items a sentence introduces when they are the headings below it: 「重点做好以下八个方面工作：」
+    followed by 「（一）…」「（二）…」."""
+    if len(headings) < 2 or not _INTRODUCES.search(sentence):
+        return []
+    return [h.strip("。 ") for h in headings]
+
+
+def fit_items(items: list[str], budget: int = 160) -> list[str]:
+    """Items short enough for a short answer: the words every item shares dropped (「在…上下功夫、求实效」),
+    and, when they still do not fit, each item's first clause, which names it.
+
+    >>> fit_items(["在扩大内需上下功夫、求实效", "在发展新质生产力上下功夫、求实效"])
+    ['在扩大内需', '在发展新质生产力']
+    """
+    items = _without_shared_affixes(items)
+    if sum(len(i) + 1 for i in items) <= budget:
+        return items
+    return [re.split(r"[，,；;]", item)[0] for item in items]
+
+
+def _shared_start(texts: list[str]) -> str:
+    shortest = min(texts, key=len)
+    n = next((k for k, ch in enumerate(shortest) if any(t[k] != ch for t in texts)), len(shortest))
+    return shortest[:n]
+
+
+def _without_shared_affixes(items: list[str]) -> list[str]:
+    if len(items) < 2:
+        return items
+    prefix = _shared_start(items)
+    suffix = _shared_start([i[::-1] for i in items])[::-1]
+    if len(prefix) < 2 or any(len(i) - len(prefix) < 2 for i in items):
+        prefix = ""
+    if len(suffix) < 2 or any(len(i) - len(prefix) - len(suffix) < 2 for i in items):
+        suffix = ""
+    return [i[len(prefix) : len(i) - len(suffix)] for i in items]
+
+
+# --- table rows ---------------------------------------------------------------------------------
+
+
+def row_name(fields: tuple[tuple[str, str], ...]) -> str:
+    """The indicator a row is about: its 名称/指标 cell (else its first non-number cell)."""
+    for header, value in fields:
+        if ("名称" in header or header.strip() in ("指标", "项目")) and value.strip():
+            return value.strip()
+    return next((v for _, v in fields if v.strip() and not re.fullmatch(r"[\d.]+", v.strip())), "")
+
+
+def value_columns(fields: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """A row's filled value cells (columns of a year, a target, a growth rate), in column order."""
+    return [(h, v) for h, v in fields
+            if v.strip("-－—– ") and _VALUE_COLUMN.search(h) and "名称" not in h and "序号" not in h]
+
+
+def row_unit(fields: tuple[tuple[str, str], ...]) -> str:
+    """The unit in brackets at the end of a row's name: 「常住人口城镇化率（%）」 → %."""
+    match = re.search(r"[（(]([^（）()]{1,8})[）)]\s*$", row_name(fields))
+    return match.group(1) if match and re.fullmatch(rf"(?:{UNITS}|[^\d\s]{{1,8}})", match.group(1)) else ""
+
+
+def with_unit(value: str, unit: str) -> str:
+    """「70」 → 70%, 「7左右」 → 7%左右; a value with a unit of its own or no figure (「达标」) is left as is.
+
+    >>> with_unit("7左右", "%"), with_unit("≤2300", "万人"), with_unit("达到国家要求", "%")
+    ('7%左右', '≤2300万人', '达到国家要求')
+    """
+    if not unit:
+        return value.strip()
+    return re.sub(rf"^([<>≥≤＞＜]?\d+(?:\.\d+)?)(?=$|[∗*]|{QUALIFIER})", rf"\g<1>{unit}", value.strip())
+
+
+def table_row_sentence(fields: tuple[tuple[str, str], ...], column: str = "") -> str:
+    """A row as a sentence: 「2025年：70%（2020年预计：66.8%），预期性」 — ``column`` (else the last value
+    column) first, the other value columns in brackets, then the row's remaining short values. Empty
+    cells are left out; the unit the row's name gives follows each figure."""
+    values = value_columns(fields)
+    name = row_name(fields)
+    others = [v for h, v in fields if (h, v) not in values and v.strip("-－—– ") and v != name
+              and len(v) <= 8 and "序号" not in h and not re.fullmatch(r"\d+", v)]
+    if not values:
+        return "；".join(f"{h}：{v}" for h, v in fields if v.strip("-－—– ") and v != name)
+    main = next(((h, v) for h, v in values if h == column), values[-1])
+    unit = row_unit(fields)
+    rest = [f"{h}：{with_unit(v, unit)}" for h, v in values if (h, v) != main]
+    text = f"{main[0]}：{with_unit(main[1], unit)}" + (f"（{'；'.join(rest)}）" if rest else "")
+    return text + (f"，{others[-1]}" if others else "")

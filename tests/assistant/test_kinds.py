@@ -1,0 +1,59 @@
+"""Kinds of quantity (assistant.kinds) and equivalent terms (assistant.synonyms), on fixed sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.kinds import asked_kind, compatible, english_figure, figure_kind
+from assistant.synonyms import Synonyms
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("生物医药产业规模目标多少亿", "money"),
+        ("智能制造产值目标", "money"),
+        ("十四五期间鄂州要新增多少产业用地？", "area"),
+        ("机场第三跑道什么时候建", "date"),
+        ("鄂州人口多少", "persons"),
+        ("城镇调查失业率是多少", "rate"),  # the cue that ends last: 率, not 就业
+        ("鄂州打算建多少5G基站", "count"),  # 多少 of a thing
+        ("高速公路通车里程多少公里", "length"),
+        ("粮食产量要稳定在多少", "weight"),
+        ("How many 5G base stations", "count"),
+        ("三区三线是什么", ""),
+    ],
+)
+def test_the_kind_a_question_asks(question, kind):
+    assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("figure", "kind"),
+    [("5000个", "count"), ("1.2万亿元", "money"), ("≤2300万人", "persons"), ("5%左右", "rate"),
+     ("百分之六", "rate"), ("120公里", "length"), ("15万吨", "weight"), ("70", ""), ("高于经济增长速度", "")],
+)
+def test_the_kind_a_figure_states(figure, kind):
+    assert figure_kind(figure) == kind
+
+
+def test_compatible_kinds():
+    assert compatible("count", "count") and compatible("persons", "count")
+    assert not compatible("area", "rate") and not compatible("money", "count")
+
+
+def test_english_figures():
+    assert english_figure("5000个") == "5,000"
+    assert english_figure("1.2万亿元") == "1.2 trillion yuan"
+    assert english_figure("5%左右") == "about 5%"
+    assert english_figure("≤2300万人") == "≤23 million people"
+    assert english_figure("350亿元") == "35 billion yuan"
+    assert english_figure("4.5-5,努力争取更好结果") == "4.5-5,努力争取更好结果"  # not one number: as printed
+
+
+def test_synonyms_are_phrases_of_the_question_and_latin_words_are_whole():
+    synonyms = Synonyms([["上大学", "高等教育"], ["GDP", "地区生产总值"]])
+    assert synonyms.spans("上大学的比例") == [(0, 3, ("高等教育",))]
+    assert synonyms.spans("gdp增速") == [(0, 3, ("地区生产总值",))]
+    assert synonyms.spans("gdpr合规") == []  # not inside another Latin word
+    assert Synonyms.load().spans("研发投入")  # the shipped table knows the everyday form
