@@ -25,13 +25,12 @@ from assistant import DEFAULT_K, Answer, Filter, PlanQA
 from assistant.conversation import Conversation, Turn
 from config import settings
 from corpus import SUPPORTED_SUFFIXES, PlanqaError
-from ui import render
+from ui import api, render
+from ui.arguments import MAX_K, check_arguments, check_history
 from ui.calls import OneShotCalls
 from ui.limits import BodyLimit
 from ui.live import LibraryReport, LiveQA
 
-MAX_K = 10
-MAX_HISTORY = 20  # earlier questions /ask reads a follow-up against
 EXPORT_NAME = "问答记录"
 # questions answered at once (chat and /ask share the group): 2 = the cores of the machines it was
 # measured on; 32 REST clients got 14.8 answers/s at 2, 10–12 at 1, no more at 4 (docs/benchmarks.md)
@@ -185,9 +184,9 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         questions asked before in this conversation, oldest first; a follow-up (「那充电桩呢？」) is then read
         against them and ``resolved_question`` says how.
         """
-        question, mode, k, part, doc, region = check_arguments(question, mode, k, part, doc, region)
-        history = check_history(history)
         try:
+            question, mode, k, part, doc, region = check_arguments(question, mode, k, part, doc, region)
+            history = check_history(history)
             conversation = live.qa.conversation(history) if history else None
             return answer(question, k, mode, part, doc, region, conversation).to_dict()
         except PlanqaError as exc:
@@ -390,38 +389,11 @@ def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860,
         server_name=host, server_port=port, theme=THEME, css=render.CSS, ssr_mode=False,
         footer_links=["api"], show_error=False, max_file_size=limits.max_upload_bytes, i18n=I18N, auth=auth,
         state_session_capacity=SESSION_CAPACITY, prevent_thread_lock=not block,
-        # a REST call's session is forgotten once its answer has been read (ui.calls)
-        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable), OneShotCalls.middleware(demo)]},
+        # a REST call's session is forgotten once its answer has been read (ui.calls); /api/ask (ui.api)
+        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable), OneShotCalls.middleware(demo)],
+                    "routes": api.routes(live, auth, QA_CONCURRENCY)},
     )
     return demo
-
-
-def check_arguments(question: Any, mode: Any, k: Any, part: Any, doc: Any, region: Any):
-    """The /ask arguments, checked and converted: a gr.Error saying what is wrong otherwise."""
-    if not isinstance(question, str):
-        raise gr.Error("问题应为文字 / question must be a string, e.g. \"鄂州打算建多少5G基站？\"")
-    if mode not in render.MODE_LABELS:
-        raise gr.Error(f"未知的检索模式 / unknown mode {mode!r}: use one of {', '.join(render.MODE_LABELS)}")
-    if isinstance(k, str) and k.strip().isdigit():
-        k = int(k)
-    if isinstance(k, float) and k.is_integer():
-        k = int(k)
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise gr.Error(f"k 应为 1 到 {MAX_K} 之间的整数 / k must be a whole number between 1 and {MAX_K}, not {k!r}")
-    texts = {"part": part, "doc": doc, "region": region}
-    for name, value in texts.items():
-        if value is not None and not isinstance(value, str):
-            raise gr.Error(f"{name} 应为文字 / {name} must be a string, not {value!r}")
-    return question, mode, k, part or ALL_PARTS, doc or ALL_DOCS, region or ALL_REGIONS
-
-
-def check_history(history: Any) -> list[str]:
-    """The /ask ``history``: a list of earlier questions (strings), or a gr.Error saying what is wrong."""
-    if history is None or history == "":
-        return []
-    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-        raise gr.Error("history 应为问题文字的列表 / history must be a list of the earlier questions (strings)")
-    return [h for h in history if h.strip()][-MAX_HISTORY:]
 
 
 def _discard_uploads(paths: list[str]) -> None:
