@@ -14,6 +14,12 @@ from corpus import PlanqaError
 from index.commands import add_filter_options, add_index_options
 from index.searcher import MODES, Filter
 
+EXIT_WORDS = frozenset({"exit", "quit", "q", "退出"})
+CHAT_GREETING = ("planqa chat：每行一个问题，回车提问；追问（如「那充电桩呢？」）会结合前面的问题理解。"
+                 "结束：exit、quit、退出、q 或 Ctrl-D。\n"
+                 "planqa chat: one question per line; follow-ups are read against the earlier ones. "
+                 "Leave with exit, quit, 退出, q or Ctrl-D.")
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("ask", help="answer a question about the plan, with cited passages")
@@ -65,7 +71,8 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    """Read questions line by line from stdin until EOF or an empty line; answer each in one conversation."""
+    """Read questions line by line from stdin and answer each in one conversation, until an exit word,
+    EOF (Ctrl-D) or Ctrl-C; an empty line ends a piped conversation and is skipped at a terminal."""
     from assistant.conversation import EXPORT_SUFFIXES
 
     if args.export and Path(args.export).suffix.lower() not in EXPORT_SUFFIXES:
@@ -73,12 +80,19 @@ def _chat(args: argparse.Namespace) -> int:
     qa = load_from_args(args)
     conversation = qa.conversation()
     interactive = sys.stdin.isatty()
+    print(CHAT_GREETING, file=sys.stderr, flush=True)
     while True:
         if interactive:
             print("问> ", end="", flush=True)
-        line = sys.stdin.readline()
-        if not line or not line.strip():
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            print(file=sys.stderr)
             break
+        if not line or is_exit(line) or (not line.strip() and not interactive):
+            break
+        if not line.strip():
+            continue
         try:
             answer = conversation.ask(line.strip(), k=args.k, mode=args.mode)
         except PlanqaError as exc:
@@ -89,6 +103,11 @@ def _chat(args: argparse.Namespace) -> int:
         path = conversation.export(args.export)
         print(f"wrote {len(conversation.answers)} answers to {path}", file=sys.stderr)
     return 0
+
+
+def is_exit(line: str) -> bool:
+    """Whether a chat line asks to leave: exit, quit, 退出 or q (any case, stray punctuation allowed)."""
+    return line.strip().strip("。.!！").strip().lower() in EXIT_WORDS
 
 
 def _answer_all(qa: PlanQA, questions: list[str], args: argparse.Namespace, out) -> int:
