@@ -25,7 +25,7 @@ from assistant import DEFAULT_K, Answer, Filter, PlanQA
 from assistant.conversation import Conversation, Turn
 from config import settings
 from corpus import SUPPORTED_SUFFIXES, PlanqaError
-from ui import api, render
+from ui import answers, api, render
 from ui.arguments import MAX_K, check_arguments, check_history
 from ui.calls import OneShotCalls
 from ui.limits import BodyLimit
@@ -75,7 +75,7 @@ element.addEventListener('click', (event) => {
   if (link) { trigger('click', {doc_id: link.dataset.doc, section_id: link.dataset.section}); }
 });
 """
-# A 「来源 [n] …」 link in an answer (href="#pq-src-N:DOC:SECTION", see render.source_key) scrolls
+# A 「来源 [n] …」 link in an answer (href="#pq-src-N:DOC:SECTION", see answers.source_key) scrolls
 # to its source card while the cards show that answer's sources; for an earlier answer it opens
 # the section in the browse tab instead.
 SOURCE_LINK_JS = """
@@ -84,7 +84,8 @@ document.addEventListener('click', (event) => {
   if (!link) { return; }
   event.preventDefault();
   const key = link.getAttribute('href').slice(1);
-  const card = document.getElementById(key);
+  const target = document.getElementById(key);
+  const card = target && (target.closest('.pq-card') || target);
   if (card) {
     card.scrollIntoView({behavior: 'smooth', block: 'start'});
     card.classList.add('pq-flash');
@@ -137,7 +138,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
     """The whole page; launch it with :func:`launch`. A bare PlanQA gives a read-only library tab."""
     live = live if isinstance(live, LiveQA) else LiveQA(live)
     qa = live.qa
-    title = render.app_title([d.meta.title for d in qa.documents])
+    title = render.app_title(qa.catalog().documents)
     first = next(iter(_toc_choices(qa)), (None, None))[1]
     part_choices = [("全部篇", ALL_PARTS), *((label, label) for label in qa.catalog().parts)]
 
@@ -148,11 +149,12 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
 
     def respond(question: str | None, history: list[dict[str, Any]], turns: list[Turn] | None, mode: str, k: float,
                 part: str, doc: str, region: str):
-        """Chat turn: (history, cleared input, source cards, references, hint, the session's conversation turns)."""
+        """Chat turn: (history, cleared input, source cards, references, hint, the session's conversation turns,
+        the retrieval details of the 高级 fold)."""
         history = list(history or [])
         question = question or ""
         if not question.strip():  # a hint under the input box, not a chat turn
-            return history, "", gr.skip(), gr.skip(), render.render_notice(EMPTY_QUESTION, "warn"), gr.skip()
+            return history, "", gr.skip(), gr.skip(), render.render_notice(EMPTY_QUESTION, "warn"), gr.skip(), gr.skip()
         history.append({"role": "user", "content": render.render_question(question)})
         current = live.qa
         # each browser session keeps its own turns: a follow-up (「那充电桩呢？」) is read against them
@@ -161,11 +163,11 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
             ans = answer(question, k, mode, part, doc, region, conversation)
         except PlanqaError as exc:
             history.append({"role": "assistant", "content": render.render_notice(str(exc), "error")})
-            return history, question, gr.skip(), gr.skip(), "", gr.skip()
+            return history, question, gr.skip(), gr.skip(), "", gr.skip(), gr.skip()
         sections = {(c.doc_id, c.section_id): current.section_text(c.section_id, c.doc_id) for c in ans.citations}
-        history.append({"role": "assistant", "content": render.render_answer(ans)})
-        cards = render.render_sources(ans, sections, show_documents=len(current.documents) > 1)
-        return history, "", cards, render.references(ans), "", conversation.turns
+        history.append({"role": "assistant", "content": answers.render_answer(ans)})
+        cards = answers.render_sources(ans, sections, show_documents=len(current.documents) > 1)
+        return history, "", cards, answers.references(ans), "", conversation.turns, answers.render_details(ans)
 
     def export(turns: list[Turn] | None, kind: str):
         """The session's answers as a Word or Markdown file to download."""
@@ -212,7 +214,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         (each session's own copy: on page load, on opening the library tab, after any change)."""
         current = live.qa
         views = (
-            _header(render.app_title([d.meta.title for d in current.documents]), current),
+            _header(current),
             render.render_library(live.rows()), gr.Dropdown(choices=_doc_choices(current)),
             gr.Dropdown(choices=_region_choices(current)), gr.Dropdown(choices=_toc_choices(current)),
             gr.Chatbot(placeholder=_welcome(current)),
@@ -253,7 +255,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         return (line, *library_views())
 
     with gr.Blocks(title=title, analytics_enabled=False, delete_cache=(UPLOAD_MAX_AGE, UPLOAD_MAX_AGE)) as demo:
-        header = gr.HTML(_header(title, qa), js_on_load=None)
+        header = gr.HTML(_header(qa), js_on_load=None)
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=360):
@@ -271,7 +273,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                     gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
                     sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="pq-sources", js_on_load=SOURCES_JS)
                     refs = gr.Textbox(
-                        label="引用（可复制，按文档归并）", lines=4, max_lines=12, interactive=False, buttons=["copy"],
+                        label="引用出处（可复制）", lines=4, max_lines=12, interactive=False, buttons=["copy"],
                         elem_id="pq-refs", placeholder="提问后生成可直接引用的出处",
                     )
                     turns = gr.State([])
@@ -281,16 +283,20 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                                                elem_id="pq-export-kind", scale=3)
                         export_button = gr.Button("导出", elem_id="pq-export", scale=1, min_width=90)
                     export_file = gr.File(label="导出文件", visible=False, interactive=False, elem_id="pq-export-file")
-                with gr.Column(scale=1, min_width=260, elem_id="pq-side"), gr.Accordion("检索设置", open=True):
-                    mode = gr.Radio(
-                        [(label, m) for m, label in render.MODE_LABELS.items()], value=qa.mode,
-                        label="检索方式", elem_id="pq-mode",
-                    )
-                    k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="来源数量", elem_id="pq-k")
-                    doc = gr.Dropdown(_doc_choices(qa), value=ALL_DOCS, label="只在此文档中查找", elem_id="pq-doc")
-                    region = gr.Dropdown(_region_choices(qa), value=ALL_REGIONS, label="只查此地区",
-                                         elem_id="pq-region")
-                    part = gr.Dropdown(part_choices, value=ALL_PARTS, label="只在此篇中查找", elem_id="pq-part")
+                with gr.Column(scale=1, min_width=260, elem_id="pq-side"):
+                    with gr.Accordion("查找范围", open=True, elem_id="pq-scope"):
+                        doc = gr.Dropdown(_doc_choices(qa), value=ALL_DOCS, label="只在此文档中查找", elem_id="pq-doc")
+                        region = gr.Dropdown(_region_choices(qa), value=ALL_REGIONS, label="只查此地区",
+                                             elem_id="pq-region")
+                        part = gr.Dropdown(part_choices, value=ALL_PARTS, label="只在此篇中查找", elem_id="pq-part")
+                    # retrieval settings and details mean little to most readers: one fold, closed
+                    with gr.Accordion("高级", open=False, elem_id="pq-advanced"):
+                        mode = gr.Radio(
+                            [(label, m) for m, label in answers.MODE_LABELS.items()], value=qa.mode,
+                            label="检索方式", elem_id="pq-mode",
+                        )
+                        k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="来源数量", elem_id="pq-k")
+                        details = gr.HTML(answers.render_details(None), elem_id="pq-details")
             with gr.Tab("目录浏览", id="browse"), gr.Row(equal_height=False):
                 with gr.Column(scale=1, min_width=280):
                     section_select = gr.Dropdown(
@@ -302,6 +308,8 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                     section_view = gr.HTML(show_section(first)[0], elem_id="pq-section-view", js_on_load=None,
                                            max_height=720)
             with gr.Tab("文档库", id="library") as library_tab:
+                if not live.editable:
+                    gr.HTML(render.render_read_only(), elem_id="pq-read-only")
                 library_table = gr.HTML(render.render_library(live.rows()), elem_id="pq-library")
                 index_status = gr.HTML(render.render_notice(live.status()) if live.status() else "",
                                        elem_id="pq-index-status")
@@ -325,7 +333,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                         remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove")
 
         chat_io = {"inputs": [question, chat, turns, mode, k, part, doc, region],
-                   "outputs": [chat, question, sources, refs, hint, turns]}
+                   "outputs": [chat, question, sources, refs, hint, turns, details]}
         for trigger in (question.submit, send.click):
             trigger(respond, **chat_io, api_visibility="private", concurrency_id="planqa",
                     concurrency_limit=qa_concurrency)
@@ -408,9 +416,8 @@ def _discard_uploads(paths: list[str]) -> None:
                 path.parent.rmdir()
 
 
-def _header(title: str, qa: PlanQA) -> str:
-    docs = "、".join(f"《{d.meta.title}》" for d in qa.documents)
-    return render.render_header(title, docs)
+def _header(qa: PlanQA) -> str:
+    return render.render_header(qa.catalog().documents)
 
 
 def _toc_choices(qa: PlanQA) -> list[tuple[str, str]]:
