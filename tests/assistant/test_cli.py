@@ -103,3 +103,12 @@ def test_chat_at_a_terminal_leaves_on_ctrl_d_and_skips_empty_lines(index_dir, qa
     finally:
         chat.kill()
         os.close(controller)
+
+
+def test_ask_lists_what_the_answer_quotes_then_the_other_passages(index_dir, qa, capsys):
+    assert main(["ask", "到2025年常住人口城镇化率目标是多少？", "--index-dir", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    cited, others = out.split("其他相关段落：")
+    assert "来源：\n  [1] " in cited and "  [1] " not in others
+    assert "表：“十四五”时期鄂州市经济社会发展主要指标｜" in cited  # a table row as its table's row
+    assert "指标名称：常住人口城镇化率（%）" in cited
