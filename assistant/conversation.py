@@ -61,6 +61,7 @@ _CUE_START = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|再�
 _CUE_END = re.compile(r"(?:呢|的呢|怎么样|又如何|如何|情况)\s*$")
 _EN_CUE = re.compile(r"^\s*(?:(?:and\s+)?(?:what|how)\s+about|and|what\s+of|(?:and\s+)?(?:the\s+)?same\s+for)\b[\s,]*",
                      re.IGNORECASE)
+_PRONOUN_ZH = re.compile(r"^(?:它们|它|其|这个|那个)的?")
 _PRONOUN = re.compile(r"\b(?:its|their|there)\b", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[\s?？!！。.,，~～]+$")
 # time expressions, with the word that leads into them kept out of the span (「到2030年」: 到 stays); a plan
@@ -374,14 +375,16 @@ def resolve_follow_up(base: str, previous: Query, text: str, query: Query, reade
     old = _parts(base, reader, previous.indicator_term)
     if own.asks and own.topic:  # 「那充电桩要建多少个」: its own wording, with the place and time it leaves out
         return _own_wording(own, old, reader)
-    if own.asks:  # 「去年实际增长多少」: the old subject, measured as the follow-up asks
+    measures = not own.topic and not own.english and re.search(_MEASURE_WORDS, own.body)
+    if (own.asks or measures) and not own.english:
+        # 「去年实际增长多少」「它的增速呢」: the old subject, measured as the follow-up asks
         where = own.text(own.where[0]) if own.where else _where(old, reader, bool(previous.indicator))
         when = own.text(own.times[0]) if own.times else _when(old)
         subject = old.text(_indicator_span(old, previous) or old.topic)
-        rest = _cut(own.body, [*own.where, *own.times], "").strip("的 ")
+        rest = _PRONOUN_ZH.sub("", _cut(own.body, [*own.where, *own.times], "")).strip("的 ")
         # a measure word the subject already says goes: 「城镇新增就业」 + 「实际新增了多少」 → 「…实际多少」
         rest = re.sub(_MEASURE_WORDS, lambda m: "" if m.group().rstrip("了在") in subject else m.group(), rest)
-        return f"{where}{when}{subject}{rest}"
+        return f"{where}{when}{subject}{rest}" + ("" if own.asks else "是多少")
     resolved = base
     if own.where:
         resolved = _replace_place(resolved, own, reader)

@@ -259,3 +259,7 @@ def test_english_follow_ups_change_the_place_or_the_subject(reports_2026):
         "杭州今年城镇调查失业率要控制在多少")
     assert resolved(reports_2026, "杭州常住人口城镇化率2025年预计和2030年目标分别是多少？",
                     "What about forest coverage?")[1] == "杭州森林覆盖率2025年预计和2030年目标分别是多少"
+
+
+def test_a_follow_up_that_qualifies_the_old_subject_measures_it(qa):
+    assert resolved(qa, "山东2025年粮食产量目标是多少？", "它的增速呢？")[1] == "山东2025年粮食产量增速是多少"
