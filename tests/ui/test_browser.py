@@ -214,7 +214,7 @@ def test_first_run_state_says_what_to_ask_and_what_is_in_the_library(page, qa):
     expect(welcome.locator(".pq-titles")).to_contain_text(qa.documents[0].meta.title)
     chat_top = page.locator("#pq-chat").bounding_box()["y"]
     assert welcome.bounding_box()["y"] - chat_top < 40  # at the top of the chat, no empty band above it
-    shot(page, "first-run", docs=True)
+    shot(page, "first-run")
     ask(page, "三区三线是什么？")
     expect(welcome).to_have_count(0)
 
@@ -436,5 +436,5 @@ def test_the_read_only_library_tab_says_how_to_enable_editing(page):
     expect(note).to_contain_text("此页面为只读")
     expect(note).to_contain_text("planqa serve --allow-edit")
     expect(page.locator("#pq-upload")).to_have_count(0)
-    shot(page, "library-read-only", docs=True)
+    shot(page, "library-read-only")
 
