@@ -2,8 +2,8 @@
 document-library tab (upload, list, remove).
 
 Only calls the ``assistant`` API (``qa.ask``, ``qa.toc``, ``qa.section_text``) through
-ui.live.LiveQA; the HTML comes from ui.render. The same answer is exposed to programs as the
-``/ask`` endpoint:
+ui.live.LiveQA; the HTML comes from ui.answers (an answer and its sources) and ui.render. The same
+answer is exposed to programs as plain JSON (``POST /api/ask``, ui.api) and as Gradio's ``/ask`` endpoint:
 
     >>> from gradio_client import Client                          # doctest: +SKIP
     >>> Client("http://127.0.0.1:7860/").predict("鄂州打算建多少5G基站？", api_name="/ask")["found"]  # doctest: +SKIP
