@@ -7,7 +7,7 @@ import re
 
 from corpus.records import Block, Chunk, Footnote, PlanDocument
 
-CHUNKER_VERSION = "4"  # 4: table rows carry their cells
+CHUNKER_VERSION = "5"  # 4: table rows carry their cells; 5: tables as published, "missing" blocks
 DEFAULT_TARGET_CHARS = 300
 DEFAULT_MAX_CHARS = 500
 
@@ -95,7 +95,7 @@ def chunk_document(
     """All chunks of a document in reading order.
 
     Paragraphs up to ``max_chars`` stay whole; longer ones are cut into pieces of about
-    ``target_chars``. Every box entry and every table row is its own chunk.
+    ``target_chars``. Every box entry, table row and missing table (an image's placeholder) is its own chunk.
     """
     if not 0 < target_chars <= max_chars:
         raise ValueError(f"need 0 < target_chars <= max_chars, got {target_chars}, {max_chars}")

@@ -2,9 +2,11 @@
 
 Supported: ``.txt`` and ``.md`` (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GBK/GB18030);
 ``.docx`` (paragraphs in order, table cells as tab-indented lines, as the shipped plan's
-conversion writes them); ``.pdf`` with a text layer (running headers, footers and page
-numbers dropped, lines that the page width wrapped rejoined); ``.html``/``.htm`` (charset
-from BOM or <meta>, navigation and scripts dropped, tables written like .docx tables).
+conversion writes them, merged and empty cells marked, see corpus.tables); ``.pdf`` with a text
+layer, read with pdfplumber (running headers, footers and page numbers dropped, lines that the page
+width wrapped rejoined, ruled tables read as tables, a table continued over a page break joined);
+``.html``/``.htm`` (charset from BOM or <meta>, navigation and scripts dropped, tables written like
+.docx tables).
 """
 
 from __future__ import annotations
@@ -24,9 +26,13 @@ from typing import TYPE_CHECKING
 
 from config import settings
 from corpus.errors import CorpusError
+from corpus.tables import ABOVE, EMPTY, LEFT
 
 if TYPE_CHECKING:
+    from lxml.etree import _Element
     from lxml.html import HtmlElement
+    from pdfplumber.page import Page
+    from pdfplumber.table import Table
     from pypdf import PdfReader
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
@@ -35,6 +41,7 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _CJK = "\u2e80-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")  # spaces between Chinese characters mean nothing
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
+_MAX_SPAN = 50  # a table cell spans at most this many rows or columns
 
 
 def read_source(path: str | Path) -> bytes:
@@ -119,10 +126,44 @@ def check_unpacked_size(data: bytes, name: str) -> None:
         )
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _table_lines(rows: list[list[str]]) -> list[str]:
+    """A table as the parser reads one: a blank line, then per row one tab line per cell and a blank."""
+    lines = [""]
+    for row in rows:
+        lines += ["\t" + cell for cell in row]
+        lines.append("")
+    return lines
+
+
+def _docx_int(element: _Element | None, default: int = 1) -> int:
+    value = element.get(f"{_W}val", "") if element is not None else ""
+    return min(int(value), _MAX_SPAN) if value.isdigit() and int(value) > 0 else default
+
+
+def _docx_table_rows(table: _Element, cell_text: Callable[[_Element], str]) -> list[list[str]]:
+    """A Word table's grid: a cell a vertical merge continues is ABOVE, the columns a cell spans after
+    its first are LEFT, an empty cell is EMPTY (see corpus.tables)."""
+    rows: list[list[str]] = []
+    for tr in table.iterchildren(f"{_W}tr"):
+        cells = [EMPTY] * _docx_int(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        for tc in tr.iterchildren(f"{_W}tc"):
+            span = _docx_int(tc.find(f"{_W}tcPr/{_W}gridSpan"))
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
+                cells += [ABOVE] * span
+            else:
+                cells += [cell_text(tc).replace("\n", "").strip() or EMPTY] + [LEFT] * (span - 1)
+        rows.append(cells)
+    return rows
+
+
 def docx_lines(data: bytes, name: str = "<docx>") -> list[str]:
     """Paragraphs and tables of a .docx in document order; a table row's cells become tab lines."""
     import docx  # python-docx; imported here so plain-text users never pay for it
-    from docx.table import Table
+    from docx.table import Table, _Cell
     from docx.text.paragraph import Paragraph
 
     check_unpacked_size(data, name)
@@ -139,10 +180,8 @@ def docx_lines(data: bytes, name: str = "<docx>") -> list[str]:
         if tag == "p":
             lines.append(Paragraph(element, document).text)
         elif tag == "tbl":
-            lines.append("")
-            for row in Table(element, document).rows:
-                lines.extend("\t" + cell.text.replace("\n", "") for cell in row.cells)
-                lines.append("")
+            table = Table(element, document)
+            lines += _table_lines(_docx_table_rows(element, lambda tc, table=table: _Cell(tc, table).text))
     return lines
 
 
@@ -154,6 +193,7 @@ _PAGE_NUMBER_CHARS = "0123456789-－—–~·|/／第页共"
 _EDGE_LINES = 2  # running headers and footers are among the first and last two lines of a page
 _SENTENCE_FINAL = tuple("。！？；：”")
 _MIN_LINE_WIDTH = 40  # display columns (a Chinese character is 2): shorter lines never set the page width
+_HEADING_START = re.compile(r"^(?:第[0-9一二三四五六七八九十百]+[篇章节]|专栏\s*\d)")  # never the rest of a line
 
 
 @contextmanager
@@ -194,22 +234,113 @@ def _pdf_reader(data: bytes, name: str) -> PdfReader:
     return reader
 
 
-def _pdf_pages(data: bytes, name: str) -> list[list[str]]:
-    """The non-blank text lines of each page, with spaces between Chinese characters removed."""
+_TABLE_SLOT = "\ue013"  # a line standing for the table number that follows, until the tables go back in
+
+
+def _pdf_cell(text: str | None) -> str:
+    """A PDF table cell's text: its wrapped lines joined (a space only between two Latin words)."""
+    if text is None:
+        return ""
+    joined = re.sub(r"(?<=[A-Za-z])\n(?=[A-Za-z])", " ", text).replace("\n", "")
+    return _CJK_GAP.sub("", joined).strip(" \t\u00a0\u3000")
+
+
+def _pdf_table_rows(table: Table) -> list[list[str]]:
+    """A pdfplumber table's grid with the marks of corpus.tables: a position no cell starts at is LEFT
+    when the cell to its left reaches over it, else ABOVE; an empty cell is EMPTY."""
+    texts = table.extract()
+    rows: list[list[str]] = []
+    for row, cells in zip(table.rows, texts, strict=True):
+        out: list[str] = []
+        for k, (box, text) in enumerate(zip(row.cells, cells, strict=True)):
+            if box is not None:
+                out.append(_pdf_cell(text) or EMPTY)
+                continue
+            left = next((b for b in reversed(row.cells[:k]) if b is not None), None)
+            column = table.columns[k].bbox if k < len(table.columns) else None
+            reaches = left is not None and column is not None and left[2] > (column[0] + column[2]) / 2
+            out.append(LEFT if reaches else ABOVE)
+        rows.append(out)
+    return rows
+
+
+def _continue_table(rows: list[list[str]], more: list[list[str]]) -> None:
+    """Append a table's part from the next page: a repeated header is dropped, and a first row that only
+    holds the rest of wrapped cells (its first cell empty, few cells filled) is joined to the last row."""
+    def text(cell: str) -> str:
+        return "" if cell in (EMPTY, LEFT, ABOVE) else cell
+
+    if more and rows and more[0] == rows[0]:
+        more = more[1:]
+    if more and rows:
+        head, last = more[0], rows[-1]
+        filled = sum(1 for c in head if text(c))
+        if head[0] in (EMPTY, ABOVE) and 0 < 2 * filled <= sum(1 for c in last if text(c)):
+            joined = [text(a) + text(b) or a for a, b in zip(last, head, strict=False)]
+            rows[-1] = joined + last[len(joined):]
+            more = more[1:]
+    rows.extend(more)
+
+
+def _page_lines(page: Page, found: list[list[list[str]]]) -> list[str]:
+    """A page's text lines, top to bottom, with each ruled table replaced by a slot line (its rows go to
+    ``found``); spaces between Chinese characters removed."""
+    tables = [t for t in page.find_tables() if len(t.rows) >= 2 and len(t.columns) >= 2]
+
+    def outside(obj: dict) -> bool:
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= y <= t.bbox[3] for t in tables)
+
+    text = page.filter(outside) if tables else page
+    items = [(line["top"], _CJK_GAP.sub("", line["text"]).strip(" \t\u00a0\u3000"))
+             for line in text.extract_text_lines(strip=True, return_chars=False)]
+    for table in tables:
+        found.append(_pdf_table_rows(table))
+        items.append((table.bbox[1], f"{_TABLE_SLOT}{len(found) - 1}"))
+    return [line for _, line in sorted(items, key=lambda item: item[0]) if line]
+
+
+def _pdf_pages(data: bytes, name: str) -> tuple[list[list[str]], list[list[list[str]]]]:
+    """The non-blank text lines of each page (tables as slot lines) and the tables' grids."""
+    import pdfplumber
+
     with _quiet("pypdf"):
-        reader = _pdf_reader(data, name)
-        try:
-            texts = [page.extract_text() for page in reader.pages]
-        except Exception as exc:  # a damaged content stream
-            raise CorpusError(
-                f"无法提取 PDF 文字（文件损坏）/ cannot extract the text of {name} ({exc}); "
-                "download or export it again, or convert it to .txt"
-            ) from exc
-    pages = []
-    for text in texts:
-        lines = (_CJK_GAP.sub("", line).strip(" \t\u00a0\u3000") for line in text.splitlines())
-        pages.append([line for line in lines if line])
-    return pages
+        _pdf_reader(data, name)  # a damaged, truncated or password-protected file is refused here
+    tables: list[list[list[str]]] = []
+    try:
+        with _quiet("pdfminer"), pdfplumber.open(io.BytesIO(data)) as document:
+            pages = [_page_lines(page, tables) for page in document.pages]
+    except Exception as exc:  # a damaged content stream
+        raise CorpusError(
+            f"无法提取 PDF 文字（文件损坏）/ cannot extract the text of {name} ({exc}); "
+            "download or export it again, or convert it to .txt"
+        ) from exc
+    return pages, tables
+
+
+def _put_tables_back(lines: list[str], tables: list[list[list[str]]]) -> list[str]:
+    """Replace slot lines by their tables' lines; a table whose part on the next page follows it with
+    nothing in between (page furniture is gone by now) and has as many columns is continued."""
+    out: list[str] = []
+    previous: list[list[str]] | None = None
+    pending: list[list[list[str]]] = []
+    for line in lines:
+        if line.startswith(_TABLE_SLOT):
+            rows = tables[int(line[len(_TABLE_SLOT):])]
+            if previous is not None and rows and len(rows[0]) == len(previous[0]):
+                _continue_table(previous, rows)
+            else:
+                previous = rows
+                pending.append(rows)
+                out.append(line)
+            continue
+        previous = None
+        out.append(line)
+    grids = iter(pending)
+    result: list[str] = []
+    for line in out:
+        result += _table_lines(next(grids)) if line.startswith(_TABLE_SLOT) else [line]
+    return result
 
 
 def _drop_running_lines(pages: list[list[str]]) -> list[str]:
@@ -226,7 +357,8 @@ def _drop_running_lines(pages: list[list[str]]) -> list[str]:
         line
         for lines in pages
         for i, line in enumerate(lines)
-        if i not in edges(lines) or not (_PAGE_MARK.match(line) or seen[key(line)] >= repeated)
+        if i not in edges(lines) or line.startswith(_TABLE_SLOT)
+        or not (_PAGE_MARK.match(line) or seen[key(line)] >= repeated)
     ]
 
 
@@ -251,25 +383,27 @@ def _unwrap(lines: list[str]) -> list[str]:
     out: list[str] = []
     wrapped = False
     for line, width in zip(lines, widths, strict=True):
-        if wrapped:
+        if wrapped and not line.startswith(_TABLE_SLOT) and not _HEADING_START.match(line):
             space = " " if out[-1][-1:].isascii() and out[-1][-1:].isalpha() and line[:1].isascii() else ""
             out[-1] += space + line
         else:
             out.append(line)
-        wrapped = bool(full) and width >= 0.9 * full and not line.endswith(_SENTENCE_FINAL)
+        wrapped = bool(full) and width >= 0.9 * full and not line.endswith(_SENTENCE_FINAL) \
+            and not line.startswith(_TABLE_SLOT)
     return out
 
 
 def pdf_lines(data: bytes, name: str = "<pdf>") -> list[str]:
-    """The text of a PDF as lines: page furniture dropped, wrapped paragraph lines rejoined."""
-    pages = _pdf_pages(data, name)
+    """The text of a PDF as lines: page furniture dropped, wrapped paragraph lines rejoined, ruled
+    tables as table lines (see docx_lines)."""
+    pages, tables = _pdf_pages(data, name)
     blank = sum(1 for lines in pages if not lines)
     if blank * 2 > len(pages):
         raise CorpusError(
             f"扫描件/图片 PDF 没有文字层，请先做 OCR / {name}: {blank} of {len(pages)} pages have no text "
             "layer (a scanned or image-only PDF); run OCR on it first (e.g. `ocrmypdf`) or load a .docx/.txt"
         )
-    return _unwrap(_drop_running_lines(pages))
+    return _put_tables_back(_unwrap(_drop_running_lines(pages)), tables)
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -287,7 +421,6 @@ _HTML_BLOCK = frozenset(
 _HTML_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _NOISE_NAMES = frozenset("nav navbar menu breadcrumb crumb footer sidebar share toolbar".split())
 _MAX_CELL_CHARS = 200  # a longer cell means a layout table, read as text
-_MAX_SPAN = 50
 
 
 def _html_text(data: bytes, name: str) -> str:
@@ -345,22 +478,20 @@ def _is_data_table(table: HtmlElement) -> bool:
 
 
 def _skip_covered(cells: list[str], below: dict[int, int]) -> None:
-    """Write empty cells where a rowspan from a row above covers the next column."""
+    """Mark the cells a rowspan from a row above covers in the next columns (ABOVE)."""
     while below.get(len(cells), 0) > 0:
         below[len(cells)] -= 1
-        cells.append("")
+        cells.append(ABOVE)
 
 
-def _table_lines(table: HtmlElement) -> list[str]:
-    """A table as docx_lines writes one: a blank line, then per row one tab line per cell and a blank.
-
-    A cell covered by a rowspan/colspan from above or the left is written empty, which the
-    parser fills from the row above; a row of one cell (a title) is written as one cell.
-    """
-    lines = [""]
+def _html_table_lines(table: HtmlElement) -> list[str]:
+    """A table as docx_lines writes one (see corpus.tables for the marks): a cell a rowspan from above
+    covers is ABOVE, the columns a colspan covers after the first are LEFT, an empty cell is EMPTY;
+    a row of one cell (a title) is written as one cell."""
+    rows: list[list[str]] = []
     caption = table.find("caption")
     if caption is not None and (title := _squash(caption.text_content())):
-        lines += ["\t" + title, ""]
+        rows.append([title])
     below: dict[int, int] = {}  # column -> rows still covered by a rowspan
     for row in _rows(table):
         cells: list[str] = []
@@ -369,13 +500,12 @@ def _table_lines(table: HtmlElement) -> list[str]:
             _skip_covered(cells, below)
             text = _squash(element.text_content())
             for k in range(_span(element, "colspan") if len(elements) > 1 else 1):
-                if (rows := _span(element, "rowspan")) > 1:
-                    below[len(cells)] = rows - 1
-                cells.append("" if k else text)
+                if (rows_spanned := _span(element, "rowspan")) > 1:
+                    below[len(cells)] = rows_spanned - 1
+                cells.append(LEFT if k else text or EMPTY)
         _skip_covered(cells, below)
-        lines += ["\t" + cell for cell in cells]
-        lines.append("")
-    return lines
+        rows.append(cells)
+    return _table_lines(rows)
 
 
 class _HtmlLines:
@@ -395,7 +525,7 @@ class _HtmlLines:
         if isinstance(element.tag, str) and not _is_noise(element):  # comments have a callable tag
             if element.tag == "table" and _is_data_table(element):
                 self.flush()
-                self.lines += _table_lines(element)
+                self.lines += _html_table_lines(element)
             elif element.tag == "br":
                 self.flush()
             else:

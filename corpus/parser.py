@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from corpus import tables
 from corpus.numerals import cn_to_int
-from corpus.records import Block, DocumentMeta, Footnote, Heading, Level, PlanDocument, Section
+from corpus.records import Block, BlockKind, DocumentMeta, Footnote, Heading, Level, PlanDocument, Section
 
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 _FOOTNOTE_REF = re.compile(r"\[footnoteRef:(\d+)\]")
@@ -31,7 +32,26 @@ _SECTION = re.compile(rf"^第\s*({_NUM})\s*节\s*(.*)$")
 _BOX = re.compile(r"^专栏\s*(\d+(?:\s*[-－—–]\s*\d+)?)\s*(.*)$")
 _BOX_GROUP = re.compile(r"^[（(][一二三四五六七八九十]+[)）]\s*\S{1,15}$")
 _ENTRY_TITLE = re.compile(r"^([^，。：:；,;]{2,24})[：:。]")
-_PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+_PAGE_NUMBER = re.compile(r"^[\s\-－—–]*\d{1,4}[\s\-－—–]*$")  # 「134」「— 1 —」
+# a table of contents: 「目录」, then entries (with leader dots and page numbers, or without) up to the body
+_TOC_TITLE = re.compile(r"^目\s*录$")
+_TOC_PAGE = re.compile(r"\s*(?:[.．。…·⋯]{2,}|…+)\s*\d{0,4}\s*$|(?<=\S)\s+\d{1,4}$")
+_TOC_LEADER = re.compile(r"\s*(?:[.．。…·⋯]{2,}|…+)\s*")
+_MAX_TOC_LINES = 600
+# a table or box that was an image in the source: 「［图片：原网页此处为图片…］」「[图片]」「（此处为图片）」
+_IMAGE = re.compile(
+    r"^[\[［【〔]\s*(?:图片|图表|图)\s*(?:[：:].{0,80})?[\]］】〕]$"
+    r"|^[(（]\s*(?:此处为)?(?:图片|图表)(?!来源)[^()（）]{0,30}[)）]$"
+)
+# an appendix of definitions: 「名词解释」「附录：指标解释」「附件2 名词解释」
+_GLOSSARY = re.compile(
+    r"^(?:附\s*[录件]\s*[0-9一二三四五六七八九十]*\s*[：:、.．]?\s*)?(名词解释|指标解释|名词说明|术语解释)$"
+)
+# 「1. 新质生产力：…」「（2）两重：…」「③ 术语：…」 → the term and its explanation
+_GLOSSARY_ENTRY = re.compile(
+    r"^\s*(?:\d{1,3}\s*[.．、]|[（(]\s*\d{1,3}\s*[)）]|[①-⑳])?\s*([^：:，。；]{1,30}?)\s*[：:]\s*(\S.*)$"
+)
+_MAX_CAPTION = 40
 _SENTENCE_PUNCT = set("。，；：！？、,;:!?")
 _CLOSING = tuple("。！？；：”’」』）)…—")
 _CN = "[一二三四五六七八九十]+"
@@ -61,7 +81,7 @@ class _Scheme:
 
     ``generic`` maps an index into _GENERIC_STYLES to the level it stands for; ``recover``
     turns on the repairs for a converted 第X章 plan (``1. 标题`` and bare-title chapters),
-    which would misread a document numbered the generic way.
+    which would misread a document numbered the generic way or one that prints its 第X章.
     """
 
     generic: tuple[tuple[int, Level], ...]
@@ -82,6 +102,8 @@ class _Builder:
     table_count: int = 0
     used_ids: set[str] = field(default_factory=set)
     open_paragraph: bool = False  # the last block is a paragraph cut mid-sentence
+    caption: bool = False  # the last block is a short line that may name the table after it
+    toc: tuple[str, ...] = ()  # the table of contents' entries (keys, see _toc_key)
 
     def current(self) -> Section:
         return self.section or self.chapter or self.part or self.root
@@ -123,11 +145,27 @@ class _Builder:
         if joins and self.open_paragraph and target.blocks:
             last = target.blocks[-1]
             target.blocks[-1] = Block(last.block_id, last.kind, last.path, last.text + text)
+            self.caption = False
         else:
             block_id = f"{target.section_id}.p{len(target.blocks) + 1}"
             target.blocks.append(Block(block_id, "paragraph", target.path, text))
+            self.caption = len(text) <= _MAX_CAPTION and not _is_prose(text)
         # a wrapped line without punctuation keeps the paragraph open (PDF line wrapping)
         self.open_paragraph = not text.endswith(_CLOSING) and _is_prose(target.blocks[-1].text)
+
+    def add_block(self, kind: BlockKind, text: str) -> None:
+        """A block that stands alone (a missing table's placeholder): never joined to a paragraph."""
+        target = self.current()
+        target.blocks.append(Block(f"{target.section_id}.p{len(target.blocks) + 1}", kind, target.path, text))
+        self.open_paragraph = self.caption = False
+
+    def take_caption(self) -> str:
+        """The short line just before a table (「“十五五”时期经济社会发展主要指标」), taken out of the text."""
+        target = self.current()
+        if not (self.caption and target.blocks and target.blocks[-1].kind == "paragraph"):
+            return ""
+        self.caption = False
+        return target.blocks.pop().text
 
 
 def _is_prose(text: str) -> bool:
@@ -222,7 +260,9 @@ def _scheme(texts: list[str]) -> _Scheme:
             continue
         generic.append((style, _LEVELS[depth]))
         floor = depth + 1
-    return _Scheme(tuple(generic), recover=not generic)
+    # the repairs are for a plan whose chapters all lost their 「第X章」 (the shipped one): a plan that
+    # prints its chapters keeps its short unnumbered lines (a table's title, a box's line) as text
+    return _Scheme(tuple(generic), recover=not generic and _LEVELS.index("章") not in native)
 
 
 def _is_structural(line: str, scheme: _Scheme) -> bool:
@@ -264,7 +304,7 @@ def _is_table_start(lines: list[str], i: int, scheme: _Scheme) -> bool:
     return len(multi) >= 2 and all(len(c) <= 40 for r in multi for c in r)
 
 
-def _row_text(header: list[str], cells: list[str]) -> str:
+def _row_text(header: tuple[str, ...], cells: tuple[str, ...]) -> str:
     name_col = next((k for k, h in enumerate(header) if "名称" in h or "指标" in h), 0)
     pairs = [
         f"{h}：{v}"
@@ -274,27 +314,21 @@ def _row_text(header: list[str], cells: list[str]) -> str:
     return f"{cells[name_col]}——{'；'.join(pairs)}"
 
 
-def _add_table(b: _Builder, rows: list[list[str]]) -> None:
-    title = rows[0][0] if len(rows[0]) == 1 else ""
-    body = rows[1:] if title else rows
-    header, data = body[0], body[1:]
+def _add_table(b: _Builder, table: tables.Table) -> None:
+    """A table section under the current one, one table_row block per body row."""
+    title = table.title or b.take_caption()
     b.table_count += 1
     parent = b.current()
-    table = b.open_section(
+    section = b.open_section(
         parent, Heading("表", str(b.table_count), title or f"表{b.table_count}"),
         f"table{b.table_count}",
     )
-    previous: list[str] = [""] * len(header)
-    for n, raw in enumerate(data, start=1):
-        cells = (raw + [""] * len(header))[: len(header)]
-        # merged cells come out empty: they carry the value of the row above
-        cells = [c or previous[k] for k, c in enumerate(cells)]
-        previous = cells
-        table.blocks.append(
-            Block(f"{table.section_id}.r{n}", "table_row", table.path, _row_text(header, cells),
-                  fields=tuple(zip(header, cells, strict=True)))
+    for n, cells in enumerate(table.rows, start=1):
+        section.blocks.append(
+            Block(f"{section.section_id}.r{n}", "table_row", section.path, _row_text(table.columns, cells),
+                  fields=tuple(zip(table.columns, cells, strict=True)))
         )
-    b.open_paragraph = False
+    b.open_paragraph = b.caption = False
 
 
 def _add_box(b: _Builder, lines: list[str], i: int, number: str, title: str) -> int:
@@ -321,8 +355,90 @@ def _add_box(b: _Builder, lines: list[str], i: int, number: str, title: str) -> 
         else:  # a paragraph of the entry above
             last = box.blocks[-1]
             box.blocks[-1] = Block(last.block_id, last.kind, last.path, last.text + text)
-    b.open_paragraph = False
+    b.open_paragraph = b.caption = False
     return i
+
+
+def _add_glossary(b: _Builder, lines: list[str], i: int, title: str) -> int:
+    """An appendix of definitions from ``lines[i]`` on: each 「术语：解释」 its own entry, led by the term."""
+    if b.part is not None:
+        b.add_part(int(b.part.heading.number) + 1 if b.part.heading else 0, title, title)
+        section = b.part
+    else:
+        b.add_chapter(None, title, title)
+        section = b.chapter
+    assert section is not None
+    while i < len(lines):
+        text = lines[i].strip()
+        if text and (_is_structural(text, b.scheme) or _GLOSSARY.match(text)):
+            break
+        i += 1
+        if not text or _PAGE_NUMBER.match(text):
+            continue
+        if match := _GLOSSARY_ENTRY.match(text):
+            entry = f"{match.group(1)}：{match.group(2)}"
+            section.blocks.append(Block(f"{section.section_id}.e{len(section.blocks) + 1}", "box_entry",
+                                        section.path, entry))
+        elif section.blocks:
+            last = section.blocks[-1]
+            section.blocks[-1] = Block(last.block_id, last.kind, last.path, last.text + text)
+        else:
+            b.add_paragraph(text, joins=False)
+    b.open_paragraph = b.caption = False
+    return i
+
+
+def _toc_key(line: str) -> str:
+    """A heading as a table of contents and the body both print it: no leader dots, page number or spaces."""
+    return re.sub(r"\s+", "", _TOC_PAGE.sub("", line))
+
+
+def _is_toc_heading(text: str) -> bool:
+    return bool(_native_heading(text) or _BOX.match(text) or re.match(rf"^(?:{_CN}、|[（(]{_CN}[)）])", text))
+
+
+def _skip_toc(lines: list[str], i: int) -> tuple[int, tuple[str, ...]]:
+    """The index where the body starts after a 目录 line at ``i - 1``, and the entries' keys.
+
+    The contents end where an entry is printed again (the body's first heading) or at the first
+    sentence; an entry wrapped over two lines (its page number on the second) is one entry.
+    """
+    keys: list[str] = []
+    start, previous_paged = i, True
+    while i < len(lines) and i - start < _MAX_TOC_LINES:
+        text = lines[i].strip()
+        if not text or _PAGE_NUMBER.match(text):
+            i += 1
+            continue
+        key = _toc_key(text)
+        paged = bool(_TOC_LEADER.search(text)) or key != re.sub(r"\s+", "", text)
+        if key in keys or "。" in text or len(key) > 80:
+            break
+        if not previous_paged and paged and not _is_toc_heading(text):
+            keys[-1] += key  # the rest of an entry wrapped before its page number
+        else:
+            keys.append(key)
+        previous_paged = paged
+        i += 1
+    return i, tuple(keys)
+
+
+def _toc_title(b: _Builder, lines: list[str], i: int, found: _Found) -> tuple[_Found, int]:
+    """A heading printed over two or three lines, completed as the table of contents prints it."""
+    text = lines[i].strip()
+    key = _toc_key(text)
+    if not b.toc or key in b.toc or not any(k.startswith(key) for k in b.toc):
+        return found, i + 1
+    joined, j = text, i + 1
+    while j < len(lines) and j <= i + 2 and lines[j].strip():
+        joined += lines[j].strip()
+        if _toc_key(joined) in b.toc:
+            title = found.title + "".join(line.strip() for line in lines[i + 1 : j + 1])
+            return found._replace(title=title, printed=found.printed and found.printed + joined[len(text):]), j + 1
+        if not any(k.startswith(_toc_key(joined)) for k in b.toc):
+            break
+        j += 1
+    return found, i + 1
 
 
 def _add_heading(b: _Builder, found: _Found) -> None:
@@ -332,7 +448,7 @@ def _add_heading(b: _Builder, found: _Found) -> None:
         b.add_chapter(found.number, found.title, found.printed)
     else:
         b.add_section(found.number or 0, found.title, found.printed)
-    b.open_paragraph = False
+    b.open_paragraph = b.caption = False
 
 
 def parse_lines(lines: list[str], meta: DocumentMeta, sha256: str) -> PlanDocument:
@@ -348,13 +464,32 @@ def parse_lines(lines: list[str], meta: DocumentMeta, sha256: str) -> PlanDocume
             previous_blank, b.open_paragraph = True, False
             i += 1
             continue
+        if _TOC_TITLE.match(text) and not b.toc:
+            i, b.toc = _skip_toc(texts, i + 1)
+            previous_blank, b.open_paragraph = True, False
+            continue
         if match := _BOX.match(text):
             i = _add_box(b, texts, i + 1, match.group(1), match.group(2).strip())
             previous_blank = True
             continue
         if raw.startswith("\t") and _is_table_start(texts, i, b.scheme):
             rows, i = _table_rows(texts, i, b.scheme)
-            _add_table(b, rows)
+            _add_table(b, tables.build_table(rows))
+            previous_blank = True
+            continue
+        if (columns := tables.text_header(text)) is not None:
+            rows, end = tables.read_text_rows(texts, i + 1, columns)
+            if rows:
+                _add_table(b, tables.Table("", tuple(columns), tuple(tuple(r) for r in rows)))
+                i, previous_blank = end, True
+                continue
+        if _IMAGE.match(text):
+            b.add_block("missing", text)
+            previous_blank = True
+            i += 1
+            continue
+        if match := _GLOSSARY.match(text):
+            i = _add_glossary(b, texts, i + 1, text)
             previous_blank = True
             continue
         heading = _heading(text, b.scheme)
@@ -362,9 +497,10 @@ def parse_lines(lines: list[str], meta: DocumentMeta, sha256: str) -> PlanDocume
             heading = _Found("章", None, text)
         if heading is None:
             b.add_paragraph(text, joins=not previous_blank)
+            i += 1
         else:
+            heading, i = _toc_title(b, texts, i, heading)
             _add_heading(b, heading)
         previous_blank = False
-        i += 1
     _resolve_footnotes(b.root, footnote_texts)
     return PlanDocument(meta, b.root, sha256)

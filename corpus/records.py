@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -9,7 +10,9 @@ from typing import Literal
 from corpus.numerals import int_to_cn
 
 Level = Literal["篇", "章", "节", "专栏", "表"]
-BlockKind = Literal["paragraph", "box_entry", "table_row"]
+# "missing": where the source had an image (a table or box the text does not contain), its placeholder line
+BlockKind = Literal["paragraph", "box_entry", "table_row", "missing"]
+DocumentKind = Literal["plan", "report", "proposal", ""]
 PATH_SEP = " › "
 
 
@@ -45,7 +48,8 @@ class Footnote:
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph, a box entry or a table row: the smallest addressable piece of a plan.
+    """A paragraph, a box entry, a table row or a missing table's placeholder: the smallest addressable
+    piece of a plan.
 
     ``text`` is the clean body text (no conversion residue, footnote marks removed);
     ``fields`` holds a table row's cells as (column, value) pairs.
@@ -92,12 +96,37 @@ class DocumentMeta:
     source: str = ""
     english_names: tuple[tuple[str, str], ...] = ()  # ("gedian", "葛店 葛店开发区"): names in English questions
 
+    @property
+    def kind(self) -> DocumentKind:
+        """What the title says the document is: 「…规划纲要」→ plan, 「…政府工作报告」→ report,
+        「…规划的建议」→ proposal; '' when it says none of these (derived, never stored)."""
+        return document_kind(self.title)
+
     @classmethod
     def from_dict(cls, data: dict) -> DocumentMeta:
         """The inverse of ``dataclasses.asdict`` (JSON turns the name pairs into lists)."""
         names = tuple((str(en), str(zh)) for en, zh in data.get("english_names") or ())
         known = {"doc_id", "title", "region", "period", "source"}
         return cls(**{k: str(v) for k, v in data.items() if k in known}, english_names=names)
+
+
+_PROPOSAL = re.compile(r"建议(?:[（(][^）)]*[）)])?$")
+_REPORT = re.compile(r"工作报告")
+_PLAN = re.compile(r"规划|纲要")
+
+
+def document_kind(title: str) -> DocumentKind:
+    """plan / report / proposal from a title; a 建议 names a plan it proposes, so it is looked at first.
+
+    >>> document_kind("中共中央关于制定国民经济和社会发展第十五个五年规划的建议"), document_kind("2026年政府工作报告")
+    ('proposal', 'report')
+    """
+    title = title.strip(" 《》")
+    if _PROPOSAL.search(title):
+        return "proposal"
+    if _REPORT.search(title):
+        return "report"
+    return "plan" if _PLAN.search(title) else ""
 
 
 @dataclass

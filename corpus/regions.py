@@ -3,7 +3,9 @@
 The knowledge is data (``corpus/data/regions.json``); this module only reads it. A region has one
 canonical name (湖北省, 鄂州市, 广西壮族自治区, 全国) and the forms people write (湖北, 鄂州, 广西,
 Hubei, Ezhou). Cities are matched by their short name only where it cannot be an ordinary word
-(「长治久安」 is not 长治市): such names must be written with 市.
+(「长治久安」 is not 长治市): such names must be written with 市. A name that only begins another name is no
+region either: 「中国人民大学」「中国科学院」「中国（上海）自由贸易试验区」 are not 全国 (the data file's
+'proper_names').
 """
 
 from __future__ import annotations
@@ -49,7 +51,10 @@ def same_region(a: str, b: str) -> bool:
 class Gazetteer:
     """All known regions, and lookups by name and in running text."""
 
-    def __init__(self, regions: list[Region], abbreviations: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, regions: list[Region], abbreviations: dict[str, str] | None = None,
+        proper_names: dict[str, list[str]] | None = None,
+    ) -> None:
         self.regions = regions
         self._by_core: dict[str, Region] = {}
         for region in regions:  # the first region of a name wins: provinces come before their cities
@@ -67,6 +72,7 @@ class Gazetteer:
         english = sorted({(e, r.name) for r in regions for e in r.english}, key=lambda er: -len(er[0]))
         self._english_of = dict(english)
         self._english = re.compile(r"(?<![a-z])(" + "|".join(re.escape(e) for e, _ in english) + r")(?![a-z])")
+        self._inside_name = _proper_name_pattern(proper_names or {})
 
     @classmethod
     def from_file(cls, path: Path = DATA_FILE) -> Gazetteer:
@@ -78,6 +84,7 @@ class Gazetteer:
         provinces = [Region(p["name"], "province", (p["name"], *p["aliases"]), tuple(p["english"]))
                      for p in data["provinces"]]
         abbreviations = {a: p["name"] for p in data["provinces"] for a in p["abbreviations"]}
+        proper_names = data.get("proper_names") or {}
         taken = {form for p in provinces for form in p.forms}  # 吉林 is the province; the city is 吉林市
         cities = []
         for prov in data["provinces"]:
@@ -86,7 +93,7 @@ class Gazetteer:
                 short = () if city in ambiguous or city in taken else (city,)
                 english = (english_of[city],) if city in english_of else ()
                 cities.append(Region(full, "city", (full, *short), english, prov["name"]))
-        return cls([*regions, *provinces, *cities], abbreviations)
+        return cls([*regions, *provinces, *cities], abbreviations, proper_names)
 
     def lookup(self, name: str) -> Region | None:
         """The region a name stands for (湖北, 湖北省, Hubei), or None."""
@@ -105,7 +112,10 @@ class Gazetteer:
 
         A one-character abbreviation counts at the start of a question before a time word: 「皖今年…」.
         """
-        found = [(m.start(), m.end(), self._form_of[m.group()]) for m in self._pattern.finditer(text)]
+        found = [
+            (m.start(), m.end(), self._form_of[m.group()]) for m in self._pattern.finditer(text)
+            if not (self._inside_name and self._inside_name.match(text, m.start()))
+        ]
         if self._abbreviation is not None and (m := self._abbreviation.match(text)):
             found.append((0, 1, self._abbreviations[m.group(1)]))
         found += [(m.start(1), m.end(1), self._english_of[m.group(1)]) for m in self._english.finditer(text.lower())]
@@ -129,7 +139,24 @@ class Gazetteer:
         """The region a title starts with (after an optional year): 「2025年广西政府工作报告」 → 广西壮族自治区."""
         text = re.sub(r"^\s*(?:19|20)\d{2}\s*年", "", text)
         match = self._pattern.match(text)
-        return self._form_of[match.group()] if match else ""
+        if not match or (self._inside_name and self._inside_name.match(text)):
+            return ""
+        return self._form_of[match.group()]
+
+
+_NAME_GAP = 6  # at most this many characters between 中国 and an institution's ending (中国石油大学, 中国地质大学)
+
+
+def _proper_name_pattern(proper_names: dict[str, list[str]]) -> re.Pattern[str] | None:
+    """Where a region's form begins a longer proper name: one of the 'prefixes', or the form, a few
+    characters (no punctuation) and one of the 'suffixes'."""
+    forms, prefixes, suffixes = (proper_names.get(key) or [] for key in ("forms", "prefixes", "suffixes"))
+    alternatives = [re.escape(p) for p in sorted(prefixes, key=len, reverse=True)]
+    if forms and suffixes:
+        head = "|".join(re.escape(f) for f in forms)
+        tail = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
+        alternatives.append(f"(?:{head})[\u3400-\u9fff]{{0,{_NAME_GAP}}}?(?:{tail})")
+    return re.compile("|".join(alternatives)) if alternatives else None
 
 
 GAZETTEER = Gazetteer.from_file()

@@ -54,3 +54,19 @@ def test_ambiguous_city_names_need_their_suffix():
 def test_an_abbreviation_counts_only_at_the_start_before_a_time_word():
     assert GAZETTEER.find("皖今年GDP增长目标") == ["安徽省"]
     assert GAZETTEER.find("港口建设") == [] and GAZETTEER.find("新建铁路") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["中国人民大学的学科建设目标", "中国科学院在京院所", "中国（上海）自由贸易试验区的制度创新", "中国式现代化深圳实践",
+     "中国石油大学", "中国特色社会主义"],
+)
+def test_中国_inside_a_proper_name_is_not_the_country(text):
+    assert NATIONAL not in GAZETTEER.find(text)
+    assert GAZETTEER.find_at_start(text) != NATIONAL
+
+
+def test_中国_on_its_own_and_the_central_committee_are_the_country():
+    assert GAZETTEER.find("中国今年的经济增长目标") == [NATIONAL]
+    assert GAZETTEER.find_at_start("中共中央关于制定国民经济和社会发展第十五个五年规划的建议") == NATIONAL
+    assert GAZETTEER.find("中国（上海）自由贸易试验区") == ["上海市"]  # the region it names is still found

@@ -105,6 +105,17 @@ def test_fake_build_round_trip(pristine):
     assert stored.dense.search(vectors[3], 1)[0].chunk_id == chunks[3].chunk_id
 
 
+def test_a_missing_table_is_indexed_and_found(tmp_path):
+    """A table that was an image (a "missing" block) is stored, loaded and found like any passage."""
+    plan = MINI_PLAN + "第三节 主要指标\n［图片：原网页此处为图片（主要指标表或专栏），文字版未收录］\n"
+    doc = load_document(write_plan(tmp_path / "plans", plan))
+    built(tmp_path / "idx", doc)
+    stored = load_index(tmp_path / "idx")
+    [missing] = [c for c in stored.chunks if c.kind == "missing"]
+    assert missing.path[-1] == "第三节 主要指标" and stored.chunks == chunk_document(doc)
+    assert stored.bm25.search("主要指标 图片", 3)[0].chunk_id == missing.chunk_id
+
+
 def test_hnsw_index_above_the_threshold(tmp_path, mini_plan):
     built(tmp_path, mini_plan, hnsw_threshold=3)
     stored = load_index(tmp_path)
