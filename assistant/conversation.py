@@ -93,6 +93,7 @@ _DOCUMENT = re.compile(r"政府工作报告|工作报告|规划纲要|纲要|建
 _PLACE_NAME = re.compile(r"(?:开发区|经济区|新区|度假区|示范区|园区|产业园|机场|港区|港|湖|小镇)$")
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1, "来年": 1}
 _RELATIVE = re.compile("|".join(_RELATIVE_YEARS))
+_NAMED_REPORT = re.compile(r"(?:19|20)\d{2}\s*年?的?(?:国务院|全国)?(?:政府)?(?:工作)?报告")
 _QUANTITY = re.compile(r"(?:率|比重|占比|比例|指数|总量|总额|规模|数量|人数|面积|产量|产值|收入|寿命)$")
 _PLACE_WORD = re.compile(r"(?:开发区|经济区|新区|示范区|园区|产业园|机场|港|区|县|镇|乡|街道)$")
 _QUOTE = re.compile(r"「(.+?)」\[(\d+)\]", re.S)
@@ -396,9 +397,11 @@ def resolve_follow_up(base: str, previous: Query, text: str, query: Query, reade
 
 
 def _absolute_years(text: str, now: int | None) -> str:
-    """A follow-up's 今年, 去年, 明年 as the years they are in the library (「去年实际增长多少」 → 2025年 when its
-    newest report is 2026's): the conversation has moved on from the turn whose 今年 it would otherwise take."""
-    if now is None:
+    """A follow-up's own 今年, 去年, 明年 as the years they are in the library (「去年实际增长多少」 → 2025年 when
+    its newest report is 2026's): the conversation has moved on from the turn whose 今年 it would otherwise
+    take. A 今年 carried over from the previous turn keeps its meaning (the new region's newest report), and
+    so does one read against a named report (「2019年报告里说去年」)."""
+    if now is None or _NAMED_REPORT.search(text):
         return text
     return _RELATIVE.sub(lambda m: f"{now + _RELATIVE_YEARS[m.group()]}年", text)
 
