@@ -18,7 +18,7 @@ STAMP := $(VENV)/.planqa-installed
 ST_STAMP := $(VENV)/.planqa-st-installed
 TEST_STAMP := $(VENV)/.planqa-test-installed
 
-.PHONY: install install-st run test lint browser bench bench-load bench-growth eval
+.PHONY: install install-st run test lint browser bench bench-load bench-growth eval vectors screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,3 +81,13 @@ bench-growth: install
 
 eval: install
 	$(BIN)/planqa eval
+
+# the shipped plan's passage vectors (index/data/, the first start's embedding cache): rewrite them after
+# its passages changed (chunker, parser or model version); tests/index/test_shipped.py says when
+vectors: install
+	$(BIN)/planqa index ship-vectors
+
+# README's screenshots (docs/img/), taken by the browser tests in real Chromium
+screenshots: $(TEST_STAMP) browser
+	mkdir -p docs/img
+	PLANQA_DOC_SCREENSHOTS=docs/img $(BIN)/python -m pytest tests/ui/test_browser.py -q

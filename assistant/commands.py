@@ -9,10 +9,18 @@ from pathlib import Path
 
 from assistant.generative import refiner_from_env, refiner_from_spec
 from assistant.planqa import DEFAULT_K, PlanQA
-from assistant.records import Answer
+from assistant.records import Answer, Citation
 from corpus import PlanqaError
 from index.commands import add_filter_options, add_index_options
 from index.searcher import MODES, Filter
+
+PASSAGE_CHARS = 200  # of a quoted passage printed under an answer
+OTHER_CHARS = 60  # of a related passage the answer does not quote
+EXIT_WORDS = frozenset({"exit", "quit", "q", "退出"})
+CHAT_GREETING = ("planqa chat：每行一个问题，回车提问；追问（如「那充电桩呢？」）会结合前面的问题理解。"
+                 "结束：exit、quit、退出、q 或 Ctrl-D。\n"
+                 "planqa chat: one question per line; follow-ups are read against the earlier ones. "
+                 "Leave with exit, quit, 退出, q or Ctrl-D.")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,7 +73,8 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    """Read questions line by line from stdin until EOF or an empty line; answer each in one conversation."""
+    """Read questions line by line from stdin and answer each in one conversation, until an exit word,
+    EOF (Ctrl-D) or Ctrl-C; an empty line ends a piped conversation and is skipped at a terminal."""
     from assistant.conversation import EXPORT_SUFFIXES
 
     if args.export and Path(args.export).suffix.lower() not in EXPORT_SUFFIXES:
@@ -73,12 +82,19 @@ def _chat(args: argparse.Namespace) -> int:
     qa = load_from_args(args)
     conversation = qa.conversation()
     interactive = sys.stdin.isatty()
+    print(CHAT_GREETING, file=sys.stderr, flush=True)
     while True:
         if interactive:
             print("问> ", end="", flush=True)
-        line = sys.stdin.readline()
-        if not line or not line.strip():
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            print(file=sys.stderr)
             break
+        if not line or is_exit(line) or (not line.strip() and not interactive):
+            break
+        if not line.strip():
+            continue
         try:
             answer = conversation.ask(line.strip(), k=args.k, mode=args.mode)
         except PlanqaError as exc:
@@ -89,6 +105,11 @@ def _chat(args: argparse.Namespace) -> int:
         path = conversation.export(args.export)
         print(f"wrote {len(conversation.answers)} answers to {path}", file=sys.stderr)
     return 0
+
+
+def is_exit(line: str) -> bool:
+    """Whether a chat line asks to leave: exit, quit, 退出 or q (any case, stray punctuation allowed)."""
+    return line.strip().strip("。.!！").strip().lower() in EXIT_WORDS
 
 
 def _answer_all(qa: PlanQA, questions: list[str], args: argparse.Namespace, out) -> int:
@@ -135,17 +156,33 @@ def _read_questions(path: Path) -> list[str]:
 
 
 def render(answer: Answer, show_documents: bool = False) -> str:
-    """Terminal form: the answer, then numbered sources with their place in the plan (and document)."""
+    """Terminal form: the answer, the passages it quotes (来源) with their place in the plan (and document),
+    then the other related passages, shorter; a table row as its table's name and cells."""
     lines = [f"问：{answer.question}"]
     if answer.resolved_question:
         lines.append(f"理解为：{answer.resolved_question}")
     lines.append(f"答：{answer.text}")
     if answer.notice:
         lines.append(f"注：{answer.notice}")
-    lines.append("来源：" if answer.found else "最接近的段落：")
-    for c in answer.citations:
-        passage = c.text if len(c.text) <= 200 else c.text[:200] + "……"
-        where = f"《{c.doc_title}》 › {c.path_text}" if show_documents else c.path_text
-        lines.append(f"  [{c.number}] {where}\n      {passage}")
+    cited = answer.used_citations if answer.found else ()
+    if answer.found and not cited:
+        cited = answer.citations
+    others = [c for c in answer.citations if c not in cited]
+    for heading, citations, width in (("来源：", cited, PASSAGE_CHARS), (
+            "其他相关段落：" if answer.found else "最接近的段落：", others, OTHER_CHARS)):
+        if citations:
+            lines.append(heading)
+        for c in citations:
+            where = f"《{c.doc_title}》 › {c.path_text}" if show_documents else c.path_text
+            lines.append(f"  [{c.number}] {where}\n      {_passage(c, width)}")
     lines.append(f"（{answer.mode} · {answer.model_id} · {answer.latency_ms:.0f} ms）")
     return "\n".join(lines)
+
+
+def _passage(citation: Citation, width: int) -> str:
+    """A passage shortened to ``width`` characters; a table row as 「表：name｜column：value；…」."""
+    text = citation.text
+    if citation.kind == "table_row" and citation.fields:
+        name = citation.path[-1] if citation.path else ""
+        text = f"表：{name}｜" + "；".join(f"{column}：{value}" for column, value in citation.fields)
+    return text if len(text) <= width else text[:width] + "……"

@@ -39,10 +39,15 @@ class Citation:
         return PATH_SEP.join(self.path)
 
     def reference(self) -> str:
-        """A quotable reference: 《…纲要》第四篇第十三章第三节 专栏4-6 数字经济领域重点工程."""
-        numbered = "".join(p.split(" ", 1)[0] for p in self.path if p.startswith("第"))
+        """A quotable reference that names its section: 《…纲要》第四篇第十三章第三节 专栏4-6 数字经济领域重点工程,
+        《…纲要》第四篇第十三章第三节 加快数字化社会建设步伐, and for a table row 《…》第一篇第二章第四节 表：…."""
+        numbered = [p for p in self.path if p.startswith("第")]
         tail = [p for p in self.path if not p.startswith("第")]
-        return f"《{self.doc_title}》{numbered}" + (f" {tail[-1]}" if tail else "")
+        name = tail[-1] if tail else numbered[-1].split(" ", 1)[1] if numbered and " " in numbered[-1] else ""
+        if name and self.kind == "table_row":
+            name = f"表：{name}"
+        numbers = "".join(p.split(" ", 1)[0] for p in numbered)
+        return f"《{self.doc_title}》{numbers}" + (f" {name}" if name else "")
 
 
 Level = Literal["answer", "tentative", "none"]

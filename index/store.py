@@ -52,6 +52,7 @@ from index.bm25 import BM25Index
 from index.dense import HNSW_THRESHOLD
 from index.embedders import Embedder
 from index.lexicon import plan_terms
+from index.shipped import shipped_vectors
 from index.tokenization import TOKENIZER_VERSION, ZhTokenizer
 from index.vector_store import (
     DEFAULT_SPEC,
@@ -136,7 +137,7 @@ def dense_text(chunk: Chunk) -> str:
     return "\n".join(p for p in (" › ".join(chunk.path[-2:]), chunk.text, *chunk.footnotes) if p)
 
 
-def _dense_key(model_id: str, text: str) -> str:
+def dense_key(model_id: str, text: str) -> str:
     return hashlib.sha1(f"{model_id}\n{text}".encode()).hexdigest()
 
 
@@ -217,11 +218,11 @@ def _file_sha256(path: Path) -> str:
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
 
 
-def _embed_all(chunks: list[Chunk], embedder: Embedder, previous: dict[str, np.ndarray],
-               progress: bool, on_progress: Progress | None = None) -> tuple[np.ndarray, list[str], int]:
+def embed_chunks(chunks: list[Chunk], embedder: Embedder, previous: dict[str, np.ndarray],
+                 progress: bool, on_progress: Progress | None = None) -> tuple[np.ndarray, list[str], int]:
     """Vectors for every chunk, reusing ``previous`` vectors of identical texts; also how many were embedded."""
     texts = [dense_text(c) for c in chunks]
-    keys = [_dense_key(embedder.model_id, t) for t in texts]
+    keys = [dense_key(embedder.model_id, t) for t in texts]
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
     todo = [i for i, key in enumerate(keys) if key not in previous]
     for i, key in enumerate(keys):
@@ -348,8 +349,10 @@ def _build_locked(
     started = time.perf_counter()
     spec = IndexSpec.for_documents(docs, embedder, target_chars, max_chars)
     chunks = [c for d in docs for c in chunk_document(d, target_chars, max_chars)]
-    previous_vectors = _previous_vectors(root, embedder.model_id) if reuse_vectors else {}
-    vectors, keys, embedded = _embed_all(chunks, embedder, previous_vectors, progress, on_progress)
+    # vectors of identical texts: those shipped with the package (index.shipped), then the live build's
+    previous_vectors = ({**shipped_vectors(embedder.model_id, embedder.dimension),
+                         **_previous_vectors(root, embedder.model_id)} if reuse_vectors else {})
+    vectors, keys, embedded = embed_chunks(chunks, embedder, previous_vectors, progress, on_progress)
     tokenizer = ZhTokenizer(plan_terms(chunks))
     ids = [c.chunk_id for c in chunks]
     bm25 = BM25Index.build([c.search_text() for c in chunks], ids, tokenizer)

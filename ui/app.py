@@ -2,8 +2,8 @@
 document-library tab (upload, list, remove).
 
 Only calls the ``assistant`` API (``qa.ask``, ``qa.toc``, ``qa.section_text``) through
-ui.live.LiveQA; the HTML comes from ui.render. The same answer is exposed to programs as the
-``/ask`` endpoint:
+ui.live.LiveQA; the HTML comes from ui.answers (an answer and its sources) and ui.render. The same
+answer is exposed to programs as plain JSON (``POST /api/ask``, ui.api) and as Gradio's ``/ask`` endpoint:
 
     >>> from gradio_client import Client                          # doctest: +SKIP
     >>> Client("http://127.0.0.1:7860/").predict("鄂州打算建多少5G基站？", api_name="/ask")["found"]  # doctest: +SKIP
@@ -25,13 +25,12 @@ from assistant import DEFAULT_K, Answer, Filter, PlanQA
 from assistant.conversation import Conversation, Turn
 from config import settings
 from corpus import SUPPORTED_SUFFIXES, PlanqaError
-from ui import render
+from ui import answers, api, render
+from ui.arguments import MAX_K, check_arguments, check_history
 from ui.calls import OneShotCalls
 from ui.limits import BodyLimit
 from ui.live import LibraryReport, LiveQA
 
-MAX_K = 10
-MAX_HISTORY = 20  # earlier questions /ask reads a follow-up against
 EXPORT_NAME = "问答记录"
 # questions answered at once (chat and /ask share the group): 2 = the cores of the machines it was
 # measured on; 32 REST clients got 14.8 answers/s at 2, 10–12 at 1, no more at 4 (docs/benchmarks.md)
@@ -76,7 +75,7 @@ element.addEventListener('click', (event) => {
   if (link) { trigger('click', {doc_id: link.dataset.doc, section_id: link.dataset.section}); }
 });
 """
-# A 「来源 [n] …」 link in an answer (href="#pq-src-N:DOC:SECTION", see render.source_key) scrolls
+# A 「来源 [n] …」 link in an answer (href="#pq-src-N:DOC:SECTION", see answers.source_key) scrolls
 # to its source card while the cards show that answer's sources; for an earlier answer it opens
 # the section in the browse tab instead.
 SOURCE_LINK_JS = """
@@ -85,7 +84,8 @@ document.addEventListener('click', (event) => {
   if (!link) { return; }
   event.preventDefault();
   const key = link.getAttribute('href').slice(1);
-  const card = document.getElementById(key);
+  const target = document.getElementById(key);
+  const card = target && (target.closest('.pq-card') || target);
   if (card) {
     card.scrollIntoView({behavior: 'smooth', block: 'start'});
     card.classList.add('pq-flash');
@@ -138,7 +138,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
     """The whole page; launch it with :func:`launch`. A bare PlanQA gives a read-only library tab."""
     live = live if isinstance(live, LiveQA) else LiveQA(live)
     qa = live.qa
-    title = render.app_title([d.meta.title for d in qa.documents])
+    title = render.app_title(qa.catalog().documents)
     first = next(iter(_toc_choices(qa)), (None, None))[1]
     part_choices = [("全部篇", ALL_PARTS), *((label, label) for label in qa.catalog().parts)]
 
@@ -149,11 +149,12 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
 
     def respond(question: str | None, history: list[dict[str, Any]], turns: list[Turn] | None, mode: str, k: float,
                 part: str, doc: str, region: str):
-        """Chat turn: (history, cleared input, source cards, references, hint, the session's conversation turns)."""
+        """Chat turn: (history, cleared input, source cards, references, hint, the session's conversation turns,
+        the retrieval details of the 高级 fold)."""
         history = list(history or [])
         question = question or ""
         if not question.strip():  # a hint under the input box, not a chat turn
-            return history, "", gr.skip(), gr.skip(), render.render_notice(EMPTY_QUESTION, "warn"), gr.skip()
+            return history, "", gr.skip(), gr.skip(), render.render_notice(EMPTY_QUESTION, "warn"), gr.skip(), gr.skip()
         history.append({"role": "user", "content": render.render_question(question)})
         current = live.qa
         # each browser session keeps its own turns: a follow-up (「那充电桩呢？」) is read against them
@@ -162,11 +163,11 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
             ans = answer(question, k, mode, part, doc, region, conversation)
         except PlanqaError as exc:
             history.append({"role": "assistant", "content": render.render_notice(str(exc), "error")})
-            return history, question, gr.skip(), gr.skip(), "", gr.skip()
+            return history, question, gr.skip(), gr.skip(), "", gr.skip(), gr.skip()
         sections = {(c.doc_id, c.section_id): current.section_text(c.section_id, c.doc_id) for c in ans.citations}
-        history.append({"role": "assistant", "content": render.render_answer(ans)})
-        cards = render.render_sources(ans, sections, show_documents=len(current.documents) > 1)
-        return history, "", cards, render.references(ans), "", conversation.turns
+        history.append({"role": "assistant", "content": answers.render_answer(ans)})
+        cards = answers.render_sources(ans, sections, show_documents=len(current.documents) > 1)
+        return history, "", cards, answers.references(ans), "", conversation.turns, answers.render_details(ans)
 
     def export(turns: list[Turn] | None, kind: str):
         """The session's answers as a Word or Markdown file to download."""
@@ -185,9 +186,9 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         questions asked before in this conversation, oldest first; a follow-up (「那充电桩呢？」) is then read
         against them and ``resolved_question`` says how.
         """
-        question, mode, k, part, doc, region = check_arguments(question, mode, k, part, doc, region)
-        history = check_history(history)
         try:
+            question, mode, k, part, doc, region = check_arguments(question, mode, k, part, doc, region)
+            history = check_history(history)
             conversation = live.qa.conversation(history) if history else None
             return answer(question, k, mode, part, doc, region, conversation).to_dict()
         except PlanqaError as exc:
@@ -213,7 +214,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         (each session's own copy: on page load, on opening the library tab, after any change)."""
         current = live.qa
         views = (
-            _header(render.app_title([d.meta.title for d in current.documents]), current),
+            _header(current),
             render.render_library(live.rows()), gr.Dropdown(choices=_doc_choices(current)),
             gr.Dropdown(choices=_region_choices(current)), gr.Dropdown(choices=_toc_choices(current)),
             gr.Chatbot(placeholder=_welcome(current)),
@@ -254,7 +255,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         return (line, *library_views())
 
     with gr.Blocks(title=title, analytics_enabled=False, delete_cache=(UPLOAD_MAX_AGE, UPLOAD_MAX_AGE)) as demo:
-        header = gr.HTML(_header(title, qa), js_on_load=None)
+        header = gr.HTML(_header(qa), js_on_load=None)
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=360):
@@ -272,7 +273,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                     gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
                     sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="pq-sources", js_on_load=SOURCES_JS)
                     refs = gr.Textbox(
-                        label="引用（可复制，按文档归并）", lines=4, max_lines=12, interactive=False, buttons=["copy"],
+                        label="引用出处（可复制）", lines=4, max_lines=12, interactive=False, buttons=["copy"],
                         elem_id="pq-refs", placeholder="提问后生成可直接引用的出处",
                     )
                     turns = gr.State([])
@@ -282,16 +283,20 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                                                elem_id="pq-export-kind", scale=3)
                         export_button = gr.Button("导出", elem_id="pq-export", scale=1, min_width=90)
                     export_file = gr.File(label="导出文件", visible=False, interactive=False, elem_id="pq-export-file")
-                with gr.Column(scale=1, min_width=260, elem_id="pq-side"), gr.Accordion("检索设置", open=True):
-                    mode = gr.Radio(
-                        [(label, m) for m, label in render.MODE_LABELS.items()], value=qa.mode,
-                        label="检索方式", elem_id="pq-mode",
-                    )
-                    k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="来源数量", elem_id="pq-k")
-                    doc = gr.Dropdown(_doc_choices(qa), value=ALL_DOCS, label="只在此文档中查找", elem_id="pq-doc")
-                    region = gr.Dropdown(_region_choices(qa), value=ALL_REGIONS, label="只查此地区",
-                                         elem_id="pq-region")
-                    part = gr.Dropdown(part_choices, value=ALL_PARTS, label="只在此篇中查找", elem_id="pq-part")
+                with gr.Column(scale=1, min_width=260, elem_id="pq-side"):
+                    with gr.Accordion("查找范围", open=True, elem_id="pq-scope"):
+                        doc = gr.Dropdown(_doc_choices(qa), value=ALL_DOCS, label="只在此文档中查找", elem_id="pq-doc")
+                        region = gr.Dropdown(_region_choices(qa), value=ALL_REGIONS, label="只查此地区",
+                                             elem_id="pq-region")
+                        part = gr.Dropdown(part_choices, value=ALL_PARTS, label="只在此篇中查找", elem_id="pq-part")
+                    # retrieval settings and details mean little to most readers: one fold, closed
+                    with gr.Accordion("高级", open=False, elem_id="pq-advanced"):
+                        mode = gr.Radio(
+                            [(label, m) for m, label in answers.MODE_LABELS.items()], value=qa.mode,
+                            label="检索方式", elem_id="pq-mode",
+                        )
+                        k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="来源数量", elem_id="pq-k")
+                        details = gr.HTML(answers.render_details(None), elem_id="pq-details")
             with gr.Tab("目录浏览", id="browse"), gr.Row(equal_height=False):
                 with gr.Column(scale=1, min_width=280):
                     section_select = gr.Dropdown(
@@ -303,6 +308,8 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                     section_view = gr.HTML(show_section(first)[0], elem_id="pq-section-view", js_on_load=None,
                                            max_height=720)
             with gr.Tab("文档库", id="library") as library_tab:
+                if not live.editable:
+                    gr.HTML(render.render_read_only(), elem_id="pq-read-only")
                 library_table = gr.HTML(render.render_library(live.rows()), elem_id="pq-library")
                 index_status = gr.HTML(render.render_notice(live.status()) if live.status() else "",
                                        elem_id="pq-index-status")
@@ -326,7 +333,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                         remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove")
 
         chat_io = {"inputs": [question, chat, turns, mode, k, part, doc, region],
-                   "outputs": [chat, question, sources, refs, hint, turns]}
+                   "outputs": [chat, question, sources, refs, hint, turns, details]}
         for trigger in (question.submit, send.click):
             trigger(respond, **chat_io, api_visibility="private", concurrency_id="planqa",
                     concurrency_limit=qa_concurrency)
@@ -390,38 +397,11 @@ def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860,
         server_name=host, server_port=port, theme=THEME, css=render.CSS, ssr_mode=False,
         footer_links=["api"], show_error=False, max_file_size=limits.max_upload_bytes, i18n=I18N, auth=auth,
         state_session_capacity=SESSION_CAPACITY, prevent_thread_lock=not block,
-        # a REST call's session is forgotten once its answer has been read (ui.calls)
-        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable), OneShotCalls.middleware(demo)]},
+        # a REST call's session is forgotten once its answer has been read (ui.calls); /api/ask (ui.api)
+        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable), OneShotCalls.middleware(demo)],
+                    "routes": api.routes(live, auth, QA_CONCURRENCY)},
     )
     return demo
-
-
-def check_arguments(question: Any, mode: Any, k: Any, part: Any, doc: Any, region: Any):
-    """The /ask arguments, checked and converted: a gr.Error saying what is wrong otherwise."""
-    if not isinstance(question, str):
-        raise gr.Error("问题应为文字 / question must be a string, e.g. \"鄂州打算建多少5G基站？\"")
-    if mode not in render.MODE_LABELS:
-        raise gr.Error(f"未知的检索模式 / unknown mode {mode!r}: use one of {', '.join(render.MODE_LABELS)}")
-    if isinstance(k, str) and k.strip().isdigit():
-        k = int(k)
-    if isinstance(k, float) and k.is_integer():
-        k = int(k)
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise gr.Error(f"k 应为 1 到 {MAX_K} 之间的整数 / k must be a whole number between 1 and {MAX_K}, not {k!r}")
-    texts = {"part": part, "doc": doc, "region": region}
-    for name, value in texts.items():
-        if value is not None and not isinstance(value, str):
-            raise gr.Error(f"{name} 应为文字 / {name} must be a string, not {value!r}")
-    return question, mode, k, part or ALL_PARTS, doc or ALL_DOCS, region or ALL_REGIONS
-
-
-def check_history(history: Any) -> list[str]:
-    """The /ask ``history``: a list of earlier questions (strings), or a gr.Error saying what is wrong."""
-    if history is None or history == "":
-        return []
-    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-        raise gr.Error("history 应为问题文字的列表 / history must be a list of the earlier questions (strings)")
-    return [h for h in history if h.strip()][-MAX_HISTORY:]
 
 
 def _discard_uploads(paths: list[str]) -> None:
@@ -436,9 +416,8 @@ def _discard_uploads(paths: list[str]) -> None:
                 path.parent.rmdir()
 
 
-def _header(title: str, qa: PlanQA) -> str:
-    docs = "、".join(f"《{d.meta.title}》" for d in qa.documents)
-    return render.render_header(title, docs)
+def _header(qa: PlanQA) -> str:
+    return render.render_header(qa.catalog().documents)
 
 
 def _toc_choices(qa: PlanQA) -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
-"""HTML for the chat page: answers, source cards, sections and the table of contents.
+"""HTML for the page: the banner, notices, sections, the table of contents, the library and the styles
+(answers and their sources: ui.answers).
 
 Every piece of plan text or user input goes through :func:`html.escape` before any
 markup is added, so a question such as ``<img src=x onerror=alert(1)>`` is shown as
@@ -12,32 +13,30 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from itertools import pairwise
-from urllib.parse import quote
 
-from assistant import Answer, Citation, TocEntry
-from assistant.conversation import comparison_rows
+from assistant import TocEntry
 from corpus import PATH_SEP, DocumentMeta
 
-MODE_LABELS = {"hybrid": "混合检索", "bm25": "关键词检索", "dense": "语义检索"}
 QUESTION_PREVIEW_CHARS = 300
 COLLAPSE_CHARS = 2500  # a section view longer than this shows its sub-headings collapsed
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
 WELCOME_TITLES = 5
+HEADER_TITLES = 3  # documents the banner names before 「等 N 份文件」
+LONG_TITLE = 20  # a title longer than this is set smaller
 # what one can ask, in the order of ui.app.EXAMPLES
 ASK_KINDS = ("目标数字", "产业布局", "指标", "名词解释", "英文提问")
 _SUB_SECTION = re.compile(r"第[一二三四五六七八九十百零〇\d]+节")
-_MARKER = re.compile(r"\[\d+\]")
 _TAGS = {"pq-ref": "sup"}
 
 Span = tuple[int, int, str]  # (start, end, CSS class) over the raw text
 
 
-def app_title(doc_titles: Sequence[str]) -> str:
-    """A short page title naming the plan: 「鄂州“十四五”规划问答」 for the shipped plan."""
-    if len(doc_titles) == 1 and "第十四个五年规划" in doc_titles[0]:
-        place = doc_titles[0].split("国民经济", 1)[0].removesuffix("市")
-        return f"{place}“十四五”规划问答"
-    return "规划问答"
+def app_title(documents: Sequence[DocumentMeta]) -> str:
+    """The page's title, naming the library: its document's own title when it holds one, else
+    「规划与报告问答 · N份文件」."""
+    if len(documents) == 1:
+        return documents[0].title
+    return f"规划与报告问答 · {len(documents)}份文件"
 
 
 def marked(text: str, spans: Iterable[Span]) -> str:
@@ -69,181 +68,15 @@ def render_question(question: str) -> str:
     return f'<div class="pq-question">{escape(shown)}</div>'
 
 
-def render_answer(answer: Answer) -> str:
-    """The assistant's chat bubble: the short answer first and large (when there is one), then the
-    verbatim quote with key figures and [n] markers, a link to its source card, notices, latency."""
-    short = answer.short_answer.strip() if answer.found else ""
-    text = answer.text
-    if short and text.startswith(short):
-        text = text[len(short):].lstrip(" ：:，,。\n")
-    parts = []
-    if answer.resolved_question:
-        parts.append(f'<div class="pq-resolved">理解为：{escape(answer.resolved_question)}</div>')
-    if answer.notice:
-        parts.append(render_notice(answer.notice, "warn"))
-    rows = comparison_rows(answer)
-    if rows:
-        parts += [render_comparison(rows), render_chart(rows), _source_link(answer),
-                  f'<div class="pq-meta">{escape(_meta(answer))}</div>']
-        return "".join(parts)
-    if short:
-        keys = key_spans_in(short, answer.key_spans) or [(0, len(short), "pq-key")]
-        parts.append(f'<div class="pq-short">{marked(short, keys)}</div>')
-    if answer.found:
-        kind = "pq-answer pq-quote" if short else "pq-answer"
-        parts.append(f'<div class="{kind}">{_marked_answer(text, answer.key_spans)}</div>')
-        parts.append(_source_link(answer))
-    else:
-        parts.append(
-            f'<div class="pq-notice pq-notfound"><span class="pq-icon">⚠</span>{_marked_answer(text, ())}</div>'
-        )
-    parts.append(f'<div class="pq-meta">{escape(_meta(answer))}</div>')
-    return "".join(parts)
-
-
-def render_comparison(rows: Sequence[Mapping]) -> str:
-    """A comparison as a table: one row per region or year, its value with its own [n], or 未找到 and why."""
-    body = []
-    for row in rows:
-        if row["found"]:
-            value = f'<mark class="pq-key">{escape(row["value"])}</mark><sup class="pq-ref">[{row["number"]}]</sup>'
-            where = escape(row["reference"])
-        else:
-            value, where = '<span class="pq-missing">未找到</span>', escape(row["reason"])
-        body.append(f"<tr><td>{escape(row['label'])}</td><td>{value}</td><td class=\"pq-where\">{where}</td></tr>")
-    return ('<table class="pq-compare"><thead><tr><th>对象</th><th>数值</th><th>出处</th></tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
-
-
-_FIRST_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_YEAR_LABEL = re.compile(r"(?:19|20)\d{2}年$")
-
-
-def render_chart(rows: Sequence[Mapping]) -> str:
-    """A small bar chart for a series of years (each bar the first figure of its value); empty otherwise."""
-    points = []
-    for row in rows:
-        if not _YEAR_LABEL.search(row["label"]):
-            return ""
-        number = _FIRST_NUMBER.search(row["value"]) if row["found"] else None
-        points.append((row["label"], float(number.group()) if number else None, row["value"]))
-    if len(points) < 2 or all(v is None for _, v, _ in points):
-        return ""
-    top = max(v for _, v, _ in points if v is not None) or 1.0
-    bars = "".join(
-        f'<div class="pq-bar-row"><span class="pq-bar-label">{escape(label)}</span>'
-        + (f'<span class="pq-bar" style="width:{max(2, round(160 * v / top))}px"></span>'
-           f'<span class="pq-bar-value">{escape(text)}</span>' if v is not None
-           else '<span class="pq-missing">未找到</span>')
-        + "</div>"
-        for label, v, text in points
-    )
-    return f'<div class="pq-chart">{bars}</div>'
-
-
-def _marked_answer(text: str, key_spans: Iterable[str]) -> str:
-    markers = [(m.start(), m.end(), "pq-ref") for m in _MARKER.finditer(text)]
-    keys = [k for k in key_spans_in(text, key_spans) if not any(k[0] < e and s < k[1] for s, e, _ in markers)]
-    return marked(text, keys + markers)
-
-
-def source_key(citation: Citation) -> str:
-    """The id of a citation's source card: ``pq-src-1:DOC:SECTION`` (percent-encoded parts).
-
-    The chat's 来源 link points at it (Gradio keeps ``href`` in chat messages, not ``data-*``),
-    so the link names the exact section even after newer answers have replaced the cards.
-    """
-    return f"pq-src-{citation.number}:{quote(citation.doc_id, safe='')}:{quote(citation.section_id, safe='')}"
-
-
-def _source_link(answer: Answer) -> str:
-    """「来源 [1] 第四篇 › … › 专栏4-6」: one click scrolls to that source card (ui.app's click handler)."""
-    cited = [int(m.group()[1:-1]) for m in _MARKER.finditer(answer.text)]
-    citation = next((c for c in answer.citations if c.number in cited), None) or next(iter(answer.citations), None)
-    if citation is None:
-        return ""
-    where = citation.path[-1] if citation.path else citation.doc_title
-    return (
-        f'<div class="pq-source-line">来源 <a class="pq-src-link" href="#{source_key(citation)}" '
-        f'title="{escape(citation.reference())}">[{citation.number}] {escape(where)}</a>'
-        f'<span class="pq-src-hint">（点击查看原文与出处）</span></div>'
-    )
-
-
-def _meta(answer: Answer) -> str:
-    mode = MODE_LABELS.get(answer.mode, answer.mode)
-    sources = f"{len(answer.citations)}段原文" if answer.found else f"{len(answer.citations)}段相近原文"
-    answerer = "" if answer.answerer == "extractive" else f" · {answer.answerer}"
-    return f"{mode} · 用时 {answer.latency_ms:.0f} ms · 依据{sources}{answerer}"
-
-
 def render_notice(message: str, kind: str = "info") -> str:
     """A styled message (``info``, ``warn`` or ``error``), e.g. for an empty question."""
     icon = {"info": "ℹ", "warn": "⚠", "error": "✖"}.get(kind, "ℹ")
     return f'<div class="pq-notice pq-{kind}"><span class="pq-icon">{icon}</span>{escape(message)}</div>'
 
 
-def render_sources(
-    answer: Answer, sections: Mapping[tuple[str, str], str | None], show_documents: bool = False
-) -> str:
-    """Numbered source cards for ``answer``; ``sections`` maps (doc id, section id) to the section's text.
-
-    ``show_documents``: name each card's document (when more than one plan is indexed).
-    """
-    if not answer.citations:
-        return render_notice("没有可显示的来源。")
-    heading, kind = ("来源", "pq-sources") if answer.found else ("最接近的段落（仅供参考）", "pq-sources pq-nearest")
-    cards = "".join(
-        render_card(c, sections.get((c.doc_id, c.section_id)), show_documents) for c in answer.citations
-    )
-    return (
-        f'<div class="{kind}"><div class="pq-sources-head">{heading}'
-        f'<span class="pq-for">问：{escape(_shorten(answer.question, 60))}</span></div>{cards}</div>'
-    )
-
-
-def render_card(citation: Citation, section_text: str | None, show_document: bool = False) -> str:
-    """One source card: number, (document,) breadcrumb, passage with the answering span, score, actions."""
-    text = citation.text
-    spans = [] if citation.highlight is None else [(*citation.highlight, "pq-hl")]
-    footnotes = "".join(f'<div class="pq-footnote">注：{escape(f)}</div>' for f in citation.footnotes)
-    section = (
-        f'<details class="pq-section"><summary>展开全节原文</summary>{render_section_body(section_text)}</details>'
-        if section_text else ""
-    )
-    document = f'<span class="pq-doc-title">《{escape(citation.doc_title)}》</span>' if show_document else ""
-    return (
-        f'<div class="pq-card" id="{escape(source_key(citation))}">'
-        f'<div class="pq-card-head"><span class="pq-num">{citation.number}</span>'
-        f'<span class="pq-path">{document}{render_path(citation.path)}</span>'
-        f'<span class="pq-score" title="相关度得分">得分 {citation.score:.3f}</span></div>'
-        f'<div class="pq-passage">{marked(text, spans)}</div>{footnotes}{section}'
-        f'<div class="pq-actions">'
-        f'<button type="button" class="pq-link" data-doc="{escape(citation.doc_id)}" '
-        f'data-section="{escape(citation.section_id)}">在目录中查看</button>'
-        f'<button type="button" class="pq-copy" data-ref="{escape(citation.reference())}" '
-        f'title="{escape(citation.reference())}">复制引用</button></div></div>'
-    )
-
-
 def render_path(path: Sequence[str]) -> str:
     """The breadcrumb 篇 › 章 › 节 › 专栏, each level escaped."""
     return '<span class="pq-sep">›</span>'.join(f"<span>{escape(p)}</span>" for p in path)
-
-
-def references(answer: Answer) -> str:
-    """Quotable references: each document's title once, then one line per citation.
-
-    ``《…纲要》`` followed by ``[1] 第四篇第十三章第三节 专栏4-6 …`` lines (each card's 复制引用
-    button copies its full reference, title included).
-    """
-    lines: list[str] = []
-    for title in dict.fromkeys(c.doc_title for c in answer.citations):
-        prefix = f"《{title}》"
-        lines.append(prefix)
-        lines += [f"[{c.number}] {c.reference().removeprefix(prefix)}" for c in answer.citations
-                  if c.doc_title == title]
-    return "\n".join(lines)
 
 
 def render_section_body(text: str | None) -> str:
@@ -328,10 +161,6 @@ def render_library(rows: Sequence[Mapping[str, str]]) -> str:
     return f'<table class="pq-library"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + "……"
-
-
 def render_welcome(documents: Sequence[DocumentMeta], examples: Sequence[str]) -> str:
     """The chat's first-run state: what is in the library and what one can ask.
 
@@ -359,13 +188,29 @@ def render_welcome(documents: Sequence[DocumentMeta], examples: Sequence[str]) -
     )
 
 
-def render_header(title: str, documents: str) -> str:
-    """The page banner: title, the plan(s) it answers from, and what it offers."""
+def render_header(documents: Sequence[DocumentMeta]) -> str:
+    """The page banner: the library's name (:func:`app_title`), what it holds, and what the page offers."""
+    title = app_title(documents)
+    if len(documents) == 1:
+        held = " · ".join(p for p in (documents[0].region, documents[0].period) if p)
+    else:
+        named = "、".join(f"《{d.title}》" for d in documents[:HEADER_TITLES])
+        held = f"依据{named}" + (f"等 {len(documents)} 份文件" if len(documents) > HEADER_TITLES else "")
+    size = " pq-long" if len(title) > LONG_TITLE else ""
     return (
-        f'<header class="pq-header"><h1>{escape(title)}</h1>'
-        f'<p class="pq-doc">依据{escape(documents)}</p>'
-        '<p class="pq-intro">市民和机关干部都可以用自然语言提问：答案摘自规划原文，关键数字高亮，'
+        f'<header class="pq-header"><h1 class="pq-title{size}">{escape(title)}</h1>'
+        f'<p class="pq-doc">{escape(held)}</p>'
+        '<p class="pq-intro">市民和机关干部都可以用自然语言提问：答案摘自原文，关键数字高亮，'
         "每句都标注出处，可展开整节原文或复制规范引用。</p></header>"
+    )
+
+
+def render_read_only() -> str:
+    """The 文档库 tab of a read-only page: why nothing can be added here, and how an administrator can."""
+    return render_notice(
+        "此页面为只读：文档库在这里只能查看，不能上传或删除。管理员可以在服务器上用 planqa add 文件 "
+        "加入文档（重启页面后生效），或以 planqa serve --allow-edit 启动页面，在这里上传和删除；"
+        "在 127.0.0.1 以外的地址上还须设置登录：--auth 用户名:密码。"
     )
 
 
@@ -375,6 +220,7 @@ CSS = """
 .pq-header { padding: 18px 22px; border-radius: 14px; color: #fff;
   background: linear-gradient(120deg, #9f1d20 0%, #c2410c 100%); }
 .pq-header h1 { margin: 0 0 6px; font-size: 28px; font-weight: 700; letter-spacing: 2px; color: #fff; }
+.pq-header h1.pq-long { font-size: 22px; letter-spacing: 1px; line-height: 1.4; }
 .pq-header p { margin: 2px 0; color: #fde8d8; font-size: 14px; line-height: 1.6; }
 .pq-header .pq-doc { color: #fff; font-weight: 600; }
 .pq-question { white-space: pre-wrap; word-break: break-all; }
@@ -400,7 +246,6 @@ sup.pq-ref { color: #b91c1c; font-weight: 700; margin: 0 1px; }
   font-size: 13px; font-weight: 700; display: inline-flex; align-items: center; justify-content: center; }
 .pq-path { flex: 1; font-size: 13px; color: #57534e; line-height: 1.6; }
 .pq-sep { margin: 0 6px; color: #a8a29e; }
-.pq-score { flex: none; font-size: 12px; color: #78716c; background: #f5f5f4; border-radius: 999px; padding: 2px 8px; }
 .pq-nearest .pq-card { border-left-color: #a8a29e; }
 .pq-nearest .pq-num { background: #a8a29e; }
 .pq-passage { font-size: 15px; line-height: 1.85; color: #1c1917; }
@@ -471,4 +316,28 @@ a.pq-src-link:hover { background: #fef2f2; }
 .pq-bar-label { width: 64px; color: #57534e; }
 .pq-bar { display: inline-block; height: 12px; background: #b91c1c; border-radius: 3px; }
 .pq-bar-value { color: #7f1d1d; font-weight: 600; }
+.pq-compare td.pq-label { white-space: nowrap; }
+.pq-compare td:nth-child(2) { min-width: 7em; }
+#pq-chat .placeholder { align-items: flex-start; }
+.pq-tentative { border: 1px dashed #f59e0b; background: #fffbeb; border-radius: 8px; padding: 8px 12px; }
+.pq-tentative-label { font-size: 13px; font-weight: 700; color: #92400e; margin-bottom: 4px; }
+.pq-tentative-answer { font-size: 17px; font-weight: 700; color: #7c2d12; margin-bottom: 6px; }
+.pq-tentative-answer mark.pq-key { background: none; color: inherit; padding: 0; }
+.pq-confidence { display: inline-block; margin-top: 6px; font-size: 12px; color: #57534e; background: #f5f5f4;
+  border-radius: 999px; padding: 1px 8px; cursor: help; }
+.pq-row { margin: 6px 0; }
+.pq-row-name { font-size: 13px; font-weight: 600; color: #7f1d1d; margin-bottom: 4px; }
+.pq-row-scroll { overflow-x: auto; }
+.pq-row-table { border-collapse: collapse; font-size: 14px; margin: 0; }
+.pq-row-table th, .pq-row-table td { border: 1px solid #e7e5e4; padding: 4px 8px; text-align: left;
+  white-space: nowrap; }
+.pq-row-table th { background: #fef2f2; color: #7f1d1d; font-weight: 600; }
+.pq-card-head .pq-num + .pq-num { margin-left: -4px; }
+.pq-others > summary { cursor: pointer; font-size: 15px; font-weight: 700; color: #57534e; padding: 6px 0 10px; }
+.pq-details { font-size: 13px; }
+.pq-details .pq-meta { margin: 0 0 4px; }
+.pq-details-empty { font-size: 13px; color: #78716c; }
+.pq-scores { border-collapse: collapse; margin-top: 6px; width: 100%; }
+.pq-scores th, .pq-scores td { border-bottom: 1px solid #e7e5e4; padding: 3px 6px; text-align: left; }
+.pq-scores th { white-space: nowrap; }
 """

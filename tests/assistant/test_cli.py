@@ -60,3 +60,55 @@ def test_chat_reads_follow_ups_and_exports(tmp_path, index_dir, qa, monkeypatch,
     assert "这一行不再读" not in printed
     paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
     assert paragraphs[0] == "会议材料" and "2. 那充电桩呢" in paragraphs
+
+
+def test_chat_says_how_to_leave_and_ends_on_an_exit_word(index_dir, qa, monkeypatch, capsys):
+    import io
+
+    for word in ("exit", "quit", "退出", "Q", "exit。"):
+        monkeypatch.setattr("sys.stdin", io.StringIO(f"鄂州打算建多少5G基站？\n{word}\n三区三线是什么？\n"))
+        assert main(["chat", "--index-dir", str(index_dir)]) == 0
+        out, err = capsys.readouterr()
+        assert "exit、quit、退出、q 或 Ctrl-D" in err and "5000个" in out
+        assert "三区三线" not in out and "理解为" not in out, word  # not asked as a question
+
+
+def test_chat_at_a_terminal_leaves_on_ctrl_d_and_skips_empty_lines(index_dir, qa):
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    controller, terminal = pty.openpty()
+    chat = subprocess.Popen([sys.executable, "-m", "planqa", "chat", "--index-dir", str(index_dir)],
+                            stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True)
+    os.close(terminal)
+    output = b""
+
+    def read_until(text: str, seconds: float = 60) -> None:
+        nonlocal output
+        deadline = time.monotonic() + seconds
+        while text.encode() not in output:
+            assert time.monotonic() < deadline, output.decode(errors="replace")
+            output += os.read(controller, 4096)
+
+    try:
+        read_until("问> ")
+        assert "Ctrl-D" in output.decode()
+        os.write(controller, "\n鄂州打算建多少5G基站？\n".encode())  # an empty line is skipped, not the end
+        read_until("5000个")
+        os.write(controller, b"\x04")  # Ctrl-D at the prompt: end of input
+        assert chat.wait(timeout=30) == 0
+    finally:
+        chat.kill()
+        os.close(controller)
+
+
+def test_ask_lists_what_the_answer_quotes_then_the_other_passages(index_dir, qa, capsys):
+    assert main(["ask", "到2025年常住人口城镇化率目标是多少？", "--index-dir", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    cited, others = out.split("其他相关段落：")
+    assert "来源：\n  [1] " in cited and "  [1] " not in others
+    assert "表：“十四五”时期鄂州市经济社会发展主要指标｜" in cited  # a table row as its table's row
+    assert "指标名称：常住人口城镇化率（%）" in cited

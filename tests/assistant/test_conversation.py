@@ -181,3 +181,85 @@ def test_the_conversation_set_is_well_formed_and_its_answers_occur_in_the_docume
             for needle in turn["must_contain"]:
                 assert needle in docs, (record["id"], index, needle)
     assert kinds["follow-up"] >= 40 and kinds["topic change"] >= 8
+
+
+# --- what a follow-up names replaces the slot of the same kind --------------------------------------
+
+PLANS_2026 = DEV / "plans-2026"
+
+
+@pytest.fixture(scope="module")
+def reports_2026(tmp_path_factory) -> PlanQA:
+    """Real 2026 reports (北京, 深圳, 杭州, the national one) and the 2025 national report, keyword retrieval."""
+    from index import embedders
+    from tests.index.conftest import HashEmbedder
+
+    embedders._cache["fake-2026"] = HashEmbedder()
+    files = [PLANS_2026 / f"2026年{name}政府工作报告.txt" for name in ("北京市", "深圳市", "杭州市", "国务院")]
+    files.append(DEV / "national-gwr" / "2025年国务院政府工作报告.txt")
+    return PlanQA.load(index_dir=tmp_path_factory.mktemp("index-2026"), model="fake-2026", mode="bm25",
+                       documents=[read_document(p) for p in files], progress=False)
+
+
+def test_a_new_place_replaces_the_old_place(qa):
+    assert resolved(qa, "葛店开发区重点发展哪些产业？", "那临空经济区呢？", "那梧桐湖新区呢？")[1:] == [
+        "临空经济区重点发展哪些产业", "梧桐湖新区重点发展哪些产业"]
+    # a district replaces the district the question is about, not the city it names in passing
+    assert resolved(qa, "华容区在鄂州文旅产业布局中定位为什么片区？", "梁子湖区呢？")[1] == (
+        "梁子湖区在鄂州文旅产业布局中定位为什么片区")
+    conversation = qa.conversation()
+    conversation.ask("葛店开发区重点发展哪些产业？")
+    answer = conversation.ask("那临空经济区呢？")
+    assert answer.found and "医疗健康" in answer.text and "智能制造" in answer.text
+
+
+def test_an_indicator_after_a_question_about_a_zone_asks_the_region_it_lies_in(qa):
+    assert resolved(qa, "葛店开发区重点发展哪些产业？", "森林覆盖率呢？")[1] == "鄂州市森林覆盖率是多少"
+    assert resolved(qa, "葛店开发区在鄂州文旅产业布局中定位为什么片区？", "农业科技贡献率呢？")[1] == (
+        "鄂州农业科技贡献率是多少")
+    conversation = qa.conversation()
+    conversation.ask("三江港新区重点发展什么产业？")
+    assert "79" in conversation.ask("人均预期寿命呢？").text
+
+
+def test_a_new_subject_replaces_the_whole_phrase_of_the_old_one(qa):
+    assert resolved(qa, "杭州数字经济核心产业增加值占GDP比重2030年目标是多少？", "人均预期寿命呢？")[1] == (
+        "杭州人均预期寿命2030年目标是多少")
+    assert resolved(qa, "北京到2030年生活垃圾回收利用率要达到多少？", "外资研发中心数量呢？")[1] == (
+        "北京到2030年外资研发中心数量要达到多少")
+    assert resolved(qa, "北京每万人口高价值发明专利拥有量2025年和2030年分别是多少？", "常住人口规模呢？")[1] == (
+        "北京常住人口规模2025年和2030年分别是多少")
+
+
+def test_an_earlier_year_asks_for_that_years_figure_not_a_target(qa):
+    conversation = qa.conversation()
+    conversation.ask("鄂州每千人口拥有执业（助理）医师数2025年目标是多少？")
+    answer = conversation.ask("那2020年呢？")
+    assert answer.resolved_question == "鄂州每千人口拥有执业(助理)医师数2020年是多少"
+    assert "2.49" in answer.text
+
+
+def test_a_follow_up_that_only_measures_takes_the_old_subject_and_the_librarys_years(reports_2026):
+    assert resolved(reports_2026, "北京今年GDP增长目标是多少？", "去年实际增长多少？")[1] == "北京2025年GDP实际增长多少"
+    assert resolved(reports_2026, "2026年政府工作报告提出城镇新增就业目标是多少？", "去年实际新增了多少？")[1] == (
+        "全国2025年城镇新增就业实际多少")
+    # a relative time with a topic of its own still speaks of the place before
+    assert resolved(reports_2026, "深圳今年社会消费品零售总额增长目标是多少？", "去年地区生产总值增长了多少？")[1] == (
+        "深圳2025年地区生产总值增长了多少")
+    conversation = reports_2026.conversation()
+    conversation.ask("北京今年GDP增长目标是多少？")
+    assert "5.4%" in conversation.ask("去年实际增长多少？").text
+
+
+def test_english_follow_ups_change_the_place_or_the_subject(reports_2026):
+    assert resolved(reports_2026, "What is Hangzhou's GDP growth target for 2026?", "What about the whole country?",
+                    "And what was its total GDP last year?")[1:] == [
+        "What is China's GDP growth target for 2026", "what was China's total GDP last year"]
+    assert resolved(reports_2026, "北京今年城镇调查失业率要控制在多少？", "What about Hangzhou?")[1] == (
+        "杭州今年城镇调查失业率要控制在多少")
+    assert resolved(reports_2026, "杭州常住人口城镇化率2025年预计和2030年目标分别是多少？",
+                    "What about forest coverage?")[1] == "杭州森林覆盖率2025年预计和2030年目标分别是多少"
+
+
+def test_a_follow_up_that_qualifies_the_old_subject_measures_it(qa):
+    assert resolved(qa, "山东2025年粮食产量目标是多少？", "它的增速呢？")[1] == "山东2025年粮食产量增速是多少"

@@ -7,6 +7,7 @@ page (elements, text, geometry), not pixels. Without Chromium they skip and say 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ NO_CHROMIUM = (
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"  # git-ignored
+DOC_SHOTS = os.environ.get("PLANQA_DOC_SCREENSHOTS", "")  # README's screenshots (make screenshots)
 ANSWER_TIMEOUT = 30_000  # ms; the first question also warms the model up
 BOX_4_6 = "专栏4-6 数字经济领域重点工程"
 
@@ -54,10 +56,10 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser, server_url) -> Iterator[Page]:
+def page(browser, server_url, qa) -> Iterator[Page]:
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     page.goto(server_url)
-    expect(page.locator("h1")).to_have_text("鄂州“十四五”规划问答")
+    expect(page.locator("h1")).to_have_text(qa.catalog().documents[0].title)  # the library's own name
     yield page
     page.close()
 
@@ -72,14 +74,27 @@ def ask(page: Page, question: str) -> Locator:
     return bots.last
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, docs: bool = False) -> None:
+    """A full-page screenshot in artifacts/screenshots/; ``docs``: also README's copy in
+    $PLANQA_DOC_SCREENSHOTS, when set (`make screenshots` sets docs/img)."""
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if docs and DOC_SHOTS:
+        page.screenshot(path=str(Path(DOC_SHOTS) / f"{name}.png"), full_page=True)
+
+
+def open_advanced(page: Page) -> Locator:
+    """Open the 「高级」 fold (closed by default) and return it."""
+    fold = page.locator("#pq-advanced")
+    if not page.locator("#pq-mode").is_visible():
+        fold.get_by_text("高级", exact=True).click()
+    expect(page.locator("#pq-mode")).to_be_visible()
+    return fold
 
 
 def test_answer_with_cited_box_and_section_link(page, qa):
     answer = ask(page, "鄂州打算建多少5G基站")
     expect(answer.locator("sup.pq-ref").first).to_be_visible()
-    expect(answer.locator(".pq-meta")).to_contain_text(re.compile(r"用时 \d+ ms"))
+    expect(answer).not_to_contain_text("用时")  # retrieval details are in the 高级 fold
     box_cards = page.locator("#pq-sources .pq-card").filter(has=page.locator(".pq-path", has_text="专栏4-6"))
     card = box_cards.filter(has=page.locator(".pq-passage", has_text="5000")).first
     expect(card).to_be_visible()
@@ -87,7 +102,7 @@ def test_answer_with_cited_box_and_section_link(page, qa):
     expect(refs).to_have_value(re.compile(f"第四篇第十三章第三节 {BOX_4_6}"))
     assert refs.input_value().count("《") == 1  # the plan's title once, not on every line
     assert refs.bounding_box()["width"] > 700  # under the sources, full width
-    shot(page, "answer")
+    shot(page, "answer", docs=True)
 
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     copy = card.locator(".pq-copy")
@@ -148,22 +163,27 @@ def test_empty_long_and_english_questions(page):
     expect(answer.locator(".pq-warn")).to_contain_text("问题过长")
 
     answer = ask(page, "What are the plan's targets for 5G base stations?")
-    expect(answer.locator(".pq-meta")).to_contain_text("ms")
+    expect(answer.locator(".pq-short")).to_have_count(1)  # one headline, no 「Answer: …」 under it
+    expect(answer).not_to_contain_text("Answer:")
+    expect(answer.locator(".pq-source-line")).to_contain_text("Source [1]")
+    expect(page.locator("#pq-sources .pq-sources-head")).to_contain_text("Cited")
     expect(page.locator("#pq-sources .pq-card").first).to_be_visible()
+    shot(page, "english")
 
 
 def test_settings_filter_by_part_and_number_of_sources(page, qa):
     ninth = qa.searcher.part_labels()[8]
     page.locator("#pq-part input").click()
     page.get_by_role("option", name=ninth).click()
+    open_advanced(page)
     page.locator("#pq-k input[type='number']").fill("3")
     page.locator("#pq-k input[type='number']").press("Enter")
     page.locator("#pq-mode").get_by_text("关键词检索").click()
-    answer = ask(page, "鄂州打算建多少5G基站？")
-    expect(answer.locator(".pq-meta")).to_contain_text("关键词检索")
-    paths = page.locator("#pq-sources .pq-card .pq-path")
-    expect(paths).to_have_count(3)
-    for path in paths.all():
+    ask(page, "鄂州打算建多少5G基站？")
+    expect(page.locator("#pq-details")).to_contain_text("关键词检索")
+    expect(page.locator("#pq-details tbody tr")).to_have_count(3)
+    expect(page.locator("#pq-sources .pq-card .pq-num")).to_have_count(3)
+    for path in page.locator("#pq-sources .pq-card .pq-path").all():
         expect(path).to_contain_text(ninth.split(" ")[0])
 
 
@@ -192,6 +212,8 @@ def test_first_run_state_says_what_to_ask_and_what_is_in_the_library(page, qa):
     expect(welcome.locator(".pq-stats")).to_contain_text("鄂州市")
     expect(welcome.locator(".pq-stats")).to_contain_text("2021–2035 年")
     expect(welcome.locator(".pq-titles")).to_contain_text(qa.documents[0].meta.title)
+    chat_top = page.locator("#pq-chat").bounding_box()["y"]
+    assert welcome.bounding_box()["y"] - chat_top < 40  # at the top of the chat, no empty band above it
     shot(page, "first-run")
     ask(page, "三区三线是什么？")
     expect(welcome).to_have_count(0)
@@ -206,8 +228,9 @@ def test_answer_card_links_to_its_source_in_one_click(page):
     top = "([card]) => card.getBoundingClientRect().top"
     assert card.evaluate(f"card => ({top})([card])") > 600  # below the chat, out of sight
     link.click()
-    page.wait_for_function(f"card => {{ const t = ({top})([card]); return t >= -5 && t < 150; }}",
-                           arg=card.element_handle())  # scrolled to the top of the window
+    page.wait_for_function("card => { const r = card.getBoundingClientRect(); "
+                           "return r.top >= -5 && r.bottom <= window.innerHeight + 5; }",
+                           arg=card.element_handle())  # scrolled into the window (as far as the page goes)
     expect(page.locator("#pq-chat")).to_be_visible()  # still on the chat tab
     shot(page, "source-link")
 
@@ -243,7 +266,7 @@ def test_every_label_is_chinese_even_in_an_english_browser(browser, library_serv
     """On an editable page (the upload area is only there when editing is allowed)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
     page.goto(library_server_url)
-    expect(page.locator("h1")).to_have_text("鄂州“十四五”规划问答")
+    expect(page.locator("h1")).to_have_text(re.compile("^鄂州市国民经济"))
     allowed = {w.lower() for w in re.findall(r"[A-Za-z']{3,}", " ".join(EXAMPLES))} | {"api"}
     for tab in ("文档库", "目录浏览", "问答"):
         page.get_by_role("tab", name=tab).click()
@@ -301,7 +324,7 @@ def test_upload_a_plan_then_ask_it_and_remove_it(browser, library_server_url, tm
     expect(page.locator("#pq-library tbody tr")).to_have_count(2)
     expect(page.locator("#pq-library")).to_contain_text("湖北省")
     # indexing runs in the background; the page swaps the new index in when it is ready
-    expect(page.locator("h1")).to_have_text("规划问答", timeout=120_000)
+    expect(page.locator("h1")).to_have_text("规划与报告问答 · 2份文件", timeout=120_000)
     expect(page.locator(".pq-header .pq-doc")).to_contain_text("《湖北省国民经济")
     shot(page, "library")
 
@@ -324,7 +347,7 @@ def test_upload_a_plan_then_ask_it_and_remove_it(browser, library_server_url, tm
     page.locator("#pq-remove").click()
     expect(page.locator("#pq-library-status")).to_contain_text("已删除", timeout=120_000)
     expect(page.locator("#pq-library tbody tr")).to_have_count(1)
-    expect(page.locator("h1")).to_have_text("鄂州“十四五”规划问答", timeout=120_000)
+    expect(page.locator("h1")).to_have_text(re.compile("^鄂州市国民经济"), timeout=120_000)
     page.close()
 
 
@@ -341,7 +364,11 @@ def test_two_turn_conversation_comparison_table_and_export(page):
     expect(table.locator("tbody tr").nth(0)).to_contain_text("5000个[1]")
     expect(table.locator("tbody tr").nth(1)).to_contain_text("未找到")
     expect(table.locator("tbody tr").nth(1)).to_contain_text("文档库中没有湖北省")
-    shot(page, "conversation")
+    label = table.locator("td.pq-label").first
+    lines = label.evaluate("td => { const r = document.createRange(); r.selectNodeContents(td); "
+                           "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
+    assert lines == 1  # 「鄂州市」 on one line
+    shot(page, "conversation", docs=True)
 
     page.locator("#pq-export").click()
     link = page.locator("#pq-export-file a[download]").first
@@ -354,3 +381,60 @@ def test_two_turn_conversation_comparison_table_and_export(page):
     paragraphs = [p.text for p in document.paragraphs]
     assert "理解为：鄂州到2025年要建多少充电桩" in paragraphs
     assert [c.text for c in document.tables[0].rows[2].cells][:2] == ["湖北省", "未找到"]
+
+
+# --- what the page leads with, and what it keeps out of the way -----------------------------------
+
+
+def test_retrieval_details_are_behind_one_closed_fold(page):
+    answer = ask(page, "鄂州打算建多少5G基站？")
+    expect(answer.locator(".pq-short")).to_have_text("5000个")
+    for debug in ("得分", "用时", "混合检索"):
+        expect(page.locator("#pq-chat")).not_to_contain_text(debug)
+        expect(page.locator("#pq-sources")).not_to_contain_text(debug)
+    expect(page.locator("#pq-mode")).to_be_hidden()
+    expect(page.locator("#pq-k")).to_be_hidden()
+    open_advanced(page)
+    details = page.locator("#pq-details")
+    expect(details).to_contain_text(re.compile(r"混合检索 · 用时 \d+ ms · 依据\d+段原文"))
+    expect(details.locator("th")).to_contain_text(["来源", "得分", "答案引用", "位置"])
+    shot(page, "advanced", docs=True)
+
+
+def test_cited_passages_come_first_and_the_others_apart(page):
+    ask(page, "鄂州打算建多少5G基站？")
+    sources = page.locator("#pq-sources")
+    expect(sources.locator(".pq-sources-head")).to_contain_text("引用")
+    cited = sources.locator(":scope .pq-sources > .pq-card")
+    expect(cited).to_have_count(1)
+    expect(cited.first).to_contain_text("5000")
+    others = sources.locator("details.pq-others")
+    expect(others.locator(":scope > summary")).to_contain_text("其他相关段落")
+    expect(others.locator(".pq-card").first).to_be_hidden()
+    others.locator(":scope > summary").click()
+    expect(others.locator(".pq-card").first).to_be_visible()
+    refs = page.locator("#pq-refs textarea").input_value().split("\n")
+    assert refs[1:] == ["[1] 第四篇第十三章第三节 专栏4-6 数字经济领域重点工程"]  # only what the answer quotes
+
+
+def test_a_table_row_is_shown_as_a_table(page):
+    answer = ask(page, "到2025年常住人口城镇化率目标是多少？")
+    row = answer.locator("table.pq-row-table")
+    expect(row).to_be_visible()
+    expect(answer.locator(".pq-row-name")).to_contain_text("表：“十四五”时期鄂州市经济社会发展主要指标")
+    expect(row.locator("th")).to_contain_text(["类别", "序号", "指标名称"])
+    expect(row.locator("td").nth(2)).to_have_text("常住人口城镇化率（%）")
+    expect(answer).not_to_contain_text("——类别")
+    expect(page.locator("#pq-sources .pq-card table.pq-row-table")).to_be_visible()
+    expect(page.locator("#pq-refs textarea")).to_have_value(re.compile("表：“十四五”时期鄂州市经济社会发展主要指标"))
+    shot(page, "table-row", docs=True)
+
+
+def test_the_read_only_library_tab_says_how_to_enable_editing(page):
+    page.get_by_role("tab", name="文档库").click()
+    note = page.locator("#pq-read-only")
+    expect(note).to_contain_text("此页面为只读")
+    expect(note).to_contain_text("planqa serve --allow-edit")
+    expect(page.locator("#pq-upload")).to_have_count(0)
+    shot(page, "library-read-only")
+
