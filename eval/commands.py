@@ -10,10 +10,10 @@ from pathlib import Path
 from assistant import PlanQA
 from assistant.support import SupportModel
 from config import settings
-from corpus import PlanqaError
+from corpus import PlanqaError, load_shipped_plan
 from eval import corpus_bench, growth, load
 from eval.conversations import DEV_CONVERSATIONS
-from eval.devset import DEV_CORPUS, corpus_documents, dev_held_out, dev_sets, held_out
+from eval.devset import DEV_CORPUS, Library, corpus_documents, dev_held_out, dev_sets, held_out, library_of
 from eval.qaset import QAItem, QASetError, default_qa_path, load_qa
 from eval.report import json_document, terminal_table, write_json, write_report
 from eval.scorer import EvalRun, QAEvaluator
@@ -94,12 +94,21 @@ def report_dir(given: str) -> Path:
     return settings().home / "reports" / datetime.now().strftime("eval-%Y%m%d-%H%M%S")
 
 
-def read_dev_items() -> tuple[list[QAItem], str]:
-    """Every question of the development sets (eval/data/dev), in file order."""
-    items: list[QAItem] = []
+def read_dev_items() -> tuple[list[tuple[QAItem, Library]], str]:
+    """Every question of the development sets (eval/data/dev) with the library it is asked over, in file order."""
+    items: list[tuple[QAItem, Library]] = []
     for path in dev_sets():
-        items += read_items(path)[0]
+        items += [(item, library_of(path)) for item in read_items(path)[0]]
     return items, str(DEV_CORPUS.parent / "dev")
+
+
+def dev_answerers(args: argparse.Namespace, support: SupportModel | None = None) -> dict[Library, PlanQA]:
+    """PlanQA over each development library: the shipped plan alone, and it with the development corpus,
+    each in an index of its own."""
+    shipped = default_index_root(f"{load_embedder(args.model).model_id}+shipped")
+    return {"shipped": PlanQA.load(index_dir=shipped, model=args.model, documents=[load_shipped_plan()],
+                                   support=support),
+            "dev-corpus": load_answerer(args, DEV_CORPUS, support)}
 
 
 def read_items(path: str | Path | None) -> tuple[list[QAItem], str]:
@@ -147,13 +156,11 @@ def _eval(args: argparse.Namespace) -> int:
         raise EvalInputError(f"-k must be at least 1, got {args.k}")
     if args.conversations:
         return _eval_conversations(args)
-    corpus = Path(args.corpus) if args.corpus else (DEV_CORPUS if args.dev else None)
     if args.dev and not args.qa:
-        items, source = read_dev_items()
-        held = dev_held_out()
-    else:
-        items, source = read_items(args.qa)
-        held = held_out(Path(source))
+        return _eval_dev(args)
+    corpus = Path(args.corpus) if args.corpus else (DEV_CORPUS if args.dev else None)
+    items, source = read_items(args.qa)
+    held = held_out(Path(source))
     refiner = None
     if args.llm:
         from assistant.generative import refiner_from_spec
@@ -168,6 +175,36 @@ def _eval(args: argparse.Namespace) -> int:
         label = f"{modes[-1]}+llm"
         runs.append(evaluator.run(generative, modes[-1], label=label, progress=_progress(label)))
     print(terminal_table(runs, items, source, held))
+    if args.json_out:
+        write_json(Path(args.json_out), json_document(runs, items, source))
+        print(f"wrote {args.json_out}", file=sys.stderr)
+    if args.report is not None:
+        report = write_report(report_dir(args.report), runs, items, source)
+        print(f"wrote {report} and its chart", file=sys.stderr)
+    return 0
+
+
+def _eval_dev(args: argparse.Namespace) -> int:
+    """Every development set over its own library, scored as one set (and the held-out documents apart)."""
+    pairs, source = read_dev_items()
+    answerers = dev_answerers(args)
+    modes = list(MODES) if args.mode == ALL_MODES else [args.mode]
+    runs: list[EvalRun] = []
+    for mode in modes:
+        merged: EvalRun | None = None
+        for library in ("shipped", "dev-corpus"):
+            items = [item for item, lib in pairs if lib == library]
+            if not items:
+                continue
+            run = QAEvaluator(items, k=args.k).run(answerers[library], mode, progress=_progress(f"{mode} {library}"))
+            if merged is None:
+                merged = run
+            else:
+                merged.results += run.results
+        assert merged is not None
+        runs.append(merged)
+    items = [r.item for r in runs[0].results]
+    print(terminal_table(runs, items, source, dev_held_out()))
     if args.json_out:
         write_json(Path(args.json_out), json_document(runs, items, source))
         print(f"wrote {args.json_out}", file=sys.stderr)
@@ -201,8 +238,7 @@ def _fit(args: argparse.Namespace) -> int:
     from eval.report import fit_table
 
     items, _ = read_dev_items()
-    qa = load_answerer(args, DEV_CORPUS, support=SupportModel.untrained())
-    result = fit(qa, items, dev_held_out(), args.mode)
+    result = fit(dev_answerers(args, SupportModel.untrained()), items, dev_held_out(), args.mode)
     print(fit_table(result.cv, result.held_out, result.model))
     if not args.dry_run:
         save(result)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from corpus import SUPPORTED_SUFFIXES, PlanDocument, PlanqaError, load_shipped_plan
 from corpus.documents import read_document
@@ -45,6 +46,17 @@ def split_path(qa_path: Path) -> Path:
 def dev_sets(directory: Path = DEV_QA.parent) -> list[Path]:
     """The development Q&A files (every .jsonl of the folder but the conversation set), sorted."""
     return sorted(p for p in directory.glob("*.jsonl") if p.name != "conversations.jsonl")
+
+
+Library = Literal["shipped", "dev-corpus"]
+
+
+def library_of(qa_path: Path) -> Library:
+    """The library a development Q&A file is asked over (eval/data/dev/sets.json): the shipped plan alone
+    or the development corpus."""
+    sets = Path(qa_path).with_name("sets.json")
+    libraries = json.loads(sets.read_text(encoding="utf-8"))["libraries"] if sets.exists() else {}
+    return "shipped" if libraries.get(Path(qa_path).name) == "shipped" else "dev-corpus"
 
 
 def dev_held_out(directory: Path = DEV_QA.parent) -> frozenset[str]:

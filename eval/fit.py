@@ -22,7 +22,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,10 +85,13 @@ def group_of(item: QAItem) -> str:
     return item.doc or f"region:{item.region or item.id}"
 
 
-def collect(qa: PlanQA, items: Sequence[QAItem], mode: str = "hybrid", progress: bool = True) -> list[Sample]:
-    """Candidates, features and labels of every question answered in one scope, in one part."""
+def collect(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], mode: str = "hybrid",
+            progress: bool = True) -> list[Sample]:
+    """Candidates, features and labels of every question answered in one scope, in one part, each asked
+    of its own library (``answerers`` by library name)."""
     samples = []
-    for n, item in enumerate(items, start=1):
+    for n, (item, library) in enumerate(items, start=1):
+        qa = answerers[library]
         if progress and n % 50 == 0:
             print(f"planqa fit: candidates {n}/{len(items)}", file=sys.stderr, flush=True)
         if len(question_parts(item.question, qa.searcher.words)) > 1:
@@ -236,13 +239,14 @@ class FitResult:
     held_out: dict[str, Any]
 
 
-def fit(qa: PlanQA, items: Sequence[QAItem], held_out: frozenset[str], mode: str = "hybrid",
-        progress: bool = True) -> FitResult:
-    """Fit, calibrate and measure the support model (see the module docstring)."""
-    fitting = [i for i in items if i.doc not in held_out]
-    testing = [i for i in items if i.doc in held_out]
-    samples = collect(qa, fitting, mode, progress)
-    tests = collect(qa, testing, mode, progress)
+def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], held_out: frozenset[str],
+        mode: str = "hybrid", progress: bool = True) -> FitResult:
+    """Fit, calibrate and measure the support model (see the module docstring); ``items`` pairs each
+    question with the library (a key of ``answerers``) it is asked of."""
+    fitting = [(i, lib) for i, lib in items if i.doc not in held_out]
+    testing = [(i, lib) for i, lib in items if i.doc in held_out]
+    samples = collect(answerers, fitting, mode, progress)
+    tests = collect(answerers, testing, mode, progress)
     groups = [s.group for s in samples]
     answerable = np.array([s.item.answerable for s in samples])
     tried = {}
@@ -277,7 +281,8 @@ def fit(qa: PlanQA, items: Sequence[QAItem], held_out: frozenset[str], mode: str
                   f"thresholds for answered precision >= {PRECISION_TARGET} (answer) and a band right >= "
                   f"{TENTATIVE_PRECISION} of the time (tentative).",
         "fitted": {"questions": len(samples), "candidates": len(y), "positives": int(y.sum()),
-                   "held_out_questions": len(tests), "mode": mode, "model": qa.model_id,
+                   "held_out_questions": len(tests), "mode": mode,
+                   "model": next(iter(answerers.values())).model_id,
                    "cross_validated": {k: v for k, v in cv.items() if k != "curve"},
                    "held_out": {k: v for k, v in held.items() if k != "curve"},
                    "at": datetime.now(UTC).isoformat(timespec="seconds")},
