@@ -9,6 +9,7 @@ whether one answers is the support model's decision (assistant.support), never m
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -113,6 +114,7 @@ class Reading:
     numbered: Callable[[Chunk], list[str]] = lambda _: []
     outlines: Callable[[], Sequence[Outline]] = lambda: ()
     limit: int = MAX_QUOTE_CHARS
+    title: Callable[[str], str] = lambda _: ""  # a document's title, by id
 
 
 def generate(query: Query, passages: Sequence[Passage], reading: Reading) -> list[AnswerCandidate]:
@@ -121,8 +123,8 @@ def generate(query: Query, passages: Sequence[Passage], reading: Reading) -> lis
     kind = query.answer_type
     for passage in passages:
         chunk = passage.chunk
-        if chunk.kind == "missing":
-            continue  # a table or box printed as an image: nothing to quote
+        if chunk.kind == "missing" or _is_title(chunk, reading.title(chunk.doc_id)):
+            continue  # a table or box printed as an image, the document's own title line: nothing to quote
         if chunk.kind == "table_row" and chunk.fields:
             out += _row_candidates(query, passage, reading)
             continue
@@ -139,6 +141,12 @@ def generate(query: Query, passages: Sequence[Passage], reading: Reading) -> lis
     return out
 
 
+def _is_title(chunk: Chunk, title: str) -> bool:
+    """The document's title printed as its first line (「1964年…政府工作报告（摘要）」): it answers nothing."""
+    text, name = (re.sub(r"[\s《》（）()]", "", t) for t in (chunk.text, title))
+    return not chunk.path and bool(name) and len(text) <= len(name) + 8 and name in text
+
+
 def _sentence_candidates(query: Query, passage: Passage, sentence: tuple[int, int],
                          reading: Reading) -> list[AnswerCandidate]:
     chunk, (start, end) = passage.chunk, sentence
@@ -152,13 +160,27 @@ def _sentence_candidates(query: Query, passage: Passage, sentence: tuple[int, in
         for match in DATE.finditer(text):
             at = (start + match.start(), start + match.end())
             quote = quote_span(chunk, sentence, reading.relevance, kind, at, reading.limit)
-            out.append(AnswerCandidate(passage, "date", sentence, quote, match.group().replace(" ", "")))
+            clause = _clause_around(chunk.text, start, end, at)
+            out.append(AnswerCandidate(passage, "date", sentence, quote, match.group().replace(" ", ""),
+                                       figure=FigureClause(match.group(), at[0], at[1], clause[0], clause[1],
+                                                           chunk.text[clause[0] : at[0]])))
     if kind == "list":
         out += _list_candidates(passage, sentence, reading)
     if not figures:  # a figure's sentence is offered through its figures
         quote = quote_span(chunk, sentence, reading.relevance, kind, None, reading.limit)
         out.append(AnswerCandidate(passage, "sentence", sentence, quote))
     return out
+
+
+def _clause_around(text: str, start: int, end: int, at: tuple[int, int]) -> tuple[int, int]:
+    """The clause of ``text[start:end]`` (between ，；：。) that holds the span ``at``, with the clause after it
+    when the date opens its clause (「到2025年，基本形成…」: what happens by then is in the next clause)."""
+    cuts = sorted({start, end, *(start + m.end() for m in re.finditer(r"[，；：,;:]", text[start:end]))})
+    for a, b in itertools.pairwise(cuts):
+        if a <= at[0] < b:
+            following = cuts[cuts.index(b) + 1] if b != end and text[a:at[0]].strip("到至于在 ") == "" else b
+            return a, following
+    return start, end
 
 
 def _shifted(clause: FigureClause, offset: int) -> FigureClause:

@@ -166,25 +166,31 @@ def rows_answer(query: Query, rows: Sequence[tuple[str, Answer, str]], mode: str
     lines, records = [], []
     colon, not_found = (": ", "not found") if query.english else ("：", "未找到")
     for label, row, missing in rows:
-        if row.found and row.citations:
+        unsure = row.level == "tentative" and row.extras.get("tentative")
+        if (row.found or unsure) and row.citations:
             first = next((c for c in row.citations if c.used), row.citations[0])
             citations.append(_renumbered(first, len(citations) + 1))
-            value = row.short_answer or _MARKERS.sub("", row.text).strip()[:ROW_QUOTE_CHARS]
-            if query.english and row.short_answer:
-                value = english_figure(row.short_answer)
+            short = row.short_answer or (row.extras.get("tentative", "") if unsure else "")
+            value = short or _MARKERS.sub("", row.text).strip()[:ROW_QUOTE_CHARS]
+            if query.english and short:
+                value = english_figure(short)
+            if unsure:  # offered, not answered: 「可能：66.8%（请核对原文）」
+                value = f"possibly {value} (check the source)" if query.english else f"可能：{value}（请核对原文）"
             lines.append(f"{label}{colon}{value}[{len(citations)}]")
         else:
             lines.append(f"{label}{colon}{not_found}" + (f"（{missing}）" if missing and not query.english else ""))
         records.append({"label": label, "found": row.found, "value": row.short_answer,
-                        "citation": len(citations) if row.found and row.citations else None,
+                        "citation": len(citations) if (row.found or unsure) and row.citations else None,
                         "reason": row.extras.get("reason", ""), "confidence": row.confidence})
     found = any(r["found"] for r in records)
+    offered = any(r["citation"] for r in records)
     declined = f"{NOT_FOUND_EN} " if query.english else f"{NOT_FOUND}。"
-    text = "\n".join(lines) if found else declined + "；".join(lines)
+    text = "\n".join(lines) if found else declined + ("\n" if offered else "") + ("\n" if offered else "；").join(lines)
     confidences = [r["confidence"] for r in records if r["found"] and r["confidence"] is not None]
+    level = "answer" if found else "tentative" if offered else "none"
     return Answer(query.raw, text, found, tuple(citations), query.answer_type, mode, model_id,
                   short_answer="；".join(lines) if found else "", extras={"rows": records, kind: True},
-                  confidence=min(confidences) if confidences else None, level="answer" if found else "none")
+                  confidence=min(confidences) if confidences else None, level=level)
 
 
 def _renumbered(citation: Citation, number: int) -> Citation:

@@ -27,6 +27,9 @@ from assistant.verify import COMPARED, DERIVED, GROWTH, RATE, indicator_of, pass
 from corpus.numerals import years_to_digits
 
 _LEAD_IN = re.compile(r"^(?:（[一二三四五六七八九十]+）\s*)?([^，。：；]{2,16})[。：]")
+_FROM = re.compile(r"(?:由|从|比)[^，；。]{0,6}$")
+_CHANGE = re.compile(r"^[^，；。]{0,4}(?:提高|提升|增加|增长|下降|降低|减少|扩大|上升|降|增)")
+_TO = re.compile(r"(?:到|至|达到|提高到|提升至|降到|降至)$")
 _PERIOD_ASKED = re.compile(r"年均|期间|累计|五年|时期|每年平均")
 _ESTIMATE = re.compile(r"预计|基期|现状|基数")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -50,7 +53,7 @@ FEATURES: tuple[str, ...] = (
     "kind_asked", "kind_match", "kind_conflict", "kind_bare", "unit_asked_match", "rate_for_amount", "amount_for_rate",
     # the indicator (when the question names a known one)
     "ind_asked", "ind_match", "ind_other", "ind_unnamed", "ind_units_ok", "derived_measure", "compared_gap",
-    "growth_fit", "growth_missing", "level_got_rate",
+    "growth_fit", "growth_missing", "level_got_rate", "figure_from", "figure_to",
     # time
     "time_asked", *(f"time_{code}" for code in TIME_CODES), "time_named",
     # the document
@@ -104,11 +107,12 @@ def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0
     # coverage: of the sentence, the quote, what the answer is said of, the passage and its headings
     lead = _LEAD_IN.match(chunk.text)
     topic = " ".join(p for p in (lead.group(1) if lead else "", chunk.path[-1] if chunk.path else "") if p)
-    clause = candidate.chunk.text[candidate.figure.clause_start : candidate.figure.clause_end] \
-        if candidate.figure is not None and candidate.kind != "row" else label
+    # a figure's (or date's) own clause; a table cell's row name; nothing for a plain sentence or a list
+    clause = "" if candidate.figure is None else label if candidate.kind == "row" else \
+        candidate.chunk.text[candidate.figure.clause_start : candidate.figure.clause_end]
     lead_in = lead.group(1) if lead else ""
     f.update(cov_sentence=cover(sentence), cov_quote=cover(quoted), cov_label=cover(f"{lead_in} {label} {heading}"),
-             cov_clause=cover(clause),
+             cov_clause=cover(clause) if clause else 0.0,
              cov_passage=cover(chunk.search_text()), cov_heading=cover(heading), cov_topic=cover(topic),
              cov_best_in_passage=passage_best)
     context = f"{heading} {sentence}"
@@ -148,7 +152,7 @@ def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
     f["kind_asked"] = float(bool(asked))
     if candidate.figure is None:
         return
-    stated = figure_kind(candidate.short)
+    stated = "date" if candidate.kind == "date" else figure_kind(candidate.short)
     f["kind_bare"] = float(not stated)
     if asked and stated:
         f["kind_match" if compatible(asked, stated) else "kind_conflict"] = 1.0
@@ -164,7 +168,7 @@ def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
 
 def _indicator_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
     query, figure = ctx.query, candidate.figure
-    if figure is None:
+    if figure is None or candidate.kind == "date":
         return
     text = candidate.chunk.text
     label = figure.label
@@ -175,6 +179,10 @@ def _indicator_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Co
         f["growth_fit"] = float(bool(GROWTH.search(label + candidate.column)) or rate)
         f["growth_missing"] = 1.0 - f["growth_fit"]
     f["level_got_rate"] = float(query.level and rate)
+    # 「由53家提升至133家」「从去年的2.1%提高到2.3%」: the first is where it starts, the second where it goes
+    before = label[-8:]
+    f["figure_from"] = float(bool(_FROM.search(before)) and bool(_CHANGE.search(text[figure.end : figure.end + 12])))
+    f["figure_to"] = float(bool(_TO.search(before)))
     if query.indicator is None:
         return
     f["ind_asked"] = 1.0
@@ -275,6 +283,8 @@ QUESTION_FEATURES: tuple[str, ...] = (
     *(f"q_{kind}" for kind in QUESTION_TYPES), *(f"top_{kind}" for kind in CANDIDATE_KINDS),
     "english", "kind_asked", "time_asked", "top_cov_quote", "top_cov_label", "top_specific_missing",
     "top_rank_fused", "top_kind_conflict", "top_time_mismatch",
+    "top_kind_match", "top_ind_match", "top_ind_other", "top_cov_clause", "top_abbreviated", "top_count_match",
+    "top_rank_bm25", "top_rank_dense", "top_overlap_quote", "top_time_named", "top_col_year", "passages_close",
 )
 
 
@@ -310,7 +320,11 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
              top_cov_quote=row["cov_quote"], top_cov_label=row["cov_label"],
              top_specific_missing=row["specific_missing"], top_rank_fused=row["rank_fused"],
              top_kind_conflict=row["kind_conflict"],
-             top_time_mismatch=max(row[f"time_{code}"] for code in TIME_CODES))
+             top_time_mismatch=max(row[f"time_{code}"] for code in TIME_CODES),
+             **{f"top_{name}": row[name] for name in ("kind_match", "ind_match", "ind_other", "cov_clause",
+                                                       "abbreviated", "count_match", "rank_bm25", "rank_dense",
+                                                       "overlap_quote", "time_named", "col_year")},
+             passages_close=math.log1p(len({r.passage for r in ranked if r.support >= 0.5 * p1})) / 3)
     f[f"top_{best.kind}"] = 1.0
     return f
 

@@ -77,17 +77,22 @@ def english_figure(figure: str) -> str:
 
     >>> english_figure("5000个"), english_figure("1.2万亿元"), english_figure("5%左右"), english_figure("≤2300万人")
     ('5,000', '1.2 trillion yuan', 'about 5%', '≤23 million people')
+    >>> english_figure("825亿斤以上"), english_figure("2024年")
+    ('82.5 billion jin or more', '2024年')
     """
     match = _FIGURE_PARTS.match(figure.strip())
     units, qualifiers = _english()
-    if not match or match.group(4) not in units:
-        return figure
+    if not match or match.group(4) not in units or re.fullmatch(r"(?:19|20)\d{2}年.*", figure.strip()):
+        return figure  # not one number with a known unit, or a date
     sign, number, magnitude, unit, qualifier = match.groups()
     value = float(number) * _MAGNITUDE[magnitude]
     text = sign + (_large(value) if magnitude else _plain(number))
     english = units[unit]
     text = f"{text}{english}" if english in ("%", "‰") else f"{text} {english}".rstrip()
-    return f"{qualifiers[qualifier]} {text}" if qualifier else text
+    if not qualifier:
+        return text
+    english = qualifiers[qualifier]
+    return f"{english} {text}" if english in ("about", "more than") else f"{text} {english}"
 
 
 def _plain(number: str) -> str:

@@ -277,7 +277,7 @@ class PlanQA:
     def _reading(self, query: Query, scope: Scope, coverage: Coverage, where: Filter) -> Reading:
         limit = MAX_ANSWER_CHARS - (90 if query.english else 40)  # the lead and the framing take their share
         return Reading(coverage, self._browser.subheadings, self._browser.numbered_items,
-                       lambda: self._outlines(query, scope, coverage, where), limit)
+                       lambda: self._outlines(query, scope, coverage, where), limit, self.title)
 
     def _outlines(self, query: Query, scope: Scope, coverage: Coverage, where: Filter) -> list[Outline]:
         """The sections of the scope with lists of their own, best fitting headings first (a list

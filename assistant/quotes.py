@@ -18,7 +18,7 @@ from corpus.chunker import split_sentences
 from corpus.text import QUALIFIER, UNITS
 
 MAX_QUOTE_CHARS = 160
-MAX_LIST_ITEMS = 8
+MAX_LIST_ITEMS = 12  # a list's short answer names at most this many items (fit_items keeps it short)
 # a quote may end after a clause (，；：) or a sentence, never inside an enumeration (、)
 _CLAUSE = re.compile(r"(?<=[，；：,;:])")
 # what leads an enumeration (「优先发展」「重点建设」「包括」) and what closes it (「等高端产业」「等」)

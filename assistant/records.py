@@ -88,7 +88,7 @@ class Answer:
     level: Level = "answer"
 
     def __post_init__(self) -> None:
-        if not self.found and self.level != "none":
+        if not self.found and self.level == "answer":
             object.__setattr__(self, "level", "none")
 
     @property

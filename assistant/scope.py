@@ -181,12 +181,13 @@ def _by_time(query: Query, docs: Sequence[DocInfo], label: str, this_year: int, 
         kept = plans  # a five-year period's figures are its plans' before they are a report's
     elif reports and query.doc_kind in ("", "report") and not query.five_year:
         kept = reports  # a year's figures and targets are its reports' before they are a plan's
-    elif query.relative is not None and not reports and query.doc_kind != "plan":
+    elif query.relative is not None and query.relative <= 0 and not reports and query.doc_kind != "plan":
         own = max((d.years[0] for d in docs if d.annual and d.years and d.years[0] <= year), default=None)
         if own is not None:
             latest = tuple(d.meta.doc_id for d in docs if d.annual and d.years and d.years[0] == own)
             note = f"The latest report in the library is {own}'s: " if query.english else f"库中最新的是{own}年的报告："
             return Scope(latest, label=label, year=own - (1 if query.relative < 0 else 0), note=note)
+    if query.relative is not None and not reports:
         kept = [d for d in kept if d.years and d.years[0] <= year <= d.years[1]]  # never a plan's years beyond
     kept = _of_kind(query, kept)
     if not kept:
