@@ -31,6 +31,7 @@ from config import settings
 from corpus.chunker import chunk_document
 from corpus.documents import SHIPPED_PLAN, load_document, load_shipped_plan, read_document, read_meta
 from corpus.errors import CorpusError
+from corpus.limits import TextBudget
 from corpus.loaders import load_lines, sha256_bytes
 from corpus.records import DocumentMeta, PlanDocument
 
@@ -165,7 +166,9 @@ class Library:
         self, source: Path, title: str | None, region: str | None, period: str | None, doc_id: str | None,
     ) -> tuple[Path, LibraryEntry, PlanDocument]:
         """Load, parse and check one file (nothing is written); its entry-to-be and document."""
-        document = read_document(source, title=title, region=region, period=period, doc_id=doc_id)
+        # the budget stops reading a file far over the passage limit before it is parsed (corpus.limits)
+        document = read_document(source, title=title, region=region, period=period, doc_id=doc_id,
+                                 budget=TextBudget.of(source.name))
         meta = document.meta
         passages = len(chunk_document(document))
         limit = settings().max_passages
