@@ -14,7 +14,6 @@ ui.live.LiveQA; the HTML comes from ui.render. The same answer is exposed to pro
 
 import contextlib
 import inspect
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +26,14 @@ from config import settings
 from corpus import SUPPORTED_SUFFIXES, PlanqaError
 from ui import render
 from ui.calls import OneShotCalls
+from ui.exports import Exports
 from ui.limits import BodyLimit
 from ui.live import LibraryReport, LiveQA
 
 MAX_K = 10
 MAX_HISTORY = 20  # earlier questions /ask reads a follow-up against
 EXPORT_NAME = "问答记录"
+EXPORT_KINDS = (".docx", ".md")
 # questions answered at once (chat and /ask share the group): 2 = the cores of the machines it was
 # measured on; 32 REST clients got 14.8 answers/s at 2, 10–12 at 1, no more at 4 (docs/benchmarks.md)
 QA_CONCURRENCY = 2
@@ -168,13 +169,14 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         cards = render.render_sources(ans, sections, show_documents=len(current.documents) > 1)
         return history, "", cards, render.references(ans), "", conversation.turns
 
-    def export(turns: list[Turn] | None, kind: str):
-        """The session's answers as a Word or Markdown file to download."""
+    def export(turns: list[Turn] | None, kind: str | None, request: gr.Request):
+        """The session's answers as a Word or Markdown file to download (at most one per session
+        on disk, and a bounded number in all: ui.exports)."""
         conversation = Conversation.resume(live.qa, turns or [])
         if not conversation.answers:
             return gr.File(value=None, visible=False), render.render_notice("还没有可导出的问答：先提问。", "warn")
-        folder = Path(tempfile.mkdtemp(prefix="planqa-export-"))
-        path = conversation.export(folder / f"{EXPORT_NAME}{kind}")
+        name = f"{EXPORT_NAME}{kind if kind in EXPORT_KINDS else EXPORT_KINDS[0]}"
+        path = exports.write(request.session_hash or "", name, conversation.export)
         return gr.File(value=str(path), visible=True), ""
 
     def ask(question: str, mode: str = "hybrid", k: int = DEFAULT_K, part: str = ALL_PARTS, doc: str = ALL_DOCS,
@@ -282,6 +284,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                                                elem_id="pq-export-kind", scale=3)
                         export_button = gr.Button("导出", elem_id="pq-export", scale=1, min_width=90)
                     export_file = gr.File(label="导出文件", visible=False, interactive=False, elem_id="pq-export-file")
+                    exports = Exports(served=export_file.temp_files)
                 with gr.Column(scale=1, min_width=260, elem_id="pq-side"), gr.Accordion("检索设置", open=True):
                     mode = gr.Radio(
                         [(label, m) for m, label in render.MODE_LABELS.items()], value=qa.mode,

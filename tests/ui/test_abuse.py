@@ -1,0 +1,112 @@
+"""What an anonymous visitor can make a served page do, measured against the real `planqa serve`
+from a second client (ui.process, tests/ui/page_client.py): exports stay bounded on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.ui.page_client import Page
+from ui.exports import KEPT, Exports
+from ui.process import free_port, serve_command, server_process
+
+QUESTION = "鄂州打算建多少5G基站？"
+EXPORTED = "问答记录"
+
+
+@dataclass(frozen=True)
+class Served:
+    """A server subprocess and where it writes: its log, Gradio's temp folder, the system temp folder."""
+
+    url: str
+    pid: int
+    log: Path
+    work: Path
+
+    @property
+    def uploads(self) -> Path:
+        return self.work / "gradio"
+
+    def log_text(self, start: int = 0) -> str:
+        return self.log.read_bytes()[start:].decode("utf-8", errors="replace")
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size
+
+    def peak_rss_mb(self) -> float:
+        """The server's peak resident memory since it started (VmHWM)."""
+        status = Path(f"/proc/{self.pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
+
+
+def start(index_dir: Path, work: Path, args: list[str] = ()) -> Iterator[Served]:
+    for folder in ("gradio", "tmp", "home"):
+        (work / folder).mkdir(parents=True, exist_ok=True)
+    env = {"GRADIO_TEMP_DIR": str(work / "gradio"), "TMPDIR": str(work / "tmp"), "PLANQA_HOME": str(work / "home")}
+    port = free_port()
+    with server_process(serve_command(index_dir, port, args=args), port, env) as server:
+        assert server.log is not None
+        yield Served(server.url, server.pid, server.log, work)
+
+
+@pytest.fixture(scope="module")
+def read_only(qa, index_dir, tmp_path_factory) -> Iterator[Served]:
+    """The default server: read-only, no login, anyone may use it."""
+    yield from start(index_dir, tmp_path_factory.mktemp("read-only"))
+
+
+def exported_files(work: Path) -> list[Path]:
+    return [p for p in work.rglob(f"{EXPORTED}*") if p.is_file()]
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+def test_exports_from_anonymous_sessions_stay_bounded_on_disk(read_only):
+    page = Page(read_only.url)
+    for _ in range(KEPT + 6):  # more sessions than are kept, each asking once and exporting once
+        visitor = page.session()
+        visitor.ask(QUESTION)
+        visitor.call("pq-export", "click", [None, ".docx"])
+    repeat = page.session()
+    repeat.ask(QUESTION)
+    links = [repeat.call("pq-export", "click", [None, kind])[0]["value"]["url"] for kind in (".docx", ".md", ".docx")]
+
+    files = exported_files(read_only.work)
+    assert len(files) == KEPT, f"{len(files)} export files on disk after {KEPT + 9} exports"
+    assert not list((read_only.work / "tmp").glob("planqa-export-*"))
+    latest = httpx.get(links[-1], timeout=30)
+    assert latest.status_code == 200 and latest.content.startswith(b"PK")  # the newest export downloads
+    assert all(httpx.get(link, timeout=30).status_code in (403, 404) for link in links[:-1])  # replaced: gone
+
+
+def test_exports_keep_one_file_per_session_and_the_newest_in_all(tmp_path):
+    exports = Exports(kept=2, root=tmp_path / "exports", served=set())
+
+    def write(text: str):
+        def writer(path: Path) -> Path:
+            path.write_text(text, encoding="utf-8")
+            exports.served.add(str(path))
+            return path
+        return writer
+
+    first = exports.write("a", "x.md", write("a1"))
+    second = exports.write("a", "x.md", write("a2"))  # replaces a's first export
+    assert not first.exists() and second.read_text(encoding="utf-8") == "a2"
+    exports.write("b", "x.md", write("b1"))
+    exports.write("c", "x.md", write("c1"))  # a's export is now the oldest beyond 2: deleted
+    assert sorted(p.read_text(encoding="utf-8") for p in exports.files()) == ["b1", "c1"]
+    assert exports.served == {str(p) for p in exports.files()}
+    with pytest.raises(OSError):
+        exports.write("d", "x.md", lambda path: (_ for _ in ()).throw(OSError("disk full")))
+    assert len(exports.files()) == 2 and len(list(exports.root.iterdir())) == 2  # no folder left by the failure
+
+
+def test_an_export_before_any_question_writes_nothing(read_only):
+    before = exported_files(read_only.work)
+    _, hint = Page(read_only.url).session().call("pq-export", "click", [None, ".md"])
+    assert "先提问" in hint and exported_files(read_only.work) == before
