@@ -29,6 +29,7 @@ from ui.calls import OneShotCalls
 from ui.exports import Exports
 from ui.limits import BodyLimit
 from ui.live import LibraryReport, LiveQA
+from ui.rejections import log_to_stderr, refuse_quietly, rejected, shown
 
 MAX_K = 10
 MAX_HISTORY = 20  # earlier questions /ask reads a follow-up against
@@ -193,7 +194,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
             conversation = live.qa.conversation(history) if history else None
             return answer(question, k, mode, part, doc, region, conversation).to_dict()
         except PlanqaError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise rejected(str(exc), "/ask") from None
 
     def show_section(key: str | None):
         """Browse tab: the selected section's full text, and the contents with it marked."""
@@ -359,6 +360,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                                           concurrency_limit=None, show_progress="hidden")
         gr.api(ask, api_name="ask", concurrency_id="planqa", concurrency_limit=qa_concurrency)
     _default_missing_arguments(demo, ask)
+    refuse_quietly(demo)
     return demo
 
 
@@ -387,6 +389,7 @@ def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860,
     at once (close it with ``.close()``)."""
     limits = settings()
     live = live if isinstance(live, LiveQA) else LiveQA(live)
+    log_to_stderr()
     demo = build_app(live)
     demo._queue.ANALYTICS_MAX_EVENTS = MONITORED_EVENTS
     demo.launch(
@@ -400,21 +403,24 @@ def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860,
 
 
 def check_arguments(question: Any, mode: Any, k: Any, part: Any, doc: Any, region: Any):
-    """The /ask arguments, checked and converted: a gr.Error saying what is wrong otherwise."""
+    """The /ask arguments, checked and converted: a gr.Error saying what is wrong otherwise (one log
+    line, values cut: ui.rejections)."""
     if not isinstance(question, str):
-        raise gr.Error("问题应为文字 / question must be a string, e.g. \"鄂州打算建多少5G基站？\"")
+        raise rejected("问题应为文字 / question must be a string, e.g. \"鄂州打算建多少5G基站？\"", "/ask")
     if mode not in render.MODE_LABELS:
-        raise gr.Error(f"未知的检索模式 / unknown mode {mode!r}: use one of {', '.join(render.MODE_LABELS)}")
-    if isinstance(k, str) and k.strip().isdigit():
+        raise rejected(f"未知的检索模式 / unknown mode {shown(mode)}: use one of {', '.join(render.MODE_LABELS)}",
+                       "/ask")
+    if isinstance(k, str) and k.strip().isdigit() and len(k) <= len(str(MAX_K)):
         k = int(k)
     if isinstance(k, float) and k.is_integer():
         k = int(k)
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise gr.Error(f"k 应为 1 到 {MAX_K} 之间的整数 / k must be a whole number between 1 and {MAX_K}, not {k!r}")
+        raise rejected(f"k 应为 1 到 {MAX_K} 之间的整数 / k must be a whole number between 1 and {MAX_K}, "
+                       f"not {shown(k)}", "/ask")
     texts = {"part": part, "doc": doc, "region": region}
     for name, value in texts.items():
         if value is not None and not isinstance(value, str):
-            raise gr.Error(f"{name} 应为文字 / {name} must be a string, not {value!r}")
+            raise rejected(f"{name} 应为文字 / {name} must be a string, not {shown(value)}", "/ask")
     return question, mode, k, part or ALL_PARTS, doc or ALL_DOCS, region or ALL_REGIONS
 
 
@@ -423,7 +429,7 @@ def check_history(history: Any) -> list[str]:
     if history is None or history == "":
         return []
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-        raise gr.Error("history 应为问题文字的列表 / history must be a list of the earlier questions (strings)")
+        raise rejected("history 应为问题文字的列表 / history must be a list of the earlier questions (strings)", "/ask")
     return [h for h in history if h.strip()][-MAX_HISTORY:]
 
 

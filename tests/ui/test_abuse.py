@@ -1,5 +1,6 @@
 """What an anonymous visitor can make a served page do, measured against the real `planqa serve`
-from a second client (ui.process, tests/ui/page_client.py): exports stay bounded on disk."""
+from a second client (ui.process, tests/ui/page_client.py): exports stay bounded on disk, refusals
+cost one short log line."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.ui.page_client import Page
+from tests.ui.page_client import Page, PageError
 from ui.exports import KEPT, Exports
 from ui.process import free_port, serve_command, server_process
 
@@ -110,3 +111,51 @@ def test_an_export_before_any_question_writes_nothing(read_only):
     before = exported_files(read_only.work)
     _, hint = Page(read_only.url).session().call("pq-export", "click", [None, ".md"])
     assert "先提问" in hint and exported_files(read_only.work) == before
+
+
+# --- refusals: one log line each -----------------------------------------------------------------
+
+
+def rest_ask(http: httpx.Client, url: str, data: list) -> str:
+    event = http.post(url + "gradio_api/call/ask", json={"data": data}).json()["event_id"]
+    return http.get(url + f"gradio_api/call/ask/{event}").text
+
+
+def test_500_unknown_documents_write_500_short_lines_and_no_traceback(read_only):
+    http = httpx.Client(timeout=120)
+    start_at = read_only.log_size()
+    for _ in range(500):
+        assert "unknown document" in rest_ask(http, read_only.url, [QUESTION, "hybrid", 3, "", "no-such-plan", ""])
+    logged = read_only.log_text(start_at)
+    assert "Traceback" not in logged
+    lines = [line for line in logged.splitlines() if "unknown document" in line]
+    assert len(lines) == 500 and all(len(line) < 400 for line in lines)
+
+
+def test_an_18_9_mb_argument_grows_the_log_by_one_short_line(read_only):
+    http = httpx.Client(timeout=120)
+    start_at = read_only.log_size()
+    for value in ("x" * 18_900_000, "9" * 18_900_000):
+        stream = rest_ask(http, read_only.url, [QUESTION, "hybrid", value, "", "", ""])
+        assert "k must be a whole number" in stream and len(stream) < 2000  # the answer quotes it cut, too
+    grown = read_only.log_size() - start_at
+    assert grown < 2000, f"the log grew by {grown:,} bytes"
+    assert read_only.log_text(start_at).count("\n") == 2
+
+
+def test_bad_input_to_a_page_handler_is_one_line(read_only):
+    start_at = read_only.log_size()
+    visitor = Page(read_only.url).session()
+    with pytest.raises(PageError, match="invalid input"):
+        visitor.call("pq-send", "click", [QUESTION, [], None, "m" * 1_000_000, 3, "", "", ""])  # not a mode
+    logged = read_only.log_text(start_at)
+    assert "Traceback" not in logged and logged.count("\n") == 1 and len(logged) < 500
+
+
+def test_an_unknown_handler_index_is_a_400_not_a_500(read_only):
+    start_at = read_only.log_size()
+    answer = httpx.post(read_only.url + "gradio_api/queue/join", timeout=30, json={
+        "data": [], "fn_index": 999, "session_hash": "probe", "event_data": None, "trigger_id": 1})
+    assert answer.status_code == 400 and "unknown fn_index 999" in answer.json()["detail"]
+    logged = read_only.log_text(start_at)
+    assert "Traceback" not in logged and "KeyError" not in logged and "unknown fn_index" in logged
