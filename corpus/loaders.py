@@ -52,7 +52,7 @@ def read_source(path: str | Path) -> bytes:
         )
     size = path.stat().st_size
     if size == 0:
-        raise CorpusError(f"文件为空 / empty file: {path}")
+        raise CorpusError(f"文件为空 / empty file: {path.name}")
     limit = settings().max_upload_bytes
     if size > limit:
         raise CorpusError(
@@ -62,7 +62,7 @@ def read_source(path: str | Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise CorpusError(f"无法读取文件 / cannot read {path}: {exc.strerror or exc}") from exc
+        raise CorpusError(f"无法读取文件 / cannot read {path.name}: {exc.strerror or exc}") from exc
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -459,5 +459,5 @@ def load_lines(path: str | Path, budget: TextBudget | None = None) -> tuple[list
             lines = [_MD_HEADING.sub("", line) for line in lines]
     budget.check_lines(lines)
     if not any(line.strip() for line in lines):
-        raise CorpusError(f"文件没有文字内容 / no text in file: {path}")
+        raise CorpusError(f"文件没有文字内容 / no text in file: {path.name}")
     return lines, sha256_bytes(data)

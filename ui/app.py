@@ -12,16 +12,14 @@ ui.live.LiveQA; the HTML comes from ui.render. The same answer is exposed to pro
 
 # No ``from __future__ import annotations``: gr.api reads the real type hints of ``ask``.
 
-import contextlib
 import inspect
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from gradio.utils import get_upload_folder
 
 from assistant import DEFAULT_K, Answer, Filter, PlanQA
 from assistant.conversation import Conversation, Turn
+from assistant.query import MAX_QUESTION_CHARS
 from config import settings
 from corpus import SUPPORTED_SUFFIXES, PlanqaError
 from ui import render
@@ -29,7 +27,9 @@ from ui.calls import OneShotCalls
 from ui.exports import Exports
 from ui.limits import BodyLimit
 from ui.live import LibraryReport, LiveQA
+from ui.login import LoginPage
 from ui.rejections import log_to_stderr, refuse_quietly, rejected, shown
+from ui.uploads import checked_uploads, discard_uploads
 
 MAX_K = 10
 MAX_HISTORY = 20  # earlier questions /ask reads a follow-up against
@@ -46,6 +46,7 @@ EXAMPLES = [
     "What are the plan's targets for 5G base stations?",
 ]
 EMPTY_QUESTION = "请输入一个关于规划的问题，例如：「鄂州打算建多少5G基站？」"
+KEPT_QUESTION_CHARS = 2 * MAX_QUESTION_CHARS  # of a chat question; the first MAX_QUESTION_CHARS are read
 SOURCES_PLACEHOLDER = render.render_notice(
     "提问后，这里会列出答案所依据的规划原文，可展开全节、复制引用或在目录中查看。"
 )
@@ -156,6 +157,9 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         question = question or ""
         if not question.strip():  # a hint under the input box, not a chat turn
             return history, "", gr.skip(), gr.skip(), render.render_notice(EMPTY_QUESTION, "warn"), gr.skip()
+        # the session keeps its turns: a question is kept only as far as it can be read (the answer
+        # says it was cut), so 50 turns of a 20 MB question cannot fill the server's memory
+        question = question[:KEPT_QUESTION_CHARS]
         history.append({"role": "user", "content": render.render_question(question)})
         current = live.qa
         # each browser session keeps its own turns: a follow-up (「那充电桩呢？」) is read against them
@@ -232,7 +236,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         try:
             return library_changed(live.add(files or [], doc_title, doc_region, doc_period))
         finally:
-            _discard_uploads(files or [])  # the library keeps its own copy
+            discard_uploads(files or [])  # the library keeps its own copy
 
     def remove(doc_id: str | None):
         return library_changed(live.remove(doc_id or ""))
@@ -314,11 +318,11 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                 if live.editable:  # a read-only page has no upload or remove handlers at all, not just hidden ones
                     with gr.Row():
                         with gr.Column(scale=2):
-                            files = gr.File(
+                            files = checked_uploads(gr.File(
                                 label=_upload_label(),
                                 file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), type="filepath",
                                 elem_id="pq-upload",
-                            )
+                            ))
                         with gr.Column(scale=1):
                             doc_title = gr.Textbox(label="标题（可选，默认取文件首行）", elem_id="pq-doc-title")
                             doc_region = gr.Textbox(label="地区（可选，如 湖北省）", elem_id="pq-doc-region")
@@ -397,7 +401,8 @@ def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860,
         footer_links=["api"], show_error=False, max_file_size=limits.max_upload_bytes, i18n=I18N, auth=auth,
         state_session_capacity=SESSION_CAPACITY, prevent_thread_lock=not block,
         # a REST call's session is forgotten once its answer has been read (ui.calls)
-        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable), OneShotCalls.middleware(demo)]},
+        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable), OneShotCalls.middleware(demo),
+                                   LoginPage.middleware(auth is not None)]},
     )
     return demo
 
@@ -431,18 +436,6 @@ def check_history(history: Any) -> list[str]:
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
         raise rejected("history 应为问题文字的列表 / history must be a list of the earlier questions (strings)", "/ask")
     return [h for h in history if h.strip()][-MAX_HISTORY:]
-
-
-def _discard_uploads(paths: list[str]) -> None:
-    """Delete uploaded files from Gradio's upload folder (and their folders, when empty)."""
-    folder = Path(get_upload_folder()).resolve()
-    for name in paths:
-        path = Path(name).resolve()
-        if folder in path.parents:
-            with contextlib.suppress(OSError):
-                path.unlink()
-            with contextlib.suppress(OSError):
-                path.parent.rmdir()
 
 
 def _header(title: str, qa: PlanQA) -> str:

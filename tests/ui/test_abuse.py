@@ -1,9 +1,12 @@
 """What an anonymous visitor can make a served page do, measured against the real `planqa serve`
 from a second client (ui.process, tests/ui/page_client.py): exports stay bounded on disk, refusals
-cost one short log line."""
+cost one short log line, oversized documents are refused in seconds and little memory, refused
+uploads leave nothing behind, and no answer carries a server path."""
 
 from __future__ import annotations
 
+import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.samples import PROVINCE_PLAN, near_limit_docx
 from tests.ui.page_client import Page, PageError
 from ui.exports import KEPT, Exports
 from ui.process import free_port, serve_command, server_process
@@ -58,6 +62,14 @@ def start(index_dir: Path, work: Path, args: list[str] = ()) -> Iterator[Served]
 def read_only(qa, index_dir, tmp_path_factory) -> Iterator[Served]:
     """The default server: read-only, no login, anyone may use it."""
     yield from start(index_dir, tmp_path_factory.mktemp("read-only"))
+
+
+@pytest.fixture(scope="module")
+def editable(qa, index_dir, tmp_path_factory) -> Iterator[Served]:
+    """An editable server on loopback (no login needed there), on a copy of the index."""
+    work = tmp_path_factory.mktemp("editable")
+    shutil.copytree(index_dir, work / "index")
+    yield from start(work / "index", work, ["--allow-edit"])
 
 
 def exported_files(work: Path) -> list[Path]:
@@ -159,3 +171,43 @@ def test_an_unknown_handler_index_is_a_400_not_a_500(read_only):
     assert answer.status_code == 400 and "unknown fn_index 999" in answer.json()["detail"]
     logged = read_only.log_text(start_at)
     assert "Traceback" not in logged and "KeyError" not in logged and "unknown fn_index" in logged
+
+
+def test_a_session_keeps_no_more_of_a_huge_question_than_is_read(read_only):
+    visitor = Page(read_only.url).session()
+    for _ in range(3):
+        history, *_ = visitor.ask(QUESTION + "基站" * 1_000_000)
+    asked, answered = str(history[-2]["content"]), str(history[-1]["content"])
+    assert "问题过长" in answered and len(asked) < 10_000  # read in part, and kept only in part
+    exported = visitor.call("pq-export", "click", [None, ".md"])[0]
+    assert Path(exported["value"]["path"]).stat().st_size < 100_000
+
+
+# --- uploads on an editable page -----------------------------------------------------------------
+
+
+def test_the_near_limit_docx_upload_is_refused_in_seconds_and_little_memory(editable):
+    visitor = Page(editable.url).session()
+    started = time.monotonic()
+    upload = visitor.upload("near.docx", near_limit_docx())
+    status = visitor.call("pq-add", "click", [[upload], "", "", ""])[0]
+    seconds = time.monotonic() - started
+    assert "文档过长 / near.docx has more than 61,000 paragraphs" in status
+    assert seconds < 5, f"refused after {seconds:.1f} s"
+    assert editable.peak_rss_mb() < 500, f"server peak RSS {editable.peak_rss_mb():.0f} MB"
+
+
+def test_refusals_show_no_server_path_and_leave_no_file(editable):
+    visitor = Page(editable.url).session()
+    status = visitor.call("pq-add", "click", [[visitor.upload("empty.txt", b"")], "", "", ""])[0]
+    assert "empty file: empty.txt" in status and str(editable.uploads) not in status and "/tmp" not in status
+    with pytest.raises(PageError, match=r"unsupported file type: tool\.exe"):  # refused by the type check
+        visitor.call("pq-add", "click", [[visitor.upload("tool.exe", b"MZ\x90\x00")], "", "", ""])
+    assert not [p for p in editable.uploads.rglob("*") if p.is_file()]
+
+
+def test_an_added_upload_leaves_no_temp_file(editable):
+    visitor = Page(editable.url).session()
+    status = visitor.call("pq-add", "click", [[visitor.upload("hubei.txt", PROVINCE_PLAN.encode())], "", "", ""])[0]
+    assert "已添加" in status
+    assert not [p for p in editable.uploads.rglob("*") if p.is_file()]  # neither the upload nor an empty temp file
