@@ -52,6 +52,7 @@ LINES = Bound(1_000, 20)
 CHARS = Bound(50_000, 1_000)
 ELEMENTS = Bound(50_000, 300)
 PAGES = Bound(100, 1)
+PARTS = 10_000  # files in a .docx (a zip): real ones have 10–30 and their images
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,14 @@ class TextBudget:
         counts = _Counts()
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if len(archive.infolist()) > PARTS:
+                    raise CorpusError(f"无法读取 Word 文件 / {self.name} holds more than {PARTS:,} files (a .docx "
+                                      "has a few dozen); open and save it again in Word, or export it as .txt")
                 for info in archive.infolist():
                     with archive.open(info) as member:
                         counts.add_xml(member, self)
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+        # a damaged zip or member; RuntimeError: an encrypted member, an unknown compression method
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError) as exc:
             raise CorpusError(f"无法读取 Word 文件 / not a valid .docx file: {self.name} ({exc})") from exc
 
 

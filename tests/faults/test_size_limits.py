@@ -116,6 +116,15 @@ def test_each_format_is_refused_at_its_bound(tmp_path, monkeypatch, name, conten
     assert not (library.root / "library.json").exists()
 
 
+def test_a_docx_of_thousands_of_parts_is_refused_before_they_are_read(tmp_path):
+    source = tmp_path / "parts.docx"
+    with zipfile.ZipFile(source, "w") as archive:
+        for n in range(10_001):
+            archive.writestr(f"word/part{n}.xml", "<a/>")
+    with pytest.raises(CorpusError, match=r"parts\.docx holds more than 10,000 files"):
+        Library(tmp_path / "library").add(source)
+
+
 # --- what the bounds never touch ------------------------------------------------------------------
 
 
