@@ -47,9 +47,12 @@ def test_retrying_an_add_killed_while_indexing_catches_the_index_up(tmp_path, mo
     index = ["--index-dir", str(tmp_path / "index"), "--model", fake_model]
     assert planqa.main(["index", "build", *index]) == 0
     source = write(tmp_path / "in", "hubei.txt")
+    def die_while_embedding(*_args, **_kwargs):
+        raise Crash
+
     with monkeypatch.context() as patch, pytest.raises(Crash):
-        patch.setattr(index_commands, "build_index", lambda *args, **kwargs: (_ for _ in ()).throw(Crash()))
-        planqa.main(["add", str(source), *index])  # the process dies while embedding: the library has the file
+        patch.setattr(index_commands, "build_index", die_while_embedding)
+        planqa.main(["add", str(source), *index])  # the library has the file, the index does not
     capsys.readouterr()
 
     assert planqa.main(["index", "info", *index]) == 0

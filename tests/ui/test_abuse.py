@@ -114,8 +114,11 @@ def test_exports_keep_one_file_per_session_and_the_newest_in_all(tmp_path):
     exports.write("c", "x.md", write("c1"))  # a's export is now the oldest beyond 2: deleted
     assert sorted(p.read_text(encoding="utf-8") for p in exports.files()) == ["b1", "c1"]
     assert exports.served == {str(p) for p in exports.files()}
+    def disk_full(path: Path) -> Path:
+        raise OSError("disk full")
+
     with pytest.raises(OSError):
-        exports.write("d", "x.md", lambda path: (_ for _ in ()).throw(OSError("disk full")))
+        exports.write("d", "x.md", disk_full)
     assert len(exports.files()) == 2 and len(list(exports.root.iterdir())) == 2  # no folder left by the failure
 
 
