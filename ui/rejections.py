@@ -4,7 +4,8 @@ Gradio prints a full (chained) traceback for every error a handler raises, its o
 included, and those messages quote the submitted value: one 18.9 MB argument grew the log by
 15.7 MB. Here every refusal — a bad /ask argument, an input a component refuses, an unknown
 handler index — is a ``gr.Error`` that Gradio does not print, with its message (and any value
-quoted in it) cut to a few hundred characters, and one line on the ``planqa.serve`` log.
+quoted in it) cut to a few hundred characters, and one line on the ``planqa.serve`` log. The JSON
+API (ui.api) logs its refusals the same way (:func:`logged`).
 """
 
 from __future__ import annotations
@@ -31,11 +32,16 @@ def cut(text: str, limit: int = MESSAGE_CHARS) -> str:
     return text if len(text) <= limit else f"{text[:limit]}…"
 
 
-def rejected(message: str, where: str) -> gr.Error:
-    """The error to raise for a refused request to ``where`` (one log line, no traceback)."""
+def logged(message: str, where: str) -> str:
+    """``message`` cut, after one log line saying that a request to ``where`` was refused with it."""
     message = cut(message)
     log.warning("rejected %s: %s", where, message.replace("\n", " "))
-    return gr.Error(message, print_exception=False)
+    return message
+
+
+def rejected(message: str, where: str) -> gr.Error:
+    """The error to raise for a refused request to ``where`` (one log line, no traceback)."""
+    return gr.Error(logged(message, where), print_exception=False)
 
 
 def log_to_stderr() -> None:

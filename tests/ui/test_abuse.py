@@ -5,6 +5,7 @@ uploads leave nothing behind, and no answer carries a server path."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -191,6 +192,32 @@ def test_an_unknown_handler_index_is_a_400_not_a_500(read_only):
     assert answer.status_code == 400 and "unknown fn_index 999" in answer.json()["detail"]
     logged = read_only.log_text(start_at)
     assert "Traceback" not in logged and "KeyError" not in logged and "unknown fn_index" in logged
+
+
+def test_json_api_refusals_are_one_short_line_each(read_only):
+    refused = [  # (body, status, message): ui.api's errors, values cut (ui.arguments, ui.rejections)
+        ({"question": QUESTION, "k": "9" * 18_900_000}, 400, "k must be a whole number"),
+        (b'{"question": "5G", "k": ' + b"9" * 18_900_000 + b"}", 400, "not valid JSON"),  # int() refuses it
+        (b"[" * 100_000, 400, "not valid JSON"),  # nested past the parser's recursion limit
+        ({"question": QUESTION, "doc": "x" * 1_000_000}, 400, "unknown document"),
+        ({"question": QUESTION, "x" * 1_000_000: 1}, 400, "unknown field"),
+        (None, 405, "use POST"),
+    ]
+    http = httpx.Client(timeout=120)
+    start_at = read_only.log_size()
+    for body, status, message in refused:
+        if body is None:
+            answer = http.get(read_only.url + "api/ask")
+        else:
+            content = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+            answer = http.post(read_only.url + "api/ask", content=content)
+        assert answer.status_code == status and message in answer.json()["error"], answer.text[:500]
+        assert len(answer.text) < 2000
+    logged = read_only.log_text(start_at)
+    assert "Traceback" not in logged
+    lines = logged.splitlines()
+    assert len(lines) == len(refused) and all(line.startswith("planqa: rejected /api/ask") for line in lines)
+    assert all(len(line) < 500 for line in lines), max(map(len, lines))
 
 
 def test_a_session_keeps_no_more_of_a_huge_question_than_is_read(read_only):
