@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from corpus.errors import CorpusError
+from corpus.limits import TextBudget
 from corpus.loaders import load_lines
 from corpus.metadata import guess_meta
 from corpus.parser import parse_lines
@@ -51,12 +52,12 @@ def load_document(path: str | Path, meta: DocumentMeta | None = None) -> PlanDoc
 
 def read_document(
     path: str | Path, *, title: str | None = None, region: str | None = None, period: str | None = None,
-    doc_id: str | None = None,
+    doc_id: str | None = None, budget: TextBudget | None = None,
 ) -> PlanDocument:
     """Read and parse a file someone brings: its metadata as given, else as its opening lines say
-    (see corpus.metadata); the file is read once."""
+    (see corpus.metadata); the file is read once. ``budget``: see corpus.limits."""
     path = Path(path)
-    lines, sha256 = load_lines(path)
+    lines, sha256 = load_lines(path, budget)
     meta = guess_meta(path, lines, title=title, region=region, period=period, doc_id=doc_id)
     return parse_lines(lines, meta, sha256)
 

@@ -31,7 +31,8 @@ from config import settings
 from corpus.chunker import chunk_document
 from corpus.documents import SHIPPED_PLAN, load_document, load_shipped_plan, read_document, read_meta
 from corpus.errors import CorpusError
-from corpus.loaders import load_lines, sha256_bytes
+from corpus.limits import TextBudget
+from corpus.loaders import load_lines, read_source, sha256_bytes
 from corpus.records import DocumentMeta, PlanDocument
 
 LIBRARY_FORMAT = 1
@@ -106,6 +107,21 @@ class Library:
             documents.append(document)
         return documents
 
+    def holding(self, sources: Sequence[str | Path]) -> list[LibraryEntry] | None:
+        """The entries that hold exactly the bytes of ``sources``, one per source; None when any
+        source is not in the library byte for byte (or cannot be read)."""
+        by_sha = {entry.sha256: entry for entry in self.entries()}
+        held = []
+        for source in sources:
+            try:
+                entry = by_sha.get(sha256_bytes(read_source(source)))
+            except CorpusError:
+                return None
+            if entry is None:
+                return None
+            held.append(entry)
+        return held
+
     def add(
         self, source: str | Path, *, title: str | None = None, region: str | None = None,
         period: str | None = None, doc_id: str | None = None,
@@ -165,7 +181,9 @@ class Library:
         self, source: Path, title: str | None, region: str | None, period: str | None, doc_id: str | None,
     ) -> tuple[Path, LibraryEntry, PlanDocument]:
         """Load, parse and check one file (nothing is written); its entry-to-be and document."""
-        document = read_document(source, title=title, region=region, period=period, doc_id=doc_id)
+        # the budget stops reading a file far over the passage limit before it is parsed (corpus.limits)
+        document = read_document(source, title=title, region=region, period=period, doc_id=doc_id,
+                                 budget=TextBudget.of(source.name))
         meta = document.meta
         passages = len(chunk_document(document))
         limit = settings().max_passages

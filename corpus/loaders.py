@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from config import settings
 from corpus.errors import CorpusError
+from corpus.limits import TextBudget
 from corpus.tables import ABOVE, EMPTY, LEFT
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def read_source(path: str | Path) -> bytes:
         )
     size = path.stat().st_size
     if size == 0:
-        raise CorpusError(f"文件为空 / empty file: {path}")
+        raise CorpusError(f"文件为空 / empty file: {path.name}")
     limit = settings().max_upload_bytes
     if size > limit:
         raise CorpusError(
@@ -68,7 +69,7 @@ def read_source(path: str | Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise CorpusError(f"无法读取文件 / cannot read {path}: {exc.strerror or exc}") from exc
+        raise CorpusError(f"无法读取文件 / cannot read {path.name}: {exc.strerror or exc}") from exc
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -570,18 +571,23 @@ _FORMAT_LINES: dict[str, Callable[[bytes, str], list[str]]] = {
 }
 
 
-def load_lines(path: str | Path) -> tuple[list[str], str]:
-    """The text lines of a plan file and the SHA-256 of its bytes."""
+def load_lines(path: str | Path, budget: TextBudget | None = None) -> tuple[list[str], str]:
+    """The text lines of a plan file and the SHA-256 of its bytes; ``budget``: refuse a file that
+    holds more text than it allows, counted before the file is parsed (see corpus.limits)."""
     path = Path(path)
     data = read_source(path)
     suffix = path.suffix.lower()
+    budget = budget or TextBudget.unlimited(path.name)
     if suffix in _FORMAT_LINES:
+        budget.check_file(suffix, data)
         lines = _FORMAT_LINES[suffix](data, path.name)
     else:
         text = decode_text(data, path.name)
+        budget.check_text(text)
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if suffix == ".md":
             lines = [_MD_HEADING.sub("", line) for line in lines]
+    budget.check_lines(lines)
     if not any(line.strip() for line in lines):
-        raise CorpusError(f"文件没有文字内容 / no text in file: {path}")
+        raise CorpusError(f"文件没有文字内容 / no text in file: {path.name}")
     return lines, sha256_bytes(data)

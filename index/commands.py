@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from corpus import chunk_document, load_document
-from corpus.library import Library
+from corpus import CorpusError, chunk_document, load_document
+from corpus.library import Library, LibraryEntry
 from index.embedders import load_embedder
 from index.searcher import MODES, Filter, Searcher
-from index.service import staleness
+from index.service import describe_lag, library_lag, staleness
 from index.store import IndexError_, build_index, current_build, default_index_root, load_index, read_manifest
 from index.vector_store import MILVUS_POINTER, QDRANT_POINTER, StoreMismatch
 
@@ -118,14 +118,43 @@ def _report_build(build: Path, model_id: str) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    """Every file is checked first; one bad file means none is added (the message lists them all)."""
+    """Every file is checked first; one bad file means none is added (the message lists them all).
+
+    Files already in the library byte for byte but not yet in the index (an earlier `add` was
+    killed while indexing, or ran with --no-index) are not refused as duplicates: the index catches up.
+    """
     library = Library()
-    changes = library.add_many(args.files, title=args.title, region=args.region, period=args.period,
-                               doc_id=args.doc_id)
+    try:
+        changes = library.add_many(args.files, title=args.title, region=args.region, period=args.period,
+                                   doc_id=args.doc_id)
+    except CorpusError:
+        held = library.holding(args.files)
+        if held is None or not _not_indexed(args, held):
+            raise
+        return _catch_up(args, library, held)
     for change in changes:
         meta = change.entry.meta
         print(f"{change.action} {meta.doc_id}: 《{meta.title}》 region={meta.region or '-'} "
               f"period={meta.period or '-'} ({len(chunk_document(change.document))} passages)")
+    return _reindex(args, library)
+
+
+def _not_indexed(args: argparse.Namespace, entries: list[LibraryEntry]) -> list[LibraryEntry]:
+    """Those of ``entries`` the index does not hold as they are (all of them when there is no index)."""
+    try:
+        manifest = read_manifest(index_root(args, load_embedder(args.model).model_id))
+    except IndexError_:
+        return entries
+    lag = library_lag(manifest, entries)
+    behind = {*lag["not_indexed"], *lag["changed"]}
+    return [e for e in entries if e.meta.doc_id in behind]
+
+
+def _catch_up(args: argparse.Namespace, library: Library, held: list[LibraryEntry]) -> int:
+    for entry in held:
+        print(f"已在文档库中 / already in the library: {entry.meta.doc_id}: 《{entry.meta.title}》 "
+              f"(added {entry.added_at or '-'}), but not in the index yet (an earlier `planqa add` was "
+              "interrupted, or ran with --no-index)")
     return _reindex(args, library)
 
 
@@ -170,6 +199,14 @@ def _info(args: argparse.Namespace) -> int:
             manifest["store_location"] = json.loads((build / pointer).read_text(encoding="utf-8"))
     store = f"{manifest.get('vector_store', 'faiss')} ({manifest.get('dense_index', '?')})"
     print(f"vector store: {store}", file=sys.stderr)
+    try:
+        lag = library_lag(manifest, Library().entries())
+    except CorpusError as exc:  # an unreadable library.json: the index can still be described
+        print(f"planqa: {exc}", file=sys.stderr)
+    else:
+        manifest["library"] = {**lag, "up_to_date": not any(lag.values())}
+        if behind := describe_lag(lag):
+            print(behind, file=sys.stderr)
     print(json.dumps(manifest, ensure_ascii=False, indent=2))
     return 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from corpus import PlanDocument
+from corpus.library import LibraryEntry
 from index.embedders import Embedder
 from index.store import (
     IndexError_,
@@ -34,6 +35,30 @@ class Opened:
 
     index: StoredIndex
     rebuilt: str = ""
+
+
+def library_lag(manifest: dict, entries: Sequence[LibraryEntry]) -> dict[str, list[str]]:
+    """How the index (its manifest) lags behind the library's ``entries``: the documents it has not
+    indexed yet, those whose bytes changed since, and those it holds that the library no longer
+    has (all empty when it is current)."""
+    indexed = {doc_id: info.get("sha256") for doc_id, info in manifest.get("documents", {}).items()}
+    listed = {entry.meta.doc_id: entry.sha256 for entry in entries}
+    return {
+        "not_indexed": [doc_id for doc_id in listed if doc_id not in indexed],
+        "changed": [doc_id for doc_id, sha in listed.items() if doc_id in indexed and indexed[doc_id] != sha],
+        "not_in_library": [doc_id for doc_id in indexed if doc_id not in listed],
+    }
+
+
+def describe_lag(lag: dict[str, list[str]]) -> str:
+    """One line for a lag that is not empty; "" when the index is current."""
+    labels = {"not_indexed": "not indexed yet", "changed": "changed since indexed",
+              "not_in_library": "indexed but no longer in the library"}
+    parts = [f"{labels[kind]}: {', '.join(ids)}" for kind, ids in lag.items() if ids]
+    if not parts:
+        return ""
+    return ("索引落后于文档库 / the index is behind the library (" + "; ".join(parts) + "): `planqa index build`, "
+            "or the next `planqa ask`/`serve`, brings it up to date")
 
 
 def staleness(root: Path, docs: Sequence[PlanDocument], embedder: Embedder) -> tuple[StoredIndex | None, str]:

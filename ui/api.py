@@ -8,7 +8,8 @@ The body is a JSON object: ``question`` (required, at most 2,000 characters) and
 against them), ``k`` (1–10 sources), ``mode`` (hybrid, bm25, dense), ``doc``, ``region`` and ``part``
 (filters, as on the page). The answer is :func:`answer_json`. Errors are JSON too: 400 with a message
 for a bad body or question, 401 when the server has a login and the request carries none (HTTP Basic,
-``curl -u USER:PASSWORD``, or the page's login cookie), 413 for a body over the request limit (ui.limits).
+``curl -u USER:PASSWORD``, or the page's login cookie), 413 for a body over the request limit (ui.limits);
+each costs one short log line, values cut (ui.rejections).
 It answers what the page answers, read-only, with the same limits; Gradio's two-step API (``/ask``,
 used by gradio_client) stays as it was.
 """
@@ -32,6 +33,7 @@ from assistant.conversation import comparison_rows, quotes
 from corpus import PlanqaError
 from ui.arguments import ArgumentError, check_arguments, check_history, check_question
 from ui.live import LiveQA
+from ui.rejections import logged, shown
 
 PATH = "/api/ask"
 CURL = ("curl -X POST http://127.0.0.1:7860/api/ask -H 'Content-Type: application/json' "
@@ -115,14 +117,16 @@ def _read(raw: bytes) -> dict[str, Any]:
     """The request body as a checked dict, or ArgumentError."""
     try:
         body = json.loads(raw.decode("utf-8")) if raw.strip() else None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    # ValueError: bad JSON, or a number of over 4,300 digits; RecursionError: arrays nested thousands deep
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ArgumentError(f"请求不是有效的 JSON / the body is not valid JSON ({exc}); send e.g. "
                             "{\"question\": \"鄂州打算建多少5G基站？\"}") from exc
     if not isinstance(body, dict):
         raise ArgumentError("请求应为 JSON 对象 / the body must be a JSON object: {\"question\": \"…\"}")
     unknown = sorted(set(body) - FIELDS)
     if unknown:
-        raise ArgumentError(f"未知字段 / unknown field(s) {', '.join(unknown)}: use {', '.join(sorted(FIELDS))}")
+        names = ", ".join(shown(name) for name in unknown[:5])
+        raise ArgumentError(f"未知字段 / unknown field(s) {names}: use {', '.join(sorted(FIELDS))}")
     question = check_question(body.get("question"))
     _, mode, k, part, doc, region = check_arguments(question, body.get("mode", "hybrid"), body.get("k", DEFAULT_K),
                                                     body.get("part"), body.get("doc"), body.get("region"))
@@ -157,4 +161,5 @@ def _logged_in(request: Request, auth: tuple[str, str]) -> bool:
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+    """A refusal: its message (cut) as JSON, and one log line."""
+    return JSONResponse({"error": logged(message, f"{PATH} ({status})")}, status_code=status, headers=headers)

@@ -12,26 +12,28 @@ answer is exposed to programs as plain JSON (``POST /api/ask``, ui.api) and as G
 
 # No ``from __future__ import annotations``: gr.api reads the real type hints of ``ask``.
 
-import contextlib
 import inspect
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from gradio.utils import get_upload_folder
 
 from assistant import DEFAULT_K, Answer, Filter, PlanQA
 from assistant.conversation import Conversation, Turn
+from assistant.query import MAX_QUESTION_CHARS
 from config import settings
 from corpus import SUPPORTED_SUFFIXES, PlanqaError
 from ui import answers, api, render
 from ui.arguments import MAX_K, check_arguments, check_history
 from ui.calls import OneShotCalls
+from ui.exports import Exports
 from ui.limits import BodyLimit
 from ui.live import LibraryReport, LiveQA
+from ui.login import LoginPage
+from ui.rejections import log_to_stderr, refuse_quietly, rejected
+from ui.uploads import checked_uploads, discard_uploads
 
 EXPORT_NAME = "问答记录"
+EXPORT_KINDS = (".docx", ".md")
 # questions answered at once (chat and /ask share the group): 2 = the cores of the machines it was
 # measured on; 32 REST clients got 14.8 answers/s at 2, 10–12 at 1, no more at 4 (docs/benchmarks.md)
 QA_CONCURRENCY = 2
@@ -43,6 +45,7 @@ EXAMPLES = [
     "What are the plan's targets for 5G base stations?",
 ]
 EMPTY_QUESTION = "请输入一个关于规划的问题，例如：「鄂州打算建多少5G基站？」"
+KEPT_QUESTION_CHARS = 2 * MAX_QUESTION_CHARS  # of a chat question; the first MAX_QUESTION_CHARS are read
 SOURCES_PLACEHOLDER = render.render_notice(
     "提问后，这里会列出答案所依据的规划原文，可展开全节、复制引用或在目录中查看。"
 )
@@ -155,6 +158,9 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         question = question or ""
         if not question.strip():  # a hint under the input box, not a chat turn
             return history, "", gr.skip(), gr.skip(), render.render_notice(EMPTY_QUESTION, "warn"), gr.skip(), gr.skip()
+        # the session keeps its turns: a question is kept only as far as it can be read (the answer
+        # says it was cut), so 50 turns of a 20 MB question cannot fill the server's memory
+        question = question[:KEPT_QUESTION_CHARS]
         history.append({"role": "user", "content": render.render_question(question)})
         current = live.qa
         # each browser session keeps its own turns: a follow-up (「那充电桩呢？」) is read against them
@@ -169,13 +175,14 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         cards = answers.render_sources(ans, sections, show_documents=len(current.documents) > 1)
         return history, "", cards, answers.references(ans), "", conversation.turns, answers.render_details(ans)
 
-    def export(turns: list[Turn] | None, kind: str):
-        """The session's answers as a Word or Markdown file to download."""
+    def export(turns: list[Turn] | None, kind: str | None, request: gr.Request):
+        """The session's answers as a Word or Markdown file to download (at most one per session
+        on disk, and a bounded number in all: ui.exports)."""
         conversation = Conversation.resume(live.qa, turns or [])
         if not conversation.answers:
             return gr.File(value=None, visible=False), render.render_notice("还没有可导出的问答：先提问。", "warn")
-        folder = Path(tempfile.mkdtemp(prefix="planqa-export-"))
-        path = conversation.export(folder / f"{EXPORT_NAME}{kind}")
+        name = f"{EXPORT_NAME}{kind if kind in EXPORT_KINDS else EXPORT_KINDS[0]}"
+        path = exports.write(request.session_hash or "", name, conversation.export)
         return gr.File(value=str(path), visible=True), ""
 
     def ask(question: str, mode: str = "hybrid", k: int = DEFAULT_K, part: str = ALL_PARTS, doc: str = ALL_DOCS,
@@ -192,7 +199,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
             conversation = live.qa.conversation(history) if history else None
             return answer(question, k, mode, part, doc, region, conversation).to_dict()
         except PlanqaError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise rejected(str(exc), "/ask") from None
 
     def show_section(key: str | None):
         """Browse tab: the selected section's full text, and the contents with it marked."""
@@ -230,7 +237,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         try:
             return library_changed(live.add(files or [], doc_title, doc_region, doc_period))
         finally:
-            _discard_uploads(files or [])  # the library keeps its own copy
+            discard_uploads(files or [])  # the library keeps its own copy
 
     def remove(doc_id: str | None):
         return library_changed(live.remove(doc_id or ""))
@@ -283,6 +290,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                                                elem_id="pq-export-kind", scale=3)
                         export_button = gr.Button("导出", elem_id="pq-export", scale=1, min_width=90)
                     export_file = gr.File(label="导出文件", visible=False, interactive=False, elem_id="pq-export-file")
+                    exports = Exports(served=export_file.temp_files)
                 with gr.Column(scale=1, min_width=260, elem_id="pq-side"):
                     with gr.Accordion("查找范围", open=True, elem_id="pq-scope"):
                         doc = gr.Dropdown(_doc_choices(qa), value=ALL_DOCS, label="只在此文档中查找", elem_id="pq-doc")
@@ -317,11 +325,11 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                 if live.editable:  # a read-only page has no upload or remove handlers at all, not just hidden ones
                     with gr.Row():
                         with gr.Column(scale=2):
-                            files = gr.File(
+                            files = checked_uploads(gr.File(
                                 label=_upload_label(),
                                 file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), type="filepath",
                                 elem_id="pq-upload",
-                            )
+                            ))
                         with gr.Column(scale=1):
                             doc_title = gr.Textbox(label="标题（可选，默认取文件首行）", elem_id="pq-doc-title")
                             doc_region = gr.Textbox(label="地区（可选，如 湖北省）", elem_id="pq-doc-region")
@@ -363,6 +371,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                                           concurrency_limit=None, show_progress="hidden")
         gr.api(ask, api_name="ask", concurrency_id="planqa", concurrency_limit=qa_concurrency)
     _default_missing_arguments(demo, ask)
+    refuse_quietly(demo)
     return demo
 
 
@@ -391,29 +400,20 @@ def launch(live: LiveQA | PlanQA, host: str = "127.0.0.1", port: int = 7860,
     at once (close it with ``.close()``)."""
     limits = settings()
     live = live if isinstance(live, LiveQA) else LiveQA(live)
+    log_to_stderr()
     demo = build_app(live)
     demo._queue.ANALYTICS_MAX_EVENTS = MONITORED_EVENTS
     demo.launch(
         server_name=host, server_port=port, theme=THEME, css=render.CSS, ssr_mode=False,
         footer_links=["api"], show_error=False, max_file_size=limits.max_upload_bytes, i18n=I18N, auth=auth,
         state_session_capacity=SESSION_CAPACITY, prevent_thread_lock=not block,
-        # a REST call's session is forgotten once its answer has been read (ui.calls); /api/ask (ui.api)
-        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable), OneShotCalls.middleware(demo)],
+        # a REST call's session is forgotten once its answer has been read (ui.calls); /api/ask (ui.api);
+        # the login page describes no API (ui.login)
+        app_kwargs={"middleware": [BodyLimit.middleware(limits, uploads=live.editable), OneShotCalls.middleware(demo),
+                                   LoginPage.middleware(auth is not None)],
                     "routes": api.routes(live, auth, QA_CONCURRENCY)},
     )
     return demo
-
-
-def _discard_uploads(paths: list[str]) -> None:
-    """Delete uploaded files from Gradio's upload folder (and their folders, when empty)."""
-    folder = Path(get_upload_folder()).resolve()
-    for name in paths:
-        path = Path(name).resolve()
-        if folder in path.parents:
-            with contextlib.suppress(OSError):
-                path.unlink()
-            with contextlib.suppress(OSError):
-                path.parent.rmdir()
 
 
 def _header(qa: PlanQA) -> str:

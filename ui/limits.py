@@ -8,6 +8,7 @@ The limit is ``settings().max_request_bytes`` ($PLANQA_MAX_REQUEST_MB).
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from starlette.middleware import Middleware
@@ -16,6 +17,7 @@ from config import Settings
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
+log = logging.getLogger("planqa.serve")  # one line per refusal (ui.rejections)
 
 
 class BodyLimit:
@@ -37,7 +39,8 @@ class BodyLimit:
         return json.dumps({"error": f"请求过大 / request body over the limit of {mb:g} MB ($PLANQA_MAX_REQUEST_MB)"},
                           ensure_ascii=False).encode()
 
-    async def refuse(self, send: Any) -> None:
+    async def refuse(self, send: Any, scope: Scope) -> None:
+        log.warning("rejected %s: request body over %g MB", scope["path"][:200], self.limit / 2**20)
         body = self.message()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json; charset=utf-8"),
@@ -49,6 +52,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         if not self.uploads and scope["method"] == "POST" and scope["path"].rstrip("/").endswith("/upload"):
+            log.warning("rejected %s: uploads are off on a read-only page", scope["path"][:200])
             body = json.dumps({"error": "此页面为只读 / this page is read-only: uploads are off "
                                         "(planqa serve --allow-edit)"}, ensure_ascii=False).encode()
             await send({"type": "http.response.start", "status": 403,
@@ -62,7 +66,7 @@ class BodyLimit:
             except ValueError:
                 too_big = True
             if too_big:
-                await self.refuse(send)
+                await self.refuse(send, scope)
                 return
         received = 0
         exceeded = False
@@ -93,4 +97,4 @@ class BodyLimit:
             if not exceeded:
                 raise
         if exceeded and not started:
-            await self.refuse(send)
+            await self.refuse(send, scope)

@@ -34,10 +34,11 @@ class ServerError(PlanqaError):
 
 @dataclass(frozen=True)
 class ServerProcess:
-    """A running server: its URL and process id (for memory measurements)."""
+    """A running server: its URL, process id (for memory measurements) and the file its output goes to."""
 
     url: str
     pid: int
+    log: Path | None = None
 
 
 def free_port() -> int:
@@ -70,7 +71,7 @@ def server_process(
 ) -> Iterator[ServerProcess]:
     """Run ``command`` (a server listening on loopback ``port``) until the block ends."""
     url = f"http://127.0.0.1:{port}/"
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+    with tempfile.NamedTemporaryFile("w+", encoding="utf-8", prefix="planqa-serve-", suffix=".log") as log:
         process = subprocess.Popen(list(command), cwd=_REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
                                    env={**os.environ, **(env or {})})
         try:
@@ -81,7 +82,7 @@ def server_process(
                     raise ServerError(f"服务未能启动 / the server did not start (exit {process.poll()}): "
                                       f"{log.read()[-2000:]}")
                 time.sleep(0.5)
-            yield ServerProcess(url, process.pid)
+            yield ServerProcess(url, process.pid, Path(log.name))
         finally:
             process.terminate()
             try:

@@ -13,9 +13,10 @@ import pytest
 import planqa
 from corpus import chunk_document, load_document
 from corpus.library import Library
+from index import commands as index_commands
 from index import store as store_module
 from index.store import IndexCorrupt, IndexError_, build_index, current_build, dense_text, load_index, read_manifest
-from tests.faults.conftest import fill, needs_root
+from tests.faults.conftest import Crash, fill, needs_root
 from tests.index.conftest import MINI_PLAN, HashEmbedder, write_plan
 from tests.samples import PROVINCE_PLAN, write
 
@@ -39,6 +40,36 @@ def test_concurrent_adds_all_end_up_in_the_last_build(tmp_path, monkeypatch, fak
     manifest = read_manifest(tmp_path / "index")
     assert set(manifest["documents"]) == library_ids and len(library_ids) == 5
     assert {c.doc_id for c in load_index(tmp_path / "index").chunks} == library_ids
+
+
+def test_retrying_an_add_killed_while_indexing_catches_the_index_up(tmp_path, monkeypatch, fake_model, capsys):
+    monkeypatch.setenv("PLANQA_HOME", str(tmp_path / "home"))
+    index = ["--index-dir", str(tmp_path / "index"), "--model", fake_model]
+    assert planqa.main(["index", "build", *index]) == 0
+    source = write(tmp_path / "in", "hubei.txt")
+    def die_while_embedding(*_args, **_kwargs):
+        raise Crash
+
+    with monkeypatch.context() as patch, pytest.raises(Crash):
+        patch.setattr(index_commands, "build_index", die_while_embedding)
+        planqa.main(["add", str(source), *index])  # the library has the file, the index does not
+    capsys.readouterr()
+
+    assert planqa.main(["index", "info", *index]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["library"] == {"not_indexed": ["hubei"], "changed": [], "not_in_library": [],
+                                          "up_to_date": False}
+    assert "the index is behind the library (not indexed yet: hubei)" in err
+
+    assert planqa.main(["add", str(source), *index]) == 0  # the retry: no duplicate error, the index catches up
+    out, err = capsys.readouterr()
+    assert "already in the library: hubei" in out and "not in the index yet" in out and "duplicate" not in err
+    assert set(read_manifest(tmp_path / "index")["documents"]) == {"ezhou-14th-five-year-plan", "hubei"}
+    assert planqa.main(["index", "info", *index]) == 0
+    assert json.loads(capsys.readouterr().out)["library"]["up_to_date"] is True
+
+    assert planqa.main(["add", str(source), *index]) == 2  # in the library and the index: a duplicate, as before
+    assert "duplicate: hubei.txt" in capsys.readouterr().err
 
 
 def test_force_re_embeds_instead_of_trusting_damaged_vectors(tmp_path):

@@ -438,3 +438,24 @@ def test_the_read_only_library_tab_says_how_to_enable_editing(page):
     expect(page.locator("#pq-upload")).to_have_count(0)
     shot(page, "library-read-only")
 
+
+# --- a page behind a login (its own server) ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def login_server_url(qa, index_dir, tmp_path_factory) -> Iterator[str]:
+    with serve(index_dir, env={"PLANQA_HOME": str(tmp_path_factory.mktemp("login-serve"))},
+               args=["--auth", "reader:s3cret"]) as url:
+        yield url
+
+
+def test_the_login_page_describes_no_api_and_the_login_still_works(browser, login_server_url, qa):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page.goto(login_server_url)
+    assert page.evaluate("window.gradio_api_info") is None  # ui.login: nothing about /ask before the login
+    page.locator("input[type=password]").fill("s3cret")
+    page.locator("input[type=text]").first.fill("reader")
+    page.get_by_role("button").first.click()
+    expect(page.locator("h1")).to_have_text(qa.catalog().documents[0].title, timeout=60_000)
+    assert "5000" in ask(page, "鄂州打算建多少5G基站").inner_text()
+    page.close()

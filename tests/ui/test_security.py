@@ -90,6 +90,13 @@ def editing_server(qa, index_dir, tmp_path_factory):
         yield url
 
 
+def test_the_login_page_describes_no_endpoint(editing_server):
+    for query in ("", "?all_endpoints=true"):
+        page = httpx.get(editing_server + query, timeout=30)
+        assert page.status_code == 200 and '"auth_required":true' in page.text
+        assert "window.gradio_api_info = null;" in page.text and "/ask" not in page.text
+
+
 def test_editing_server_requires_the_login_from_a_second_client(editing_server):
     anonymous = httpx.Client(timeout=60)
     assert anonymous.get(editing_server + "config").status_code == 401
@@ -153,12 +160,12 @@ def test_a_restart_serves_the_last_good_index_while_it_catches_up(tmp_path, fake
 
 
 def test_uploaded_temp_files_are_deleted_after_use(tmp_path, monkeypatch):
-    from ui import app
+    from ui import uploads
 
-    monkeypatch.setattr(app, "get_upload_folder", lambda: str(tmp_path / "uploads"))
+    monkeypatch.setattr(uploads, "get_upload_folder", lambda: str(tmp_path / "uploads"))
     inside = write(tmp_path / "uploads" / "abc123", "plan.txt")
     outside = write(tmp_path / "elsewhere", "plan.txt")
-    app._discard_uploads([str(inside), str(outside)])
+    uploads.discard_uploads([str(inside), str(outside)])
     assert not inside.exists() and not inside.parent.exists() and outside.exists()
 
 
