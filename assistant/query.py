@@ -163,6 +163,12 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _TRAILING = re.compile(r"[\s?？!！。.,，~～]*(?:[吗嘛呢吧啊呀哈]+[\s?？!！。.,，~～]*)*$")
 _LEADING = re.compile(r"^(?:请问|那么|那|问一下|想问一下|我想知道|你好|您好)[，,\s]*")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")  # a terminal's colour codes pasted with the question
+# what asks for more words, not for something else: 「请详细说明」「谢谢」
+_FILLER = re.compile(
+    r"[，,。.！!]?\s*(?:请|麻烦)?(?:详细|具体|简要|简单)?(?:说明|介绍|解释|回答)(?:一下)?|[，,。.！!]?\s*谢谢|多谢"
+)
+_SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*")
 
 
 def is_english(text: str) -> bool:
@@ -173,8 +179,12 @@ def is_english(text: str) -> bool:
 
 def canonical_text(text: str) -> str:
     """The canonical form of a question (see the module docstring)."""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    text = _CONTROL.sub("", _ANSI.sub("", unicodedata.normalize("NFC", text)))
     text = re.sub(r"\s+", " ", years_to_digits(normalize_text(text))).strip()
+    # a sentence said again adds nothing (「…请详细说明。请详细说明。…」): each once, fillers dropped
+    sentences = list(dict.fromkeys(s.strip() for s in _SENTENCE.findall(text) if s.strip()))
+    kept = [s for s in sentences if _FILLER.sub("", s).strip(" 。.！!？?，,")] or sentences
+    text = "".join(kept) if kept else text
     text = _LEADING.sub("", text)
     return _TRAILING.sub("", text).strip() or text
 

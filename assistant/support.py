@@ -5,11 +5,12 @@ target.
 ``assistant/data/support.json`` holds two logistic regressions over standardised, named features:
 ``candidates`` scores every candidate (assistant.features.FEATURES: does it carry the answer?);
 ``confidence`` scores the question's best candidate against the others (QUESTION_FEATURES: is
-answering with it right?), followed by an isotonic calibration fitted on cross-validated predictions
-over documents; and two thresholds on the calibrated probability: ``answer`` (answered precision ≥
-the target on the fitting documents) and ``tentative`` (below ``answer`` the answer is only offered
-as 「可能的答案（请核对原文）」). ``planqa fit`` (eval/fit.py) writes it with its measured numbers;
-prediction needs only numpy.
+answering with it right?) — its output is the probability the answer is right, checked for
+calibration on cross-validated predictions over documents (planqa fit reports the reliability table
+and the calibration error); and two thresholds on that probability: ``answer`` (answered precision ≥
+the target on documents the model did not see) and ``tentative`` (below ``answer`` the answer is only
+offered as 「可能的答案（请核对原文）」). ``planqa fit`` (eval/fit.py) writes it with its measured
+numbers; prediction needs only numpy.
 """
 
 from __future__ import annotations
@@ -131,8 +132,6 @@ class SupportModel:
 
     candidates: Linear
     confidence: Linear
-    calibration_x: np.ndarray
-    calibration_y: np.ndarray
     answer_at: float
     tentative_at: float
     about: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -142,12 +141,11 @@ class SupportModel:
         """The fitted model; SupportModelError when the file is missing or names other features."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            models, calibration, thresholds = data["candidates"], data["confidence"], data["thresholds"]
+            models, confidence, thresholds = data["candidates"], data["confidence"], data["thresholds"]
         except (OSError, ValueError, KeyError) as exc:
             raise SupportModelError(f"找不到回答模型 / cannot read the support model {path}: {exc}; "
                                     "fit it with `planqa fit`") from exc
-        return cls(Linear.from_dict(models, FEATURES, path), Linear.from_dict(calibration, QUESTION_FEATURES, path),
-                   np.array(calibration["calibration"]["x"]), np.array(calibration["calibration"]["y"]),
+        return cls(Linear.from_dict(models, FEATURES, path), Linear.from_dict(confidence, QUESTION_FEATURES, path),
                    float(thresholds["answer"]), float(thresholds["tentative"]),
                    {k: v for k, v in data.items() if k not in ("candidates", "confidence", "thresholds")})
 
@@ -155,14 +153,11 @@ class SupportModel:
     def untrained(cls) -> SupportModel:
         """A model that has learned nothing: every candidate gets 0.5 and nothing is answered (the
         starting point of ``planqa fit``)."""
-        return cls(Linear.zero(FEATURES), Linear.zero(QUESTION_FEATURES), np.array([0.0, 1.0]), np.array([0.0, 0.0]),
-                   1.0, 1.0, {"untrained": True})
+        return cls(Linear.zero(FEATURES), Linear.zero(QUESTION_FEATURES), 1.0 + 1e-9, 1.0 + 1e-9, {"untrained": True})
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form ``load`` reads (the numbers rounded for a readable, stable file)."""
-        return {**self.about, "candidates": self.candidates.to_dict(),
-                "confidence": {**self.confidence.to_dict(), "calibration": {
-                    "x": _round(self.calibration_x), "y": _round(self.calibration_y)}},
+        return {**self.about, "candidates": self.candidates.to_dict(), "confidence": self.confidence.to_dict(),
                 "thresholds": {"answer": round(self.answer_at, 4), "tentative": round(self.tentative_at, 4)}}
 
     def judge(self, candidates: Sequence[AnswerCandidate], ctx: Context) -> list[Judged]:
@@ -178,19 +173,18 @@ class SupportModel:
         order = sorted(range(len(candidates)), key=lambda i: (-support[i], i))
         return [Judged(candidates[i], float(support[i]), rows[i]) for i in order]
 
-    def calibrated(self, judged: Sequence[Judged], ctx: Context) -> float:
+    def probability(self, judged: Sequence[Judged], ctx: Context) -> float:
         """The probability that answering with the best of ``judged`` is right."""
         row = question_features([Ranked(j.candidate.kind, j.candidate.short, j.candidate.chunk.chunk_id, j.support,
                                         j.features) for j in judged], ctx.query)
-        raw = float(self.confidence.predict(self.confidence.matrix([row]))[0])
-        return float(np.interp(raw, self.calibration_x, self.calibration_y))
+        return float(self.confidence.predict(self.confidence.matrix([row]))[0])
 
     def decide(self, judged: Sequence[Judged], ctx: Context) -> Decision:
         """Answer the best candidate when it is confident enough, offer it when it is likely, else decline."""
         if not judged:
             return Decision(None, 0.0, "none", "没有检索到可以回答的段落 / nothing retrieved could answer")
         best = judged[0]
-        confidence = self.calibrated(judged, ctx)
+        confidence = self.probability(judged, ctx)
         if confidence >= self.answer_at:
             return Decision(best, confidence, "answer")
         level = "tentative" if confidence >= self.tentative_at else "none"

