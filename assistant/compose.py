@@ -60,6 +60,7 @@ def compose(frame: Framing, decision: Decision, judged: Sequence[Judged], passag
     used = _used(best)
     citations = _citations(used, judged, passages, k, cite)
     markers = list(range(1, len(used) + 1))
+    body = ""
     if best is None:
         text = _declined(frame)
         short = ""
@@ -86,7 +87,7 @@ def compose(frame: Framing, decision: Decision, judged: Sequence[Judged], passag
         extras={"reason": decision.reason, "support": round(decision.best.support, 4) if decision.best else None,
                 "candidate": best.kind if best is not None else "",
                 "tentative": best.short if best is not None and not found else "",
-                "unsure": _unsure(decision)},
+                "quotes": body, "unsure": _unsure(decision)},
     )
 
 

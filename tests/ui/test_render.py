@@ -45,7 +45,7 @@ def test_retrieval_details_name_mode_time_and_every_score(answer_5g):
     assert f"混合检索 · 用时 {answer_5g.latency_ms:.0f} ms · 依据{len(answer_5g.citations)}段原文" in html
     for citation in answer_5g.citations:
         assert f"<td>{citation.score:.3f}</td>" in html
-    assert "把握（模型估计）：未评估" in html
+    assert "把握（模型估计）：未评估" in answers.render_details(replace(answer_5g, confidence=None))
     assert "0.87" in answers.render_details(replace(answer_5g, confidence=0.87))
     assert "提问后" in answers.render_details(None)
 
@@ -139,7 +139,8 @@ def test_each_level_leads_with_what_the_answer_is_worth(answer_5g):
     assert "数字基础设施工程" in tentative and "pq-src-link" in tentative and "把握：中" in tentative
     declined = answers.render_answer(replace(answer_5g, found=False, level="none", text="规划中未找到相关内容。"))
     assert "pq-notfound" in declined and "pq-short" not in declined and "pq-src-link" not in declined
-    assert "pq-confidence" not in answers.render_answer(answer_5g)  # no model judged it: nothing to show
+    unjudged = replace(answer_5g, confidence=None)
+    assert "pq-confidence" not in answers.render_answer(unjudged)  # no model judged it: nothing to show
 
 
 def test_an_english_question_gets_one_headline_and_english_framing(qa):
