@@ -212,6 +212,7 @@ _PERIOD_END = re.compile(
 )
 _FIVE_YEAR = re.compile(
     r"“?([一二三四五六七八九十]+)五(?=”?(?:规划|计划|时期|期间|末|期末|期|以来|那五年|这五年|的五年))"
+    r"|“?(十[一二三四五六七八九])五(?!”?[年个万千百亿十])"  # 「十五五GDP年均增长」: an ordinal of ten or more alone
     r"|(\d{1,2})(?:th|st|nd|rd) five-year plan"
 )
 _TARGET = re.compile(
@@ -273,7 +274,7 @@ def _five_year(text: str) -> tuple[int, int] | None:
         return None
     from corpus.numerals import cn_to_int
 
-    ordinal = cn_to_int(match.group(1)) if match.group(1) else int(match.group(2))
+    ordinal = cn_to_int(match.group(1) or match.group(2)) if match.group(1) or match.group(2) else int(match.group(3))
     return five_year_period(ordinal) if 1 <= ordinal <= 30 else None
 
 
