@@ -155,6 +155,9 @@ def _read_questions(path: Path) -> list[str]:
     return questions
 
 
+_LEVELS = {"answer": "回答", "tentative": "仅供核对", "none": "未回答"}
+
+
 def render(answer: Answer, show_documents: bool = False) -> str:
     """Terminal form: the answer, the passages it quotes (来源) with their place in the plan (and document),
     then the other related passages, shorter; a table row as its table's name and cells."""
@@ -175,7 +178,8 @@ def render(answer: Answer, show_documents: bool = False) -> str:
         for c in citations:
             where = f"《{c.doc_title}》 › {c.path_text}" if show_documents else c.path_text
             lines.append(f"  [{c.number}] {where}\n      {_passage(c, width)}")
-    lines.append(f"（{answer.mode} · {answer.model_id} · {answer.latency_ms:.0f} ms）")
+    sure = f"把握 {answer.confidence:.2f}（{_LEVELS[answer.level]}） · " if answer.confidence is not None else ""
+    lines.append(f"（{sure}{answer.mode} · {answer.model_id} · {answer.latency_ms:.0f} ms）")
     return "\n".join(lines)
 
 
