@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -185,42 +184,6 @@ def time_fit(query: Query, year: int | None, time: PassageTime, sentence: str = 
 def _years_text(years: frozenset[int]) -> str:
     ordered = sorted(years)
     return f"{ordered[0]}–{ordered[-1]}年" if len(ordered) > 3 else "、".join(f"{y}年" for y in ordered)
-
-
-def figure_for(query: Query, text: str, relevance: Callable[[str], float] | None = None
-               ) -> tuple[FigureClause | None, str]:
-    """The figure of ``text`` that answers ``query``'s indicator, or (None, why not).
-
-    Without an indicator in the question, the figure whose clause is most ``relevance``-ant to the
-    question (the first one when no ``relevance`` is given); coverage decides elsewhere.
-    """
-    clauses = figure_clauses(text)
-    if not clauses:
-        return None, "没有数字 / no figure where a number was asked"
-    if query.indicator is None:
-        if query.asks_rate:  # 「经济实际增速是多少」 is not answered by 「…3万元…」
-            clauses = [c for c in clauses if RATE.search(text[c.start : c.end + 3])]
-            if not clauses:
-                return None, "没有比率 / no rate where a rate was asked"
-        if relevance is None:
-            return clauses[0], ""
-        return max(clauses, key=lambda c: (relevance(text[c.clause_start : c.clause_end]), relevance(c.item),
-                                           -c.start)), ""
-    # in a 「…分别…」 list the figure whose own item names the indicator comes first
-    own = [c for c in clauses if c.item and (named := label_indicator(c.item)) and query.indicator.answered_by(named)]
-    for clause in own + [c for c in clauses if c not in own]:
-        named = indicator_of(text, clause)
-        if named is None or not query.indicator.answered_by(named):
-            continue
-        rate = bool(RATE.search(text[clause.start : clause.end + 3]))
-        if query.growth and not (GROWTH.search(clause.label) or rate):
-            continue
-        if query.level and rate:  # 「GDP总量」 is not answered by a growth rate
-            continue
-        if named.units and not any(unit in clause.quoted(text) for unit in named.units):
-            continue  # 「粮食…播种面积4500万亩」 is not a grain output
-        return clause, ""
-    return None, f"没有关于“{query.indicator.name}”的数字 / no figure for {query.indicator.name}"
 
 
 def indicator_of(text: str, clause: FigureClause) -> Indicator | None:

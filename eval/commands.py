@@ -174,6 +174,12 @@ def _eval(args: argparse.Namespace) -> int:
         generative = PlanQA(qa.searcher, qa.documents, modes[-1], refiner=refiner)
         label = f"{modes[-1]}+llm"
         runs.append(evaluator.run(generative, modes[-1], label=label, progress=_progress(label)))
+    return _report(args, runs, items, source, held)
+
+
+def _report(args: argparse.Namespace, runs: list[EvalRun], items: list[QAItem], source: str,
+            held: frozenset[str]) -> int:
+    """Print the runs' table; write the JSON and Markdown reports when asked."""
     print(terminal_table(runs, items, source, held))
     if args.json_out:
         write_json(Path(args.json_out), json_document(runs, items, source))
@@ -203,15 +209,7 @@ def _eval_dev(args: argparse.Namespace) -> int:
                 merged.results += run.results
         assert merged is not None
         runs.append(merged)
-    items = [r.item for r in runs[0].results]
-    print(terminal_table(runs, items, source, dev_held_out()))
-    if args.json_out:
-        write_json(Path(args.json_out), json_document(runs, items, source))
-        print(f"wrote {args.json_out}", file=sys.stderr)
-    if args.report is not None:
-        report = write_report(report_dir(args.report), runs, items, source)
-        print(f"wrote {report} and its chart", file=sys.stderr)
-    return 0
+    return _report(args, runs, [r.item for r in runs[0].results], source, dev_held_out())
 
 
 def _eval_conversations(args: argparse.Namespace) -> int:

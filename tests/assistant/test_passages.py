@@ -40,4 +40,4 @@ def test_scores_are_scaled_to_the_pool():
 
 def test_rank_signal_falls_with_rank_and_is_zero_when_absent():
     assert rank_signal(0) == 1.0 and rank_signal(None) == 0.0
-    assert 1.0 > rank_signal(1) > rank_signal(5) > rank_signal(50) > 0.0
+    assert rank_signal(1) < 1.0 and rank_signal(1) > rank_signal(5) > rank_signal(50) > 0.0
