@@ -127,6 +127,15 @@ def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0
     return f
 
 
+def feature_rows(candidates: Sequence[AnswerCandidate], ctx: Context) -> list[dict[str, float]]:
+    """The features of every candidate of one question: each on its own, then against the others (the
+    best sentence coverage of its passage, the RELATIVE and INTERACTING features)."""
+    best_in: dict[str, float] = {}
+    for c in candidates:
+        best_in[c.chunk.chunk_id] = max(best_in.get(c.chunk.chunk_id, 0.0), ctx.relevance(c.text))
+    return with_relative([features(c, ctx, best_in[c.chunk.chunk_id]) for c in candidates], ctx.query.answer_type)
+
+
 def with_relative(rows: list[dict[str, float]], question_type: str) -> list[dict[str, float]]:
     """Add to each row of one question's candidates its RELATIVE features as a share of the best among
     them, and whether its quote and label cover the question best (a question's wording sets how

@@ -170,7 +170,7 @@ def _by_time(query: Query, docs: Sequence[DocInfo], label: str, this_year: int, 
         named = [d for d in docs if d.annual and d.years and d.years[0] == query.report_year]
         if not named:
             return Scope(missing=f"文档库中没有{where}{query.report_year}年的报告", label=label, year=year)
-        return Scope(tuple(d.meta.doc_id for d in named), label=label, year=year)
+        return Scope(_ids(named), label=label, year=year)
     if year is None:
         kept = _of_period(query, docs) if query.five_year else list(docs)
         return Scope(_ids(_of_kind(query, kept)), label=label)

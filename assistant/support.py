@@ -29,9 +29,8 @@ from assistant.features import (
     QUESTION_FEATURES,
     Context,
     Ranked,
-    features,
+    feature_rows,
     question_features,
-    with_relative,
 )
 from assistant.records import Level
 from corpus.errors import PlanqaError
@@ -162,11 +161,7 @@ class SupportModel:
 
     def judge(self, candidates: Sequence[AnswerCandidate], ctx: Context) -> list[Judged]:
         """Every candidate with its support, best first (ties keep candidate order)."""
-        best_in: dict[str, float] = {}
-        for c in candidates:
-            best_in[c.chunk.chunk_id] = max(best_in.get(c.chunk.chunk_id, 0.0), ctx.relevance(c.text))
-        rows = with_relative([features(c, ctx, best_in[c.chunk.chunk_id]) for c in candidates],
-                             ctx.query.answer_type)
+        rows = feature_rows(candidates, ctx)
         if not rows:
             return []
         support = self.candidates.predict(self.candidates.matrix(rows))

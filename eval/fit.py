@@ -32,7 +32,7 @@ import numpy as np
 
 from assistant import PlanQA
 from assistant.compose import compose
-from assistant.features import FEATURES, QUESTION_FEATURES, Ranked, features, question_features, with_relative
+from assistant.features import FEATURES, QUESTION_FEATURES, Ranked, feature_rows, question_features
 from assistant.parts import question_parts
 from assistant.query import Query
 from assistant.support import SUPPORT_FILE, Decision, Judged, Linear, SupportModel
@@ -107,11 +107,7 @@ def collect(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]]
             continue
         frame = qa.framing(stages.query, stages.scope, mode)
         ctx = stages.context
-        best_in: dict[str, float] = {}
-        for c in stages.candidates:
-            best_in[c.chunk.chunk_id] = max(best_in.get(c.chunk.chunk_id, 0.0), ctx.relevance(c.text))
-        named = with_relative([features(c, ctx, best_in[c.chunk.chunk_id]) for c in stages.candidates],
-                              stages.query.answer_type)
+        named = feature_rows(stages.candidates, ctx)
         rows, labels, texts = [], [], []
         for c, row in zip(stages.candidates, named, strict=True):
             text = compose(frame, Decision(Judged(c, 1.0, row), 1.0, "answer"), [], [c.passage], 1, qa._cite,
