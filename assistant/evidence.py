@@ -149,6 +149,7 @@ class Coverage:
             if t not in subject
         }
         self.grams = {g: stats.idf(g) for g in grams if g not in subject}
+        self._stats, self._subject = stats, subject
         self._word_total = sum(self.words.values())
         self._gram_total = sum(self.grams.values())
         self._tokenize = tokenize
@@ -193,6 +194,16 @@ class Coverage:
     def overlap(self, text: str) -> float:
         """The share of the question's character bigrams that ``text`` holds, unweighted."""
         return len(self.grams.keys() & bigrams(text)) / len(self.grams) if self.grams else 0.0
+
+    def precision(self, text: str) -> float:
+        """The IDF-weighted share of ``text``'s Chinese bigrams that the question holds (1 when it has
+        none besides the documents' subject): low when a figure's label names something the question
+        does not (「传统优势产业规模」 for a question about 新型建材产业)."""
+        grams = {g for g in bigrams(text) if not g.isascii() and g not in self._subject}
+        total = sum(self._stats.idf(g) for g in grams)
+        if not total:
+            return 1.0
+        return sum(self._stats.idf(g) for g in grams if g in self.grams) / total
 
     def specific_missing(self, text: str) -> float:
         """The weight of the question's most specific word (the rarest, two characters or more) when

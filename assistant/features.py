@@ -25,6 +25,7 @@ from assistant.query import Query
 from assistant.quotes import value_columns
 from assistant.verify import COMPARED, DERIVED, GROWTH, RATE, indicator_of, passage_time, time_fit
 from corpus.numerals import years_to_digits
+from corpus.text import FIGURE, is_year
 
 _LEAD_IN = re.compile(r"^(?:（[一二三四五六七八九十]+）\s*)?([^，。：；]{2,16})[。：]")
 _FROM = re.compile(r"(?:由|从|比)[^，；。]{0,6}$")
@@ -33,6 +34,13 @@ _TO = re.compile(r"(?:到|至|达到|提高到|提升至|降到|降至)$")
 _PERIOD_ASKED = re.compile(r"年均|期间|累计|五年|时期|每年平均")
 _ESTIMATE = re.compile(r"预计|基期|现状|基数")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_RANGE = re.compile(r"\s*[－\-—~～至到]\s*")
+_AFTER_FIGURE = re.compile(r"^[^、，,；]{0,4}?[、，,；和及与]")
+# a figure stated as a target (its qualifier, or what the clause before it says) or as a result
+_TARGET_FIGURE = re.compile(r"左右|以上|以内|以下|不低于|不超过")
+_TARGET_LABEL = re.compile(r"目标|预期|力争|确保|计划|将|要|到(?:19|20)\d{2}年|(?:19|20)\d{2}年(?:底|末)?(?:前|达到)")
+_PERIOD_STATED = re.compile(r"年均|期间|累计|五年|每年|平均")
+_ACTUAL_LABEL = re.compile(r"完成|全年|上年|去年|过去|同比|年末|已|实际|初步核算|比\d{4}年|累计")
 TIME_CODES = ("other_period", "review_for_target", "other_year", "whole_period", "review_of_year")
 RELATIVE = ("cov_quote", "cov_sentence", "cov_label", "cov_clause", "cov_passage", "overlap_quote", "bm25", "dense")
 FAMILIES = {"figure": ("number", "date"), "list": ("list",), "text": ("definition", "fact")}
@@ -70,6 +78,11 @@ FEATURES: tuple[str, ...] = (
     *(f"{name}_x_{family}" for family in FAMILIES for name in INTERACTING),
     "n_figures", "figure_position", "list_items", "list_neighbours", "count_asked", "count_match", "names_subject",
     "sentence_chars", "quote_cut",
+    # a figure's own label (after the figure before it), against the question and its sentence's other figures
+    "cov_local", "local_precision", "local_best", "local_margin",
+    # a target asked, a result stated (and the other way round)
+    "target_asked", "actual_asked", "stated_target", "stated_actual", "target_fit", "target_conflict",
+    "actual_fit", "actual_conflict", "period_fit", "period_missing",
 )
 
 
@@ -124,7 +137,66 @@ def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0
     _time_features(f, candidate, ctx, heading)
     _document_features(f, candidate, ctx)
     _structure_features(f, candidate, ctx)
+    _local_features(f, candidate, cover)
+    _target_features(f, candidate, ctx)
     return f
+
+
+def local_label(candidate: AnswerCandidate) -> str:
+    """What a figure is said of, nearest first: its own item in a 「分别」 list, a row's name, else its
+    clause after the figure before it (「化解钢铁产能406万吨、水泥产能500万吨」: 「水泥产能」 for 500万吨)."""
+    figure = candidate.figure
+    if figure is None or candidate.kind == "row":
+        return candidate.label
+    if figure.item:
+        return figure.item
+    label = figure.label
+    while True:
+        last = None
+        for match in FIGURE.finditer(label):
+            if not is_year(match.group()):
+                last = match
+        if last is None:
+            return label
+        rest = label[last.end() :]
+        if _RANGE.fullmatch(rest):  # 「6%－6.5%」: the range's end is said of what its start is
+            label = label[: last.start()]
+            continue
+        cut = _AFTER_FIGURE.match(rest)
+        return rest[cut.end() :] if cut and rest[cut.end() :] else rest
+
+
+def _local_features(f: dict[str, float], candidate: AnswerCandidate, cover: Coverage) -> None:
+    if candidate.figure is None:
+        return
+    local = local_label(candidate)
+    f["cov_local"] = cover(local)
+    f["local_precision"] = cover.precision(local)
+
+
+def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
+    query, figure = ctx.query, candidate.figure
+    f["target_asked"] = float(query.target and not query.actual)
+    f["actual_asked"] = float(query.actual and not query.target)
+    if figure is None or candidate.kind == "date":
+        return
+    if candidate.kind == "row":
+        column = candidate.column
+        target = "目标" in column or f["col_period"] > 0 or (f["col_last"] > 0 and not _ESTIMATE.search(column))
+        actual = bool(_ESTIMATE.search(column)) or (bool(_YEAR.search(column)) and not target)
+    else:
+        quoted = figure.quoted(candidate.chunk.text)
+        target = bool(_TARGET_FIGURE.search(quoted) or _TARGET_LABEL.search(figure.label))
+        actual = bool(_ACTUAL_LABEL.search(figure.label)) and not _TARGET_FIGURE.search(quoted)
+    f["stated_target"], f["stated_actual"] = float(target), float(actual)
+    # 「年均」「期间」「累计」 asked: a period's figure (its table column, or a clause that says so)
+    period = f["col_period"] > 0 if candidate.kind == "row" else bool(_PERIOD_STATED.search(figure.label[-12:]))
+    f["period_fit"] = f["period_asked"] * float(period)
+    f["period_missing"] = f["period_asked"] * float(not period)
+    f["target_fit"] = f["target_asked"] * f["stated_target"]
+    f["target_conflict"] = f["target_asked"] * f["stated_actual"] * (1.0 - f["stated_target"])
+    f["actual_fit"] = f["actual_asked"] * f["stated_actual"]
+    f["actual_conflict"] = f["actual_asked"] * f["stated_target"] * (1.0 - f["stated_actual"])
 
 
 def feature_rows(candidates: Sequence[AnswerCandidate], ctx: Context) -> list[dict[str, float]]:
@@ -133,7 +205,24 @@ def feature_rows(candidates: Sequence[AnswerCandidate], ctx: Context) -> list[di
     best_in: dict[str, float] = {}
     for c in candidates:
         best_in[c.chunk.chunk_id] = max(best_in.get(c.chunk.chunk_id, 0.0), ctx.relevance(c.text))
-    return with_relative([features(c, ctx, best_in[c.chunk.chunk_id]) for c in candidates], ctx.query.answer_type)
+    rows = [features(c, ctx, best_in[c.chunk.chunk_id]) for c in candidates]
+    _against_sentence(candidates, rows)
+    return with_relative(rows, ctx.query.answer_type)
+
+
+def _against_sentence(candidates: Sequence[AnswerCandidate], rows: list[dict[str, float]]) -> None:
+    """Each figure's own label against those of the other figures of its sentence: whether it covers
+    the question best among them, and by how much (「新增运营里程30公里，总里程达909公里」 asked 总里程)."""
+    groups: dict[tuple[str, tuple[int, int]], list[int]] = {}
+    for i, c in enumerate(candidates):
+        if c.figure is not None and c.kind in ("figure", "date"):
+            groups.setdefault((c.chunk.chunk_id, c.sentence), []).append(i)
+    for members in groups.values():
+        for i in members:
+            others = [rows[j]["cov_local"] for j in members if j != i]
+            best_other = max(others, default=0.0)
+            rows[i]["local_best"] = float(rows[i]["cov_local"] >= best_other)
+            rows[i]["local_margin"] = rows[i]["cov_local"] - best_other if others else 0.0
 
 
 def with_relative(rows: list[dict[str, float]], question_type: str) -> list[dict[str, float]]:
@@ -294,6 +383,7 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "top_rank_fused", "top_kind_conflict", "top_time_mismatch",
     "top_kind_match", "top_ind_match", "top_ind_other", "top_cov_clause", "top_abbreviated", "top_count_match",
     "top_rank_bm25", "top_rank_dense", "top_overlap_quote", "top_time_named", "top_col_year", "passages_close",
+    "top_local_margin", "top_local_precision", "top_target_conflict", "top_target_fit",
 )
 
 
@@ -332,7 +422,9 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
              top_time_mismatch=max(row[f"time_{code}"] for code in TIME_CODES),
              **{f"top_{name}": row[name] for name in ("kind_match", "ind_match", "ind_other", "cov_clause",
                                                        "abbreviated", "count_match", "rank_bm25", "rank_dense",
-                                                       "overlap_quote", "time_named", "col_year")},
+                                                       "overlap_quote", "time_named", "col_year",
+                                                       "local_margin", "local_precision", "target_conflict",
+                                                       "target_fit")},
              passages_close=math.log1p(len({r.passage for r in ranked if r.support >= 0.5 * p1})) / 3)
     f[f"top_{best.kind}"] = 1.0
     return f

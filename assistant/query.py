@@ -226,7 +226,8 @@ _DOC_KINDS = (
     ("report", re.compile(r"工作报告|报告|两会|work report")),
 )
 _RATE_ASKED = re.compile(r"增速|增长率|增幅|涨幅|降幅|比重|占比|百分之几|百分比|多少个百分点|growth rate|share of")
-_ACTUAL = re.compile(r"实际|完成了?|实现了|增长了|达到了|是多少来着|上年|回顾|过去一年|actual|achieved|grew|was")
+_ACTUAL = re.compile(r"实际|完成了?|实现了|[增涨降收减]了|达到了|是多少来着|上年|去年|回顾|过去一年|现在|目前|已经"
+                     r"|actual|achieved|grew|was|last year|currently")
 
 
 def _years(text: str) -> tuple[int, ...]:

@@ -9,11 +9,13 @@
    documents: each question's candidates are scored by a model that never saw its document.
 3. From those out-of-fold scores each question gets its decision features (the best candidate among
    the others) and a label (is answering with the best right?); the confidence model, a second
-   logistic regression, is cross-validated the same way. Its out-of-fold probabilities are checked
-   for calibration (reliability table, expected calibration error: they needed no recalibration; an
-   isotonic map measured worse) and choose the thresholds: ``answer`` at the lowest probability whose
-   answered precision is at least ``PRECISION_TARGET``; ``tentative`` is TENTATIVE_CONFIDENCE. The
-   regularisation of both models is chosen by the cross-validated area under the risk–coverage curve.
+   logistic regression, is cross-validated the same way. The regularisation of both models is chosen
+   by the cross-validated area under the risk–coverage curve; strong regularisation shrinks the
+   probabilities towards the mean, so the out-of-fold ones are recalibrated by Platt scaling (a
+   logistic regression of the outcome on their log-odds, folded into the confidence model's weights:
+   an isotonic map measured worse), checked for calibration (reliability table, expected calibration
+   error) and choose the thresholds: ``answer`` at the lowest probability whose answered precision is
+   at least ``PRECISION_TARGET``; ``tentative`` is TENTATIVE_CONFIDENCE.
 4. The final models are fitted on every fitting question; the held-out documents are measured once.
 
     planqa fit            # writes assistant/data/support.json with the numbers beside the values
@@ -55,7 +57,7 @@ PRECISION_TARGET = 0.85
 HEADLINED = ("figure", "row", "date")  # candidate kinds whose short answer is shown as the headline
 TENTATIVE_CONFIDENCE = 0.5  # offered as 「可能的答案」 when more likely right than wrong
 FOLDS = 5
-C_GRID = (0.03, 0.1, 0.3, 1.0)
+C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
 @dataclass
@@ -184,6 +186,27 @@ def _confidence_oof(groups: Sequence[str], q: np.ndarray, right: np.ndarray, c: 
     return out
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def platt(confidence: np.ndarray, right: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) of the Platt map σ(slope · logit(p) + intercept) fitted on out-of-fold
+    probabilities and outcomes; (1, 0) when the outcomes are all alike."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(right.tolist())) < 2:
+        return 1.0, 0.0
+    model = LogisticRegression(C=1e6, max_iter=1000).fit(_logit(confidence)[:, None], right)
+    return float(model.coef_[0][0]), float(model.intercept_[0])
+
+
+def calibrated(model: Linear, slope: float, intercept: float) -> Linear:
+    """``model`` with the Platt map folded into its weights (its log-odds scaled and shifted)."""
+    return replace(model, coef=model.coef * slope, intercept=model.intercept * slope + intercept)
+
+
 def thresholds(confidence: np.ndarray, right: np.ndarray) -> tuple[float, float]:
     """(answer, tentative): the lowest calibrated confidence whose answered precision reaches
     PRECISION_TARGET (the most answered), and TENTATIVE_CONFIDENCE below it (a calibrated probability)."""
@@ -238,12 +261,15 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
             print(f"planqa fit: C={c} best AURC {min(v[0] for k, v in tried.items() if k[0] == c):.4f}",
                   file=sys.stderr, flush=True)
     c, c2 = min(tried, key=lambda k: (tried[k][0], k))
-    _, q, right, confidence = tried[(c, c2)]  # out of fold: each question judged by models that never saw its document
+    _, q, right, raw = tried[(c, c2)]  # out of fold: each question judged by models that never saw its document
+    slope, shift = platt(raw, right)
+    confidence = 1.0 / (1.0 + np.exp(-(slope * _logit(raw) + shift)))
     answer_at, tentative_at = thresholds(confidence, right)
     x, y = _stack(samples)
     candidates = _fit_lr(FEATURES, x, y, c)
-    decision = _fit_lr(QUESTION_FEATURES, q, right, c2)
-    cv = {"C": [c, c2], **measure(confidence, right, answerable, answer_at),
+    decision = calibrated(_fit_lr(QUESTION_FEATURES, q, right, c2), slope, shift)
+    cv = {"C": [c, c2], "platt": [round(slope, 4), round(shift, 4)],
+          **measure(confidence, right, answerable, answer_at),
           "curve": risk_coverage(confidence.tolist(), right.tolist())}
     held = {}
     if tests:
@@ -254,7 +280,7 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
     about = {
         "_about": "Fitted by `planqa fit` (eval/fit.py): logistic regressions over the features of "
                   "assistant/features.py (candidates, then the question's decision), cross-validated over "
-                  "documents (GroupKFold), the decision's calibration checked on out-of-fold predictions; "
+                  "documents (GroupKFold), the decision recalibrated (Platt) on out-of-fold predictions; "
                   f"thresholds for answered precision >= {PRECISION_TARGET} on unseen documents (answer) and a "
                   f"calibrated confidence >= {TENTATIVE_CONFIDENCE} (tentative).",
         "fitted": {"questions": len(samples), "candidates": len(y), "positives": int(y.sum()),

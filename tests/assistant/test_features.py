@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from assistant.evidence import Coverage
-from assistant.features import FEATURES, QUESTION_FEATURES, Ranked, features, question_features, with_relative
+from assistant.features import (
+    FEATURES,
+    QUESTION_FEATURES,
+    Ranked,
+    feature_rows,
+    features,
+    local_label,
+    question_features,
+    with_relative,
+)
 from assistant.query import analyze
 
 
@@ -86,3 +95,52 @@ def test_question_features_see_the_margin_and_agreement_between_passages():
     assert f_alone["margin"] == pytest.approx(0.05) and f_agree["margin"] == pytest.approx(0.3)
     assert f_same["second"] < f_alone["second"]  # the runner-up of the same passage is not a rival
     assert question_features([], query)["top"] < -10
+
+
+def _named_rows(qa, question: str):
+    stages = qa.stages(question)
+    return list(zip(stages.candidates, feature_rows(stages.candidates, stages.context), strict=True)), stages
+
+
+def test_a_figure_is_said_of_its_own_label_not_the_figure_before_it(qa):
+    # 「化解钢铁产能406万吨、水泥产能500万吨」: 500万吨 is the cement capacity, 406万吨 the steel one
+    pairs, _ = _named_rows(qa, "水泥产能十三五砍掉了多少")
+    [(cement, c_row)] = [(c, row) for c, row in pairs if c.short.startswith("500万吨") and "水泥产能" in c.text]
+    [(steel, s_row)] = [(c, row) for c, row in pairs if c.short.startswith("406万吨")]
+    assert local_label(cement) == "水泥产能" and local_label(steel).endswith("化解钢铁产能")
+    assert c_row["cov_local"] > s_row["cov_local"]
+    assert c_row["local_best"] == 1.0 and c_row["local_margin"] > 0
+    assert s_row["local_best"] == 0.0 and s_row["local_margin"] < 0
+    # a range's end is said of what its start is: 「（每年50—60所）」
+    pairs, _ = _named_rows(qa, "城乡学校现代化建设一共多少所")
+    ends = [c for c, _ in pairs if c.short.startswith("60所")]
+    assert ends and all(local_label(c).endswith("每年") for c in ends)
+
+
+def test_a_label_naming_something_the_question_does_not_is_imprecise(qa):
+    words = qa.searcher.words("新型建材产业2025年规模目标多少亿")
+    cover = Coverage(words, qa.searcher.idf, qa._bigrams, qa.searcher.terms, frozenset({"目标", "多少"}))
+    assert cover.precision("到2025年，产业规模达到") > cover.precision("到2025年，传统优势产业规模达到")
+    assert cover.precision("") == 1.0  # a label that names nothing names nothing else either
+
+
+def test_a_result_asked_is_not_answered_by_a_target_and_the_other_way_round(qa):
+    # 「现在」 asks what is (the table's 2020 estimate); 「目标」 the plan's 2025 target
+    pairs, stages = _named_rows(qa, "鄂州人现在平均能活多少岁")
+    assert stages.query.actual and not stages.query.target
+    cells = {c.column: row for c, row in pairs if c.kind == "row" and c.chunk.text.startswith("人均预期寿命")}
+    assert cells["2020年预计"]["actual_fit"] == 1.0 and cells["2020年预计"]["actual_conflict"] == 0.0
+    assert cells["2025年"]["actual_conflict"] == 1.0
+    pairs, stages = _named_rows(qa, "鄂州人均预期寿命目标是多少岁")
+    cells = {c.column: row for c, row in pairs if c.kind == "row" and c.chunk.text.startswith("人均预期寿命")}
+    assert cells["2025年"]["target_fit"] == 1.0 and cells["2020年预计"]["target_conflict"] == 1.0
+
+
+def test_a_period_asked_is_answered_by_a_period_figure(qa):
+    # the table's 年均增速 column answers 「年均」; a year's column (2020年预计, 2025年) does not
+    pairs, _ = _named_rows(qa, "十四五期间鄂州地区生产总值年均增长多少")
+    rows = [(c, row) for c, row in pairs if c.kind == "row"]
+    gdp = [row for c, row in rows if c.chunk.text.startswith("地区生产总值") and c.column == "年均增速"]
+    assert gdp and all(row["period_fit"] == 1.0 and row["stated_target"] == 1.0 for row in gdp)
+    dated = [row for c, row in rows if c.column in ("2020年预计", "2025年")]
+    assert dated and all(row["period_fit"] == 0.0 and row["period_missing"] == 1.0 for row in dated)

@@ -84,10 +84,6 @@ def test_an_english_question_asking_one_thing_stays_whole(split, question):
     assert split(question) == [question]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the charging-pile part is not answered with confidence in English",
-)
 def test_an_english_question_gets_each_figure_in_english_framing(qa):
     answer = qa.ask("How many 5G base stations will Ezhou build by 2025, and how many charging piles?")
     first, second = answer.text.splitlines()

@@ -1,0 +1,65 @@
+"""Fitting the support model (eval/fit.py) as units: labels on the shipped plan's real candidates,
+folds over documents, the Platt recalibration and the thresholds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.support import Linear
+from eval.fit import _folds, calibrated, carries, collect, platt, thresholds
+from eval.qaset import QAItem
+
+
+def _item(question: str, must: tuple[str, ...], kind: str = "number") -> QAItem:
+    return QAItem("t", question, "", must, "", "", kind, "easy")
+
+
+def test_a_candidate_carries_the_answer_when_its_answer_holds_it_and_leads_with_it():
+    item = _item("鄂州到2025年要建多少5G基站", ("5000个",))
+    quote = "「到2025年，全市建设5G基站5000个」"
+    assert carries(item, "figure", "5000个", f"5000个。 {quote}")
+    # the sentence holds 5000个 but the headline would be another figure
+    assert not carries(item, "figure", "2025年", f"2025年。 {quote}")
+    assert carries(item, "sentence", "", quote)  # a sentence has no headline of its own
+    assert not carries(_item("鄂州人口多少", (), "unanswerable"), "figure", "70%", "70%。")
+
+
+def test_collect_labels_the_shipped_plans_real_candidates(qa):
+    [sample] = collect({"shipped": qa}, [(_item("鄂州到2025年要建多少5G基站？", ("5000个",)), "shipped")],
+                       progress=False)
+    assert sample.x.shape == (len(sample.y), sample.x.shape[1]) and len(sample.y) > 3
+    right = {r.short for r, y in zip(sample.ranked, sample.y, strict=True) if y}
+    assert right and all(short.startswith("5000") or not short for short in right)
+    assert sample.y.sum() < len(sample.y)  # other figures of the passages are negatives
+
+
+def test_folds_never_split_a_document():
+    groups = [f"doc{i % 7}" for i in range(70)]
+    for inside, outside in _folds(groups):
+        assert not {groups[i] for i in inside} & {groups[i] for i in outside}
+
+
+def test_platt_recovers_an_overconfident_model_and_folds_into_its_weights():
+    rng = np.random.default_rng(0)
+    true = rng.uniform(0.05, 0.95, 4000)
+    right = rng.uniform(size=true.size) < true
+    logit = np.log(true / (1 - true))
+    overconfident = 1 / (1 + np.exp(-2.0 * logit))  # log-odds twice what they should be
+    slope, shift = platt(overconfident, right)
+    assert 0.4 < slope < 0.6 and abs(shift) < 0.15
+    model = Linear(("a",), np.zeros(1), np.ones(1), np.array([2.0]), 0.5)
+    folded = calibrated(model, slope, shift)
+    x = np.array([[0.3], [-1.2]])
+    raw = model.predict(x)
+    expected = 1 / (1 + np.exp(-(slope * np.log(raw / (1 - raw)) + shift)))
+    assert np.allclose(folded.predict(x), expected)
+    assert platt(np.array([0.2, 0.7]), np.array([True, True])) == (1.0, 0.0)
+
+
+def test_the_answer_threshold_is_the_lowest_reaching_the_precision_target():
+    confidence = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    right = np.array([True, True, True, True, False, False, True])
+    answer, tentative = thresholds(confidence, right)
+    assert answer == 0.7 and tentative == 0.5  # 4 of 4 answered at 0.7; at 0.6, 4 of 5 < 0.85
+    never, _ = thresholds(np.array([0.9, 0.8]), np.array([False, False]))
+    assert never > 1.0
