@@ -196,13 +196,13 @@ class Coverage:
         return len(self.grams.keys() & bigrams(text)) / len(self.grams) if self.grams else 0.0
 
     def precision(self, text: str) -> float:
-        """The IDF-weighted share of ``text``'s Chinese bigrams that the question holds (1 when it has
-        none besides the documents' subject): low when a figure's label names something the question
-        does not (「传统优势产业规模」 for a question about 新型建材产业)."""
+        """The IDF-weighted share of ``text``'s Chinese bigrams that the question holds: low when a
+        figure's label names something the question does not (「传统优势产业规模」 for a question about
+        新型建材产业); 0.5, unknown, when it names nothing besides the documents' subject (「到」)."""
         grams = {g for g in bigrams(text) if not g.isascii() and g not in self._subject}
         total = sum(self._stats.idf(g) for g in grams)
         if not total:
-            return 1.0
+            return 0.5
         return sum(self._stats.idf(g) for g in grams if g in self.grams) / total
 
     def specific_missing(self, text: str) -> float:

@@ -25,7 +25,7 @@ from assistant.query import Query
 from assistant.quotes import value_columns
 from assistant.verify import COMPARED, DERIVED, GROWTH, RATE, indicator_of, passage_time, time_fit
 from corpus.numerals import years_to_digits
-from corpus.text import FIGURE, is_year
+from corpus.text import FIGURE, is_year, normalize_text
 
 _LEAD_IN = re.compile(r"^(?:（[一二三四五六七八九十]+）\s*)?([^，。：；]{2,16})[。：]")
 _FROM = re.compile(r"(?:由|从|比)[^，；。]{0,6}$")
@@ -34,6 +34,19 @@ _TO = re.compile(r"(?:到|至|达到|提高到|提升至|降到|降至)$")
 _PERIOD_ASKED = re.compile(r"年均|期间|累计|五年|时期|每年平均")
 _ESTIMATE = re.compile(r"预计|基期|现状|基数")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NEXT_CLAUSE = re.compile(r"[^，；。！？]*")
+_COLON_END = re.compile(r"[：:]\s*$")
+# a figure stated as a change (「增加211.9公里」) rather than a level, and a question asking a change
+_CHANGE_STATED = re.compile(r"^(?:新增|增加)|(?:增加|新增|增长|提高|提升|减少|下降|降低|扩大|缩小|上升)了?$")
+_CHANGE_ASKED = re.compile(
+    r"增|涨|提高|提升|降|减|扩大|缩小|上升|多了|少了|变化|幅度|\bgrow|\brise|\bincrease|\bdecrease|\bfall|\bcut"
+)
+_PER_UNIT = re.compile(r"每(?:[个家户人所年村镇乡]|万人|千人|百人|平方公里)|人均|户均|平均每")
+_PER_UNIT_ASKED = re.compile(r"每|人均|户均|平均|\bper\b|\beach\b|\bevery\b")
+_PLACE_PHRASE = re.compile(
+    r"[\u4e00-\u9fff]{2,8}?(?:特别合作区|合作区|高新区|开发区|经济区|新区|片区|园区|示范区|自贸区|试验区|保税区|机场|港区|新城)"
+)
 _RANGE = re.compile(r"\s*[－\-—~～至到]\s*")
 _AFTER_FIGURE = re.compile(r"^[^、，,；]{0,4}?[、，,；和及与]")
 # a figure stated as a target (its qualifier, or what the clause before it says) or as a result
@@ -82,7 +95,12 @@ FEATURES: tuple[str, ...] = (
     "cov_local", "local_precision", "local_best", "local_margin",
     # a target asked, a result stated (and the other way round)
     "target_asked", "actual_asked", "stated_target", "stated_actual", "target_fit", "target_conflict",
-    "actual_fit", "actual_conflict", "period_fit", "period_missing",
+    "actual_fit", "actual_conflict", "period_fit", "period_missing", "period_unasked",
+    # a change stated where a level is asked; a sentence that only leads in to what follows (「…以下工作：」)
+    "change_stated", "change_unasked", "lead_in_only",
+    # what the figure is said of names a place the question does not (深汕特别合作区 for 深圳); a figure
+    # per unit (「每个行政村…1-2个」「每年10所」) where no rate per unit is asked
+    "other_place", "per_unit_unasked",
 )
 
 
@@ -128,7 +146,8 @@ def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0
              cov_clause=cover(clause) if clause else 0.0,
              cov_passage=cover(chunk.search_text()), cov_heading=cover(heading), cov_topic=cover(topic),
              cov_best_in_passage=passage_best)
-    context = f"{heading} {sentence}"
+    # a date is said of its clause: 「力争2021年大飞机起飞，推进早日投入运营」 does not date the 投运
+    context = f"{heading} {local_label(candidate) if candidate.kind == 'date' else sentence}"
     f.update(specific_missing=cover.specific_missing(context), abbreviated=cover.abbreviated(context),
              overlap_sentence=cover.overlap(sentence), overlap_quote=cover.overlap(quoted),
              english=float(query.english), english_cov=float(query.english) * f["cov_sentence"])
@@ -137,17 +156,25 @@ def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0
     _time_features(f, candidate, ctx, heading)
     _document_features(f, candidate, ctx)
     _structure_features(f, candidate, ctx)
-    _local_features(f, candidate, cover)
+    _local_features(f, candidate, ctx)
     _target_features(f, candidate, ctx)
     return f
 
 
 def local_label(candidate: AnswerCandidate) -> str:
     """What a figure is said of, nearest first: its own item in a 「分别」 list, a row's name, else its
-    clause after the figure before it (「化解钢铁产能406万吨、水泥产能500万吨」: 「水泥产能」 for 500万吨)."""
+    clause after the figure before it (「化解钢铁产能406万吨、水泥产能500万吨」: 「水泥产能」 for 500万吨); a
+    date is said of its own clause, or of the next when its own says nothing else (「到2025年，实现…」)."""
     figure = candidate.figure
     if figure is None or candidate.kind == "row":
         return candidate.label
+    if candidate.kind == "date":
+        text = candidate.chunk.text
+        own = text[figure.clause_start : figure.start] + text[figure.end : figure.clause_end]
+        if len(_CJK.findall(own)) < 3:
+            after = _NEXT_CLAUSE.match(text, figure.clause_end)
+            own += after.group() if after else ""
+        return own
     if figure.item:
         return figure.item
     label = figure.label
@@ -163,15 +190,31 @@ def local_label(candidate: AnswerCandidate) -> str:
             label = label[: last.start()]
             continue
         cut = _AFTER_FIGURE.match(rest)
-        return rest[cut.end() :] if cut and rest[cut.end() :] else rest
+        own = rest[cut.end() :] if cut and rest[cut.end() :] else rest
+        if len(_CJK.findall(own)) < 2:  # 「地铁运营里程增加211.9公里、达634.5公里」: 达 says of what the clause does
+            return FIGURE.sub("", label)
+        return own
 
 
-def _local_features(f: dict[str, float], candidate: AnswerCandidate, cover: Coverage) -> None:
+def _local_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
     if candidate.figure is None:
         return
     local = local_label(candidate)
-    f["cov_local"] = cover(local)
-    f["local_precision"] = cover.precision(local)
+    f["cov_local"] = ctx.relevance(local)
+    f["local_precision"] = ctx.relevance.precision(local)
+    said_of = candidate.label if candidate.kind == "row" else candidate.figure.label
+    f["other_place"] = float(_names_other_place(said_of, normalize_text(ctx.query.text)))
+    f["per_unit_unasked"] = float(bool(_PER_UNIT.search(local_label(candidate)))
+                                  and not _PER_UNIT_ASKED.search(ctx.query.text))
+
+
+def _names_other_place(text: str, question: str) -> bool:
+    """Whether ``text`` names a zone, port or district (「深汕特别合作区」) the question does not name."""
+    for match in _PLACE_PHRASE.finditer(text):
+        phrase = match.group()
+        if not any(phrase[k:] in question for k in range(len(phrase) - 2)):
+            return True
+    return False
 
 
 def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
@@ -193,6 +236,11 @@ def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Conte
     period = f["col_period"] > 0 if candidate.kind == "row" else bool(_PERIOD_STATED.search(figure.label[-12:]))
     f["period_fit"] = f["period_asked"] * float(period)
     f["period_missing"] = f["period_asked"] * float(not period)
+    f["period_unasked"] = (1.0 - f["period_asked"]) * float(period)  # a year asked, a five-year average given
+    if candidate.kind != "row":
+        change = bool(_CHANGE_STATED.search(local_label(candidate)))
+        f["change_stated"] = float(change)
+        f["change_unasked"] = float(change and not _CHANGE_ASKED.search(query.text))
     f["target_fit"] = f["target_asked"] * f["stated_target"]
     f["target_conflict"] = f["target_asked"] * f["stated_actual"] * (1.0 - f["stated_target"])
     f["actual_fit"] = f["actual_asked"] * f["stated_actual"]
@@ -337,6 +385,7 @@ def _structure_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Co
     f["type_fit"] = type_fit(candidate.quoted, qtype)
     f["sentence_chars"] = min(len(candidate.text), 400) / 400
     f["quote_cut"] = float(candidate.quote != candidate.sentence and candidate.kind not in ("row", "footnote"))
+    f["lead_in_only"] = float(kind in ("sentence", "list") and bool(_COLON_END.search(candidate.quoted)))
     if candidate.figure is not None:
         f["n_figures"] = math.log1p(len(re.findall(r"\d+(?:\.\d+)?", candidate.text))) / 3
         span = max(candidate.sentence[1] - candidate.sentence[0], 1)

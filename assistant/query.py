@@ -401,13 +401,19 @@ def _regions(text: str, words: Sequence[str] | None) -> tuple[tuple[str, ...], t
     return tuple(dict.fromkeys(about)), mentioned
 
 
+# 「国家十五五纲要」「国家规划」「国家的“十四五”」: 国家 naming the country's own plan (not 国家级, 国家实验室)
+_NATIONAL_DOC = re.compile(r"国家(?=的?(?:“?十[一二三四五六七八九]?五|层面的?(?:规划|纲要)|(?:规划|纲要|发展规划)))")
+
+
 def _strip_time(text: str) -> str:
-    return re.sub(r"\d{2,4}年|今年|明年|去年|前年|到|在|那|请问|我想知道|问一下|关于|按照|根据|\s", "", text)
+    return re.sub(r"\d{2,4}年|今年|明年|去年|前年|“?十[一二三四五六七八九]?五”?(?:期间|时期|末|规划)?|到|在|那"
+                  r"|请问|我想知道|问一下|关于|按照|根据|\s", "", text)
 
 
 def _region_spans(text: str, words: Sequence[str] | None) -> list[tuple[int, int, str]]:
     """Regions named in ``text`` with their spans; a short name must stand on word boundaries of ``words``."""
-    spans = GAZETTEER.spans(text)
+    spans = GAZETTEER.spans(text) + [(m.start(), m.end(), NATIONAL) for m in _NATIONAL_DOC.finditer(text)]
+    spans.sort()
     if words is None:
         return spans
     bounds, position = {0}, 0

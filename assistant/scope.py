@@ -118,6 +118,10 @@ def resolve(query: Query, catalog: Catalog, explicit: bool = False) -> list[Scop
     regions = list(query.regions)
     if not regions and _NATIONAL_HINT.search(query.text) and catalog.of_region(NATIONAL):
         regions = [NATIONAL]
+    # 「十五五规划」 naming no region is the national plan, as 「政府工作报告」 is the national report
+    if not regions and query.doc_kind in ("plan", "proposal") and any(
+            d.kind == query.doc_kind for d in catalog.of_region(NATIONAL)):
+        regions = [NATIONAL]
     if not regions:
         if query.comparison:
             return _time_rows(query, catalog.docs, "", year)
@@ -211,6 +215,9 @@ def _of_period(query: Query, docs: Sequence[DocInfo]) -> list[DocInfo]:
     reports of its years (the first presents the plan), else every document."""
     start, end = query.five_year or (0, 0)
     plans = [d for d in docs if not d.annual and d.years and d.years[0] <= end and start <= d.years[1]]
+    if query.doc_kind and not any(d.kind == query.doc_kind for d in plans):
+        # 「合肥市委建议说十四五…」: the next period's 建议 or plan reviews this one
+        plans += [d for d in docs if d.kind == query.doc_kind and d.years and d.years[0] == end + 1]
     if plans:
         return plans
     reports = [d for d in docs if d.annual and d.years and start <= d.years[0] <= end + 1]

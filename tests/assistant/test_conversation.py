@@ -98,11 +98,6 @@ def test_comparisons_and_series_on_real_reports_cite_each_row(reports):
         assert value in row["quote"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the learned model is not confident enough in bot"
-           "h rows (they are offered, 可能：…), see the closing note of #21",
-)
 def test_a_follow_up_on_a_comparison_keeps_both_regions(reports):
     conversation = reports.conversation()
     conversation.ask("山东和河南2025年城镇新增就业目标分别是多少？")

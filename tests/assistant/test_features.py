@@ -121,7 +121,7 @@ def test_a_label_naming_something_the_question_does_not_is_imprecise(qa):
     words = qa.searcher.words("新型建材产业2025年规模目标多少亿")
     cover = Coverage(words, qa.searcher.idf, qa._bigrams, qa.searcher.terms, frozenset({"目标", "多少"}))
     assert cover.precision("到2025年，产业规模达到") > cover.precision("到2025年，传统优势产业规模达到")
-    assert cover.precision("") == 1.0  # a label that names nothing names nothing else either
+    assert cover.precision("到") == 0.5  # a label that names nothing: unknown
 
 
 def test_a_result_asked_is_not_answered_by_a_target_and_the_other_way_round(qa):
@@ -144,3 +144,38 @@ def test_a_period_asked_is_answered_by_a_period_figure(qa):
     assert gdp and all(row["period_fit"] == 1.0 and row["stated_target"] == 1.0 for row in gdp)
     dated = [row for c, row in rows if c.column in ("2020年预计", "2025年")]
     assert dated and all(row["period_fit"] == 0.0 and row["period_missing"] == 1.0 for row in dated)
+
+
+def test_a_change_is_not_a_level_and_a_lead_in_is_not_an_answer(qa):
+    # 「争取新增3家国家级创新平台」 says how many more, not how many there will be
+    pairs, _ = _named_rows(qa, "鄂州国家级创新平台要达到几家")
+    added = [row for c, row in pairs if c.short.startswith("3家") and "新增3家" in c.text]
+    assert added and all(row["change_stated"] == 1.0 and row["change_unasked"] == 1.0 for row in added)
+    pairs, _ = _named_rows(qa, "鄂州要新增几家国家级创新平台")
+    added = [row for c, row in pairs if c.short.startswith("3家") and "新增3家" in c.text]
+    assert added and all(row["change_stated"] == 1.0 and row["change_unasked"] == 0.0 for row in added)
+    # 「由114.6亿元增长到140亿元」: 140亿元 is where it got to
+    pairs, _ = _named_rows(qa, "高新技术产业增加值十三五末是多少")
+    reached = [row for c, row in pairs if c.short.startswith("140亿元")]
+    assert reached and all(row["change_stated"] == 0.0 for row in reached)
+    # 「…今后五年努力实现以下主要目标：」 only leads in to the goals
+    pairs, _ = _named_rows(qa, "今后五年鄂州要实现哪些主要目标")
+    lead = [row for c, row in pairs if c.kind in ("sentence", "list") and c.quoted.rstrip().endswith("以下主要目标：")]
+    assert lead and all(row["lead_in_only"] == 1.0 for row in lead)
+
+
+def test_a_year_asked_is_not_answered_by_a_five_year_average(qa):
+    pairs, _ = _named_rows(qa, "2025年鄂州地区生产总值增长多少")
+    averages = [row for c, row in pairs if c.kind == "row" and c.column == "年均增速"]
+    assert averages and all(row["period_unasked"] == 1.0 for row in averages)
+
+
+def test_a_figure_per_unit_is_not_a_total(qa):
+    # 「（每年10所）」 and 「每个行政村重点培育1-2个…家庭农场」 are per year, per village
+    pairs, _ = _named_rows(qa, "标准化幼儿园新建改扩建一共多少所")
+    yearly = [row for c, row in pairs if c.short.startswith("10所") and "每年10所" in c.text]
+    total = [row for c, row in pairs if c.short.startswith("50所") and "每年10所" in c.text]
+    assert yearly and all(row["per_unit_unasked"] == 1.0 for row in yearly)
+    assert total and all(row["per_unit_unasked"] == 0.0 for row in total)
+    pairs, _ = _named_rows(qa, "标准化幼儿园每年建多少所")
+    assert all(row["per_unit_unasked"] == 0.0 for _, row in pairs)

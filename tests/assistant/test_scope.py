@@ -186,3 +186,45 @@ def test_a_filtered_catalog_holds_only_what_the_filter_allows(catalog):
     # the year is worked out over the filtered documents: 今年 with only the 2019 report is that report
     [scope] = resolve(analyze("今年GDP增长目标"), catalog.only(doc_ids=["2019年国务院政府工作报告"]), explicit=True)
     assert scope.doc_ids == ("2019年国务院政府工作报告",) and scope.note
+
+
+NATIONAL_PLAN = "中华人民共和国国民经济和社会发展第十五个五年规划纲要"
+HEFEI_PROPOSAL = "中共合肥市委关于制定合肥市国民经济和社会发展第十五个五年规划的建议"
+HEFEI_REPORT = "2026年合肥市政府工作报告"
+
+
+@pytest.fixture(scope="module")
+def with_national_plan(catalog):
+    metas = [d.meta for d in catalog.docs] + [
+        DocumentMeta(BEIJING_PLAN, BEIJING_PLAN, "北京市", "2026–2030"),
+        DocumentMeta(NATIONAL_PLAN, NATIONAL_PLAN, "全国", "2026–2030"),
+        DocumentMeta(HEFEI_PROPOSAL, HEFEI_PROPOSAL, "合肥市", "2026–2030"),
+        DocumentMeta(HEFEI_REPORT, HEFEI_REPORT, "合肥市", "2026"),
+    ]
+    words = ZhTokenizer().words
+    view = Catalog(metas, TODAY)
+    return lambda question: one(lambda q: resolve(analyze(q, words=words), view), question)
+
+
+@pytest.mark.parametrize(
+    ("question", "docs"),
+    [
+        # 国家 naming the country's own plan; a plan named with no region is the national one
+        ("国家十五五纲要里常住人口城镇化率2030年目标是多少？", (NATIONAL_PLAN,)),
+        ("十五五规划中期评估结果要向谁报告", (NATIONAL_PLAN,)),
+        ("十五五期间全国城镇新增就业目标一共多少万人", (NATIONAL_PLAN,)),  # 全国 after the period asked
+        ("北京十五五规划里常住人口规模目标", (BEIJING_PLAN,)),
+        # the next period's 建议 reviews this one: 「建议」 named wins over the report of the same city
+        ("合肥市委建议说十四五GDP突破了多少", (HEFEI_PROPOSAL,)),
+    ],
+)
+def test_the_national_plan_and_a_named_kind_of_document(with_national_plan, question, docs):
+    scope = with_national_plan(question)
+    assert (scope.doc_ids, scope.missing) == (docs, "")
+
+
+def test_national_level_names_are_not_the_country():
+    words = ZhTokenizer().words
+    for question in ("鄂州有哪些国家级平台", "国家实验室建设进展如何", "国家级开发区有哪些"):
+        assert analyze(question, words=words).regions in ((), ("鄂州市",)), question
+    assert analyze("国家的十四五规划GDP目标", words=words).regions == ("全国",)

@@ -425,7 +425,7 @@ def test_a_table_row_is_shown_as_a_table(page):
     expect(row.locator("th")).to_contain_text(["类别", "序号", "指标名称"])
     expect(row.locator("td").nth(2)).to_have_text("常住人口城镇化率（%）")
     expect(answer).not_to_contain_text("——类别")
-    expect(page.locator("#pq-sources .pq-card table.pq-row-table")).to_be_visible()
+    expect(page.locator("#pq-sources .pq-card table.pq-row-table").first).to_be_visible()
     expect(page.locator("#pq-refs textarea")).to_have_value(re.compile("表：“十四五”时期鄂州市经济社会发展主要指标"))
     shot(page, "table-row", docs=True)
 
