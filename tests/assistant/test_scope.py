@@ -142,16 +142,18 @@ BEIJING_PLAN = "北京市国民经济和社会发展第十五个五年规划纲�
 BEIJING_REPORT = "2026年北京市政府工作报告"
 
 
-@pytest.fixture(scope="module")
-def with_2026(catalog):
-    metas = [d.meta for d in catalog.docs] + [
-        DocumentMeta(BEIJING_PLAN, BEIJING_PLAN, "北京市", "2026–2030"),
-        DocumentMeta(BEIJING_REPORT, BEIJING_REPORT, "北京市", "2026"),
-        DocumentMeta("2026年国务院政府工作报告", "2026年国务院政府工作报告", "全国", "2026"),
-    ]
+def _with(catalog: Catalog, *added: tuple[str, str, str]):
+    """One question's single scope in the catalog with documents (title, region, period) added."""
+    metas = [d.meta for d in catalog.docs] + [DocumentMeta(t, t, region, period) for t, region, period in added]
     words = ZhTokenizer().words
     view = Catalog(metas, TODAY)
     return lambda question: one(lambda q: resolve(analyze(q, words=words), view), question)
+
+
+@pytest.fixture(scope="module")
+def with_2026(catalog):
+    return _with(catalog, (BEIJING_PLAN, "北京市", "2026–2030"), (BEIJING_REPORT, "北京市", "2026"),
+                 ("2026年国务院政府工作报告", "全国", "2026"))
 
 
 @pytest.mark.parametrize(
@@ -195,15 +197,8 @@ HEFEI_REPORT = "2026年合肥市政府工作报告"
 
 @pytest.fixture(scope="module")
 def with_national_plan(catalog):
-    metas = [d.meta for d in catalog.docs] + [
-        DocumentMeta(BEIJING_PLAN, BEIJING_PLAN, "北京市", "2026–2030"),
-        DocumentMeta(NATIONAL_PLAN, NATIONAL_PLAN, "全国", "2026–2030"),
-        DocumentMeta(HEFEI_PROPOSAL, HEFEI_PROPOSAL, "合肥市", "2026–2030"),
-        DocumentMeta(HEFEI_REPORT, HEFEI_REPORT, "合肥市", "2026"),
-    ]
-    words = ZhTokenizer().words
-    view = Catalog(metas, TODAY)
-    return lambda question: one(lambda q: resolve(analyze(q, words=words), view), question)
+    return _with(catalog, (BEIJING_PLAN, "北京市", "2026–2030"), (NATIONAL_PLAN, "全国", "2026–2030"),
+                 (HEFEI_PROPOSAL, "合肥市", "2026–2030"), (HEFEI_REPORT, "合肥市", "2026"))
 
 
 @pytest.mark.parametrize(
