@@ -401,8 +401,9 @@ def _regions(text: str, words: Sequence[str] | None) -> tuple[tuple[str, ...], t
     return tuple(dict.fromkeys(about)), mentioned
 
 
-# 「国家十五五纲要」「国家规划」「国家的“十四五”」: 国家 naming the country's own plan (not 国家级, 国家实验室)
-_NATIONAL_DOC = re.compile(r"国家(?=的?(?:“?十[一二三四五六七八九]?五|层面的?(?:规划|纲要)|(?:规划|纲要|发展规划)))")
+# 「国家十五五纲要」「国家纲要」「国家的“十四五”规划」: 国家 naming the country's own plan (not 国家级, 国家实验室,
+# nor 「国家规划的重大项目」, projects the state plans)
+_NATIONAL_DOC = re.compile(r"国家(?=的?(?:“?十[一二三四五六七八九]?五|(?:规划)?纲要))")
 
 
 def _strip_time(text: str) -> str:

@@ -220,6 +220,7 @@ def test_the_national_plan_and_a_named_kind_of_document(with_national_plan, ques
 
 def test_national_level_names_are_not_the_country():
     words = ZhTokenizer().words
-    for question in ("鄂州有哪些国家级平台", "国家实验室建设进展如何", "国家级开发区有哪些"):
+    for question in ("鄂州有哪些国家级平台", "国家实验室建设进展如何", "国家级开发区有哪些",
+                     "国家规划的重大项目在鄂州有哪些"):
         assert analyze(question, words=words).regions in ((), ("鄂州市",)), question
     assert analyze("国家的十四五规划GDP目标", words=words).regions == ("全国",)
