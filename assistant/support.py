@@ -5,12 +5,12 @@ target.
 ``assistant/data/support.json`` holds two logistic regressions over standardised, named features:
 ``candidates`` scores every candidate (assistant.features.FEATURES: does it carry the answer?);
 ``confidence`` scores the question's best candidate against the others (QUESTION_FEATURES: is
-answering with it right?) — its output is the probability the answer is right, checked for
-calibration on cross-validated predictions over documents (planqa fit reports the reliability table
-and the calibration error); and two thresholds on that probability: ``answer`` (answered precision ≥
-the target on documents the model did not see) and ``tentative`` (below ``answer`` the answer is only
-offered as 「可能的答案（请核对原文）」). ``planqa fit`` (eval/fit.py) writes it with its measured
-numbers; prediction needs only numpy.
+answering with it right?) — its output is the probability the answer is right, recalibrated (Platt
+scaling, folded into its weights) and checked on cross-validated predictions over documents (planqa
+fit reports the reliability table and the calibration error); and two thresholds on that
+probability: ``answer`` (answered precision ≥ the target on documents the model did not see) and
+``tentative`` (below ``answer`` the answer is only offered as 「可能的答案（请核对原文）」). ``planqa fit``
+(eval/fit.py) writes it with its measured numbers; prediction needs only numpy.
 """
 
 from __future__ import annotations
