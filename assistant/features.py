@@ -146,8 +146,9 @@ def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0
              cov_clause=cover(clause) if clause else 0.0,
              cov_passage=cover(chunk.search_text()), cov_heading=cover(heading), cov_topic=cover(topic),
              cov_best_in_passage=passage_best)
+    local = local_label(candidate)
     # a date is said of its clause: 「力争2021年大飞机起飞，推进早日投入运营」 does not date the 投运
-    context = f"{heading} {local_label(candidate) if candidate.kind == 'date' else sentence}"
+    context = f"{heading} {local if candidate.kind == 'date' else sentence}"
     f.update(specific_missing=cover.specific_missing(context), abbreviated=cover.abbreviated(context),
              overlap_sentence=cover.overlap(sentence), overlap_quote=cover.overlap(quoted),
              english=float(query.english), english_cov=float(query.english) * f["cov_sentence"])
@@ -156,8 +157,8 @@ def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0
     _time_features(f, candidate, ctx, heading)
     _document_features(f, candidate, ctx)
     _structure_features(f, candidate, ctx)
-    _local_features(f, candidate, ctx)
-    _target_features(f, candidate, ctx)
+    _local_features(f, candidate, ctx, local)
+    _target_features(f, candidate, ctx, local)
     return f
 
 
@@ -196,15 +197,14 @@ def local_label(candidate: AnswerCandidate) -> str:
         return own
 
 
-def _local_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
+def _local_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context, local: str) -> None:
     if candidate.figure is None:
         return
-    local = local_label(candidate)
     f["cov_local"] = ctx.relevance(local)
     f["local_precision"] = ctx.relevance.precision(local)
     said_of = candidate.label if candidate.kind == "row" else candidate.figure.label
     f["other_place"] = float(_names_other_place(said_of, normalize_text(ctx.query.text)))
-    f["per_unit_unasked"] = float(bool(_PER_UNIT.search(local_label(candidate)))
+    f["per_unit_unasked"] = float(bool(_PER_UNIT.search(local))
                                   and not _PER_UNIT_ASKED.search(ctx.query.text))
 
 
@@ -217,7 +217,7 @@ def _names_other_place(text: str, question: str) -> bool:
     return False
 
 
-def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
+def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context, local: str) -> None:
     query, figure = ctx.query, candidate.figure
     f["target_asked"] = float(query.target and not query.actual)
     f["actual_asked"] = float(query.actual and not query.target)
@@ -238,7 +238,7 @@ def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Conte
     f["period_missing"] = f["period_asked"] * float(not period)
     f["period_unasked"] = (1.0 - f["period_asked"]) * float(period)  # a year asked, a five-year average given
     if candidate.kind != "row":
-        change = bool(_CHANGE_STATED.search(local_label(candidate)))
+        change = bool(_CHANGE_STATED.search(local))
         f["change_stated"] = float(change)
         f["change_unasked"] = float(change and not _CHANGE_ASKED.search(query.text))
     f["target_fit"] = f["target_asked"] * f["stated_target"]
