@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.query import Query
 from corpus import DocumentMeta
-from corpus.metadata import period_years
+from corpus.metadata import period_ending, period_years
 from corpus.regions import NATIONAL, same_region
 
 # a question about "the" government work report, the 两会 or the State Council, naming no region,
@@ -178,13 +178,21 @@ def _by_time(query: Query, docs: Sequence[DocInfo], label: str, this_year: int, 
     if year is None:
         kept = _of_period(query, docs) if query.five_year else list(docs)
         return Scope(_ids(_of_kind(query, kept)), label=label)
-    kept = [d for d in docs if d.covers(year, query.target, query.actual) or _sets_period(d, query.five_year, year)]
+    # 「到2030年…目标」 asks the target of the period that year ends: its plan's, else the report of the
+    # period's first year that presents the plan (when no report of that year itself is held)
+    own_report = any(d.annual and d.years and d.years[0] == year for d in docs)
+    ending = period_ending(year) if query.target and not query.actual and not own_report else None
+    period = query.five_year or ending
+    kept = [d for d in docs if d.covers(year, query.target, query.actual) or _sets_period(d, period, year)]
     reports = [d for d in kept if d.annual]
     plans = [d for d in kept if not d.annual]
-    if query.five_year and plans and query.doc_kind != "report":
+    if period and plans and query.doc_kind != "report":
         kept = plans  # a five-year period's figures are its plans' before they are a report's
     elif reports and query.doc_kind in ("", "report") and not query.five_year:
-        kept = reports  # a year's figures and targets are its reports' before they are a plan's
+        # a year's figures and targets are its reports' before they are a plan's; a year the reports only
+        # review is also the base year of the plan that follows it (its table's 2025 column)
+        reviewed = all(d.years and d.years[0] > year for d in reports)
+        kept = reports + [d for d in plans if reviewed and d.years and d.years[0] == year + PLAN_LOOKBACK]
     elif query.relative is not None and query.relative <= 0 and not reports and query.doc_kind != "plan":
         own = max((d.years[0] for d in docs if d.annual and d.years and d.years[0] <= year), default=None)
         if own is not None:
@@ -240,4 +248,6 @@ def _time_rows(query: Query, docs: Sequence[DocInfo], label: str, this_year: int
     first, last = min(query.years), max(query.years)
     covered = sorted({d.years[0] for d in docs if d.annual and d.years and first <= d.years[0] <= last})
     years = covered if query.series and len(covered) > len(query.years) else sorted(query.years)
+    if query.report_year in query.years:  # 「2019年和2024年政府工作报告…分别」: each year names its own report
+        return [_by_time(replace(query, report_year=y), docs, f"{label}{y}年", this_year, y) for y in years]
     return [_by_time(query, docs, f"{label}{y}年", this_year, y) for y in years]

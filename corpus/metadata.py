@@ -46,6 +46,11 @@ def five_year_period(ordinal: int) -> tuple[int, int]:
     return start, start + 4
 
 
+def period_ending(year: int) -> tuple[int, int] | None:
+    """The five-year plan period whose last year is ``year`` (2030 → (2026, 2030)), or None."""
+    return next((span for n in range(1, 31) if (span := five_year_period(n))[1] == year), None)
+
+
 def period_years(period: str) -> tuple[int, int] | None:
     """「2021–2025」 → (2021, 2025); 「2025」 → (2025, 2025); anything else → None."""
     if match := _PERIOD.search(period):

@@ -160,7 +160,9 @@ def with_2026(catalog):
     ("question", "docs", "year"),
     [
         ("北京今年GDP增长目标是多少？", (BEIJING_REPORT,), 2026),  # this year: the report's target
-        ("北京去年地区生产总值是多少？", (BEIJING_REPORT,), 2025),  # last year: the report's review
+        # last year: the report's review, and the plan's table, whose 2025 column is its base year
+        ("北京去年地区生产总值是多少？", (BEIJING_REPORT, BEIJING_PLAN), 2025),
+        ("北京常住人口规模2025年是多少", (BEIJING_REPORT, BEIJING_PLAN), 2025),
         ("北京2026年常住人口规模目标", (BEIJING_REPORT,), 2026),
         ("北京到2030年全员劳动生产率要达到多少？", (BEIJING_PLAN,), 2030),  # the plan's end year
         ("北京十五五末常住人口规模", (BEIJING_PLAN,), 2030),
@@ -171,6 +173,20 @@ def with_2026(catalog):
 def test_a_city_plan_beside_its_report(with_2026, question, docs, year):
     scope = with_2026(question)
     assert (scope.doc_ids, scope.year, scope.missing) == (docs, year, "")
+
+
+def test_each_year_of_a_comparison_of_reports_is_its_own_report(scopes):
+    rows = scopes("2019年和2024年政府工作报告提出的城镇新增就业目标分别是多少？")
+    assert [(r.label, r.doc_ids) for r in rows] == [("全国2019年", ("2019年国务院政府工作报告",)),
+                                                    ("全国2024年", ("2024年国务院政府工作报告",))]
+
+
+def test_a_period_end_target_is_in_the_report_that_presents_the_plan(catalog):
+    # no plan of 浙江 is held: its 2026 report, the first of the period, states the 2030 targets
+    ask = _with(catalog, ("2026年浙江省政府工作报告", "浙江省", "2026"))
+    scope = ask("浙江到2030年常住人口城镇化率目标是多少？")
+    assert (scope.doc_ids, scope.year, scope.missing) == (("2026年浙江省政府工作报告",), 2030, "")
+    assert ask("浙江2030年常住人口城镇化率实际是多少").missing  # a result of 2030 is in no report
 
 
 def test_the_year_of_asking_is_a_setting(catalog):
