@@ -20,6 +20,7 @@ _ASKS_FIGURE = re.compile(r"多少|几[个项件年岁天家所条座]?")
 _SENTENCES = re.compile(r"[^？?；;!！]+[？?；;!！]?")
 _CLAUSES = re.compile(r"[^，,、]+[，,、]?")
 _SEPARATELY = "分别"
+_YEAR_ITEM = re.compile(r"(?:19|20)?\d{2}年")
 _AND_WORDS = frozenset({"和", "与", "及", "以及"})
 _MIN_CONTENT = 4  # characters besides the question words: 「办几件」 is no question of its own
 # English: 「How many 5G base stations will Ezhou build by 2025, and how many charging piles?」
@@ -91,6 +92,11 @@ def _separately(sentence: str, words: Callable[[str], Sequence[str]]) -> list[st
     # 「鄂州和黄石的GDP分别…」: the words after the last item belong to every item, which is a comparison
     if len(items) < 2 or not _ASKS_FIGURE.search(after) or "的" in items[-1]:
         return []
+    # 「城镇化率2025年预计和2030年目标分别…」: the items are years, and what comes before the first is theirs
+    first_year = _YEAR_ITEM.search(items[0])
+    if first_year and first_year.start() > 0 and all(_YEAR_ITEM.match(i) for i in items[1:]):
+        subject = items[0][: first_year.start()]
+        items = items[:1] + [subject + i for i in items[1:]]
     lead = head + "，" if head else ""
     return [f"{lead}{item}{after}" for item in items]
 
@@ -108,7 +114,9 @@ def _content(text: str) -> bool:
 
 
 def with_context(part: Query, whole: Query) -> Query:
-    """``part`` with the regions, time and target/actual sense of ``whole`` where it names none of its own."""
+    """``part`` with the regions, time and target/actual sense of ``whole`` where it names none of its own
+    (a part that names its own year keeps its own sense: 「2025年预计和2030年目标」)."""
+    own_time = part.asks_time
     if not part.regions and whole.regions:
         part = replace(part, regions=whole.regions)
     if not part.asks_time and whole.asks_time:
@@ -116,6 +124,6 @@ def with_context(part: Query, whole: Query) -> Query:
                        five_year=whole.five_year)
     if part.report_year is None and whole.report_year is not None:
         part = replace(part, report_year=whole.report_year)
-    if not (part.target or part.actual):
+    if not (part.target or part.actual or own_time):  # a part naming its own year has its own sense
         part = replace(part, target=whole.target, actual=whole.actual)
     return part

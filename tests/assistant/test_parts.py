@@ -26,6 +26,9 @@ def split():
     # a 分别 inside one of two questions is split too
     ("单位GDP能耗、碳排放分别降多少？非化石能源占比要到多少？",
      ["单位GDP能耗降多少？", "碳排放降多少？", "非化石能源占比要到多少？"]),
+    # the items are years: what stands before the first year is said of each
+    ("杭州常住人口城镇化率2025年预计和2030年目标分别是多少？",
+     ["杭州常住人口城镇化率2025年预计是多少？", "杭州常住人口城镇化率2030年目标是多少？"]),
 ])
 def test_each_figure_asked_is_a_part(split, question, parts):
     assert split(question) == parts
@@ -49,6 +52,10 @@ def test_a_part_takes_the_region_and_time_the_whole_question_names():
     assert part.regions == whole.regions == ("河南省",) and part.years == (2025,) and part.target
     own = with_context(analyze("2024年城镇新增就业多少？"), whole)
     assert own.years == (2024,)  # a part's own time is kept
+    # and so is its own sense: 「2025年预计」 is no target because the other part asks one
+    whole = analyze("杭州常住人口城镇化率2025年预计和2030年目标分别是多少？")
+    estimate = with_context(analyze("杭州常住人口城镇化率2025年预计是多少？"), whole)
+    assert whole.target and not estimate.target
 
 
 def test_figures_from_two_passages_are_answered_and_cited_each(qa):
