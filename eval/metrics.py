@@ -34,6 +34,9 @@ _QUOTES = re.compile("[\"'“”‘’「」『』]")
 _CITATION_MARK = re.compile(r"\[\d+\]")
 _NUMBER_BEFORE = re.compile(r"\d(?:\.)?$")
 _NUMBER_AFTER = re.compile(r"^(?:\.)?\d")
+# a table cell's figure shown with its row's measure word: 「240件左右」 is the cell 「240左右」 (never a
+# magnitude: 「240万人左右」 is not 「240左右」)
+_UNIT_BEFORE_BOUND = re.compile(r"(\d)(?:件|个|家|人|项|所|座|张|条)(左右|以上|以内|以下)")
 
 
 # --- answer normalization ----------------------------------------------------------------
@@ -106,6 +109,10 @@ def contains_normalized(text: str, needle: str) -> bool:
     hay, pin = normalize_answer(text), normalize_answer(needle)
     if not pin:
         return True
+    return _found(hay, pin) or _found(_UNIT_BEFORE_BOUND.sub(r"\1\2", hay), pin)
+
+
+def _found(hay: str, pin: str) -> bool:
     start = hay.find(pin)
     while start >= 0:
         end = start + len(pin)

@@ -47,6 +47,7 @@ from eval.metrics import (
         ("打造“三城一化”", "「三城一化」"),
         ("「到2025年，全市建设5G基站5000个」[1]", "5000个"),
         ("年均增长7%左右", "7"),
+        ("2030年目标：240件左右", "240左右"),  # a table cell shown with its row's measure word
     ],
 )
 def test_equivalent_forms_match(answer, expected):
@@ -65,6 +66,7 @@ def test_equivalent_forms_match(answer, expected):
         ("全市5.2万贫困人口", "2万"),
         ("建设基站50000个", "5000个"),
         ("建设基站5000个", "500个"),
+        ("常住人口240万人左右", "240左右"),  # a magnitude is part of the figure
     ],
 )
 def test_different_claims_do_not_match(answer, expected):
