@@ -96,6 +96,8 @@ _RELATIVE = re.compile("|".join(_RELATIVE_YEARS))
 _NAMED_REPORT = re.compile(r"(?:19|20)\d{2}\s*年?的?(?:国务院|全国)?(?:政府)?(?:工作)?报告")
 _QUANTITY = re.compile(r"(?:率|比重|占比|比例|指数|总量|总额|规模|数量|人数|面积|产量|产值|收入|寿命)$")
 _PLACE_WORD = re.compile(r"(?:开发区|经济区|新区|示范区|园区|产业园|机场|港|区|县|镇|乡|街道)$")
+# an indicator that is a change or a share itself: 「新增就业」 is not asked as a growth
+_NO_GROWTH = re.compile(r"新增|率|比重|比例|占比")
 _QUOTE = re.compile(r"「(.+?)」\[(\d+)\]", re.S)
 
 
@@ -522,7 +524,7 @@ def _replace_topic(base: str, previous: Query, own: _Parts, reader: Reader) -> s
         new = own.indicator.name  # 「forest coverage」 in a Chinese question: 森林覆盖率
     if _indicator_span(old, previous) is not None and old.topic is not None:
         start, end = old.topic
-        return base[:start] + new + base[end:]
+        return base[:start] + new + _growth_kept(old, previous, own) + base[end:]
     if own.measured and not old.english and previous.answer_type != "number":
         # 「葛店开发区重点发展哪些产业」 → 「森林覆盖率呢」: a figure now, of the region that zone lies in
         frame = "目标是多少" if previous.target else "是多少"
@@ -531,6 +533,20 @@ def _replace_topic(base: str, previous: Query, own: _Parts, reader: Reader) -> s
         return base + new
     start, end = old.topic
     return base[:start] + new + base[end:]
+
+
+def _growth_kept(old: _Parts, previous: Query, own: _Parts) -> str:
+    """The growth word of the previous topic when the follow-up names another indicator alone: after
+    「地区生产总值增长目标是多少」, 「社会消费品零售总额呢」 asks that indicator's growth too."""
+    if not previous.growth or own.indicator is None or own.english or _NO_GROWTH.search(own.indicator.name):
+        return ""
+    new = own.topic_text
+    if any(w in new for w in INDICATORS.growth_words):
+        return ""
+    phrase = old.topic_text
+    after = phrase[phrase.find(previous.indicator_term) + len(previous.indicator_term):] \
+        if previous.indicator_term in phrase else ""
+    return next((w for w in INDICATORS.growth_words if after.startswith(w)), "")
 
 
 def _cut(text: str, spans: Sequence[tuple[int, int]], by: str = " ") -> str:

@@ -236,6 +236,15 @@ def test_a_new_subject_replaces_the_whole_phrase_of_the_old_one(qa):
         "北京常住人口规模2025年和2030年分别是多少")
 
 
+def test_another_indicator_after_a_growth_question_asks_its_growth(reports_2026):
+    assert resolved(reports_2026, "杭州今年地区生产总值增长目标是多少？", "规模以上工业增加值呢？",
+                    "社会消费品零售总额呢？")[1:] == ["杭州今年规模以上工业增加值增长目标是多少",
+                                                  "杭州今年社会消费品零售总额增长目标是多少"]
+    # an indicator that is a count of new things or a share is asked as it is
+    assert resolved(reports_2026, "杭州今年地区生产总值增长目标是多少？", "城镇新增就业呢？")[1] == (
+        "杭州今年城镇新增就业目标是多少")
+
+
 def test_an_earlier_year_asks_for_that_years_figure_not_a_target(qa):
     conversation = qa.conversation()
     conversation.ask("鄂州每千人口拥有执业（助理）医师数2025年目标是多少？")
