@@ -97,6 +97,9 @@ class Query:
         text = _PERIOD_END.sub(" ", _FIVE_YEAR.sub(" ", self.text))
         text = re.sub(r"(?:19|20)\d{2}\s*年?|(?<!\d)[1-4]\d年|前年|去年|上年|今年|本年|当年|明年|来年", " ", text)
         text = _ITEM_COUNT.sub(" ", text)  # 「哪十个方面」: the count is checked against the list, not matched
+        text = _LEVEL_FRAME.sub(" 多少", text)  # 「稳定在什么水平」 asks a figure in other words
+        # 「实际增长多少」: 实际 asks for a result (Query.actual), it is no word the passage must share
+        text = _ACTUAL_SENSE.sub(" ", text)
         return re.sub(r"\s+", " ", text).strip()
 
     @property
@@ -152,6 +155,9 @@ _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
 # an indicator question that asks no "what/how/why" still wants the figure: 「山东GDP增长目标」「全国今年的赤字率」
 _OPEN_QUESTION = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为何|还是|是否|why|how|what|which|whether")
 _LEVEL = re.compile(r"总量|规模|总额|多少亿|多少万亿|几万亿|万亿|亿元|有多大|多大|\btotal\b|\bsize\b|\bhow big\b")
+_ACTUAL_SENSE = re.compile(r"实际(?=增长|增速|增幅|新增|完成|达到|多少|是多少)")
+_LEVEL_FRAME = re.compile(r"(?:稳定|保持|维持|控制)?在?(?:什么|啥|哪个|多高的?)水平")
+_RATE_NAME = re.compile(r"率|比重|比例|指数|价格|浓度")  # an indicator that is itself a rate or an index
 _MEASURE_ASKED = re.compile(r"(?:量|率|规模|数量|面积|产值|总额|投资|人数|个数)\S{0,6}(?:目标|指标)$")
 _FIGURE_WORD = re.compile(r"多少|增速|增长率|几(?![种类])|\btarget|\brate\b|\bhow (?:much|many|fast)\b|\bgoal\b")
 _COMPARISON_CUE = re.compile(r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|\bvs\.?\b|\bcompare")
@@ -456,10 +462,14 @@ def analyze(
     kind = answer_type(text)
     indicator, indicator_term = INDICATORS.find(text)
     growth = indicator is not None and _asks_growth(text, indicator_term)
-    level = indicator is not None and not growth and bool(_LEVEL.search(_after(text, indicator_term, 10)))
+    level = indicator is not None and not growth and (
+        bool(_LEVEL.search(indicator_term + _after(text, indicator_term, 10)))
+        or (english and bool(_LEVEL.search(text)))  # 「China's total GDP」: the word before the indicator
+        # 「去年地区生产总值是多少」: an amount's indicator asked for a figure, with no growth or target word
+        or (not _RATE_NAME.search(indicator.name) and not _TARGET.search(text) and bool(_FIGURE_WORD.search(text))))
     series = _SERIES.search(text)
     if indicator is not None and kind in ("fact", "definition") and (
-            series or not _OPEN_QUESTION.search(text) or _FIGURE_WORD.search(text)):
+            series or level or not _OPEN_QUESTION.search(text) or _FIGURE_WORD.search(text)):
         kind = "number"
     elif kind == "fact" and not _OPEN_QUESTION.search(text) and _MEASURE_ASKED.search(text):
         kind = "number"  # 「花湖机场货邮吞吐量2025年目标」: a measure and its target, no question word

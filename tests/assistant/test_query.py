@@ -136,6 +136,10 @@ def test_period_end_five_year_target_and_actual(ask):
         ("今年全国财政赤字规模多大，赤字率提高到多少", "财政赤字", False, True),
         ("五年后鄂州常住人口城镇化率要达到多少", "常住人口城镇化率", False, False),  # not 户籍人口
         ("城镇化率到时候多少", "城镇化率", False, False),  # the generic name, answered by either
+        # an amount's indicator asked with no growth or target word: its level
+        ("北京去年地区生产总值是多少？", "地区生产总值", False, True),
+        ("What was China's total GDP last year?", "地区生产总值", False, True),
+        ("安徽2025年粮食总产要稳定在什么水平", "粮食产量", False, False),  # a target: its level or its rise
     ],
 )
 def test_indicator_and_growth(ask, question, indicator, growth, level):
@@ -186,3 +190,14 @@ def test_english_questions_search_with_chinese_terms():
     query = analyze("How many 5G base stations will Ezhou build?", glossary=lambda text: ["基站", "鄂州"])
     assert query.english and query.expansions[:2] == ("基站", "鄂州")
     assert query.search_text.startswith(query.text) and "基站" in query.search_text
+
+
+def test_a_level_asked_in_other_words_is_a_figure(ask):
+    query = ask("安徽2025年粮食总产要稳定在什么水平")
+    assert query.answer_type == "number" and "水平" not in query.topic
+
+
+def test_an_indicator_asked_for_its_level_is_a_figure_and_its_meaning_a_definition(ask):
+    assert ask("What was China's total GDP last year?").answer_type == "number"
+    meaning = ask("GDP是什么意思")
+    assert meaning.answer_type == "definition" and not meaning.level
