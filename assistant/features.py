@@ -47,6 +47,7 @@ _PER_UNIT_ASKED = re.compile(r"每|人均|户均|平均|\bper\b|\beach\b|\bevery
 _PLACE_PHRASE = re.compile(
     r"[\u4e00-\u9fff]{2,8}?(?:特别合作区|合作区|高新区|开发区|经济区|新区|片区|园区|示范区|自贸区|试验区|保税区|机场|港区|新城)"
 )
+_PERCENT_ROW = re.compile(r"[（(]\s*[%％‰]\s*[)）]")
 _RANGE = re.compile(r"\s*[－\-—~～至到]\s*")
 _AFTER_FIGURE = re.compile(r"^[^、，,；]{0,4}?[、，,；和及与]")
 # a figure stated as a target (its qualifier, or what the clause before it says) or as a result
@@ -72,15 +73,16 @@ FEATURES: tuple[str, ...] = (
     "specific_missing", "abbreviated", "overlap_sentence", "overlap_quote", "english", "english_cov",
     # the kind of quantity
     "kind_asked", "kind_match", "kind_conflict", "kind_bare", "unit_asked_match", "rate_for_amount", "amount_for_rate",
+    "in_words",
     # the indicator (when the question names a known one)
     "ind_asked", "ind_match", "ind_other", "ind_unnamed", "ind_units_ok", "derived_measure", "compared_gap",
-    "growth_fit", "growth_missing", "level_got_rate", "figure_from", "figure_to",
+    "growth_fit", "growth_missing", "figure_from", "figure_to",
     # time
     "time_asked", *(f"time_{code}" for code in TIME_CODES), "time_named",
     # the document
     "doc_kind_asked", "doc_kind_match", "doc_kind_conflict",
     # table rows
-    "col_year", "col_other_year", "col_last", "col_estimate", "col_period", "period_asked",
+    "col_year", "col_other_year", "period_asked",
     # structure
     *(f"cand_{kind}" for kind in CANDIDATE_KINDS),
     *(f"q_{kind}" for kind in QUESTION_TYPES),
@@ -223,9 +225,12 @@ def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Conte
     f["actual_asked"] = float(query.actual and not query.target)
     if figure is None or candidate.kind == "date":
         return
+    period_column = False
     if candidate.kind == "row":
         column = candidate.column
-        target = "目标" in column or f["col_period"] > 0 or (f["col_last"] > 0 and not _ESTIMATE.search(column))
+        period_column = _period_column(column)
+        last = bool(candidate.chunk.fields) and column == _last_value_column(candidate)
+        target = "目标" in column or period_column or (last and not _ESTIMATE.search(column))
         actual = bool(_ESTIMATE.search(column)) or (bool(_YEAR.search(column)) and not target)
     else:
         quoted = figure.quoted(candidate.chunk.text)
@@ -233,7 +238,7 @@ def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Conte
         actual = bool(_ACTUAL_LABEL.search(figure.label)) and not _TARGET_FIGURE.search(quoted)
     f["stated_target"], f["stated_actual"] = float(target), float(actual)
     # 「年均」「期间」「累计」 asked: a period's figure (its table column, or a clause that says so)
-    period = f["col_period"] > 0 if candidate.kind == "row" else bool(_PERIOD_STATED.search(figure.label[-12:]))
+    period = period_column if candidate.kind == "row" else bool(_PERIOD_STATED.search(figure.label[-12:]))
     f["period_fit"] = f["period_asked"] * float(period)
     f["period_missing"] = f["period_asked"] * float(not period)
     f["period_unasked"] = (1.0 - f["period_asked"]) * float(period)  # a year asked, a five-year average given
@@ -300,6 +305,8 @@ def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
         return
     stated = "date" if candidate.kind == "date" else figure_kind(candidate.short)
     f["kind_bare"] = float(not stated)
+    # a table cell in words (「高于经济增长速度」「完成省下达目标」): no figure, whatever the question asks
+    f["in_words"] = float(not any(ch.isdigit() for ch in candidate.short))
     if asked and stated:
         f["kind_match" if compatible(asked, stated) else "kind_conflict"] = 1.0
     unit = ctx.query.asked_unit
@@ -307,9 +314,17 @@ def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
         bare = re.sub(r"(?:左右|以上|以内|以下|多|余|[∗*])+$", "", candidate.short)
         f["unit_asked_match"] = float(bare.endswith(unit)
                                       or (candidate.kind == "row" and unit in candidate.label))
-    rate = stated == "rate" or bool(RATE.search(candidate.short))
-    f["rate_for_amount"] = float(rate and asked not in ("", "rate"))
+    rate = stated == "rate" or bool(RATE.search(candidate.short)) or _row_in_percent(candidate)
+    # an amount asked: by its kind (多少亿元), or as an indicator's level (「GDP总量」「去年地区生产总值是多少」)
+    amount = asked not in ("", "rate") or (ctx.query.level and not ctx.query.asks_rate)
+    f["rate_for_amount"] = float(rate and amount)
     f["amount_for_rate"] = float(ctx.query.asks_rate and not rate and candidate.kind != "row")
+
+
+def _row_in_percent(candidate: AnswerCandidate) -> bool:
+    """A table row whose name gives its unit as a percentage (「居民人均可支配收入增长（%）」): each of its
+    cells is a rate, in words (「高于经济增长速度」) as well as in figures."""
+    return candidate.kind == "row" and bool(_PERCENT_ROW.search(candidate.label))
 
 
 def _indicator_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
@@ -320,11 +335,12 @@ def _indicator_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Co
     label = figure.label
     f["derived_measure"] = float(bool(DERIVED.search(label[-12:])) and not DERIVED.search(query.text))
     f["compared_gap"] = float(bool(COMPARED.search(label)))
-    rate = bool(RATE.search(text[figure.start : figure.end + 3]))
+    # a table cell's unit is in its row's name: the short answer (「5.4%」) carries it
+    cell = candidate.short if candidate.kind == "row" else ""
+    rate = bool(RATE.search(text[figure.start : figure.end + 3]) or RATE.search(cell)) or _row_in_percent(candidate)
     if query.growth:
         f["growth_fit"] = float(bool(GROWTH.search(label + candidate.column)) or rate)
         f["growth_missing"] = 1.0 - f["growth_fit"]
-    f["level_got_rate"] = float(query.level and rate)
     # 「由53家提升至133家」「从去年的2.1%提高到2.3%」: the first is where it starts, the second where it goes
     before = label[-8:]
     f["figure_from"] = float(bool(_FROM.search(before)) and bool(_CHANGE.search(text[figure.end : figure.end + 12])))
@@ -406,15 +422,18 @@ def _structure_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Co
 
 
 def _column_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
-    column = candidate.column
-    columns = [h for h, _ in candidate.chunk.fields]
-    years = {int(y) for y in _YEAR.findall(column)}
+    """Whether a table cell's column is the year asked. What kind of column it is (a target, an
+    estimate, a period's figure) counts only against what the question asks (_target_features): on
+    its own it would teach the model how often each kind was asked, not whether it answers."""
+    years = {int(y) for y in _YEAR.findall(candidate.column)}
     if ctx.year is not None:
         f["col_year"] = float(ctx.year in years)
         f["col_other_year"] = float(bool(years) and ctx.year not in years)
-    f["col_last"] = float(bool(columns) and column == _last_value_column(candidate))
-    f["col_estimate"] = float(bool(_ESTIMATE.search(column)))
-    f["col_period"] = float(bool(_PERIOD_ASKED.search(column)) or "增速" in column or "增长" in column)
+
+
+def _period_column(column: str) -> bool:
+    """A column of a five-year period's figures (年均, 累计, 增速)."""
+    return bool(_PERIOD_ASKED.search(column)) or "增速" in column or "增长" in column
 
 
 def _last_value_column(candidate: AnswerCandidate) -> str:
@@ -460,10 +479,15 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
     best = ranked[0]
     p1, row = best.support, best.row
     others = [r for r in ranked[1:] if r.passage != best.passage]
-    p2 = others[0].support if others else 0.0
+    # a rival gives another answer: a second passage that says the same (「6.5%－7%」 in the report's
+    # targets and again in its explanation) or a range's end in the best's own passage is no rival
+    agreeing = {r.passage for r in others if best.short and r.short == best.short}
+    rivals = [r for r in others if r.passage not in agreeing]
+    p2 = rivals[0].support if rivals else 0.0
+    competing = [r for r in ranked if r is best or (r.passage not in agreeing and not _within(r, best))]
     f.update(top=_logit(p1), second=_logit(p2), margin=p1 - p2,
              agreement=float(bool(best.short) and any(r.short == best.short for r in others[:5])),
-             close=math.log1p(sum(1 for r in ranked if r.support >= 0.5 * p1)) / 3,
+             close=math.log1p(sum(1 for r in competing if r.support >= 0.5 * p1)) / 3,
              candidates=math.log1p(len(ranked)) / 6, kind_asked=row["kind_asked"], time_asked=row["time_asked"],
              top_cov_quote=row["cov_quote"], top_cov_label=row["cov_label"],
              top_specific_missing=row["specific_missing"], top_rank_fused=row["rank_fused"],
@@ -474,9 +498,14 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
                                                        "overlap_quote", "time_named", "col_year",
                                                        "local_margin", "local_precision", "target_conflict",
                                                        "target_fit")},
-             passages_close=math.log1p(len({r.passage for r in ranked if r.support >= 0.5 * p1})) / 3)
+             passages_close=math.log1p(len({r.passage for r in competing if r.support >= 0.5 * p1})) / 3)
     f[f"top_{best.kind}"] = 1.0
     return f
+
+
+def _within(candidate: Ranked, best: Ranked) -> bool:
+    """Part of the best answer: a figure of its own passage inside its short answer (a range's end)."""
+    return candidate.passage == best.passage and bool(candidate.short) and candidate.short in best.short
 
 
 def _logit(p: float) -> float:

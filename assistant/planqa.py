@@ -45,7 +45,8 @@ from index.tokenization import STOPWORDS
 
 DEFAULT_K = 5
 # how a question asks (for a list, 什么时候), not what it is about (coverage only; the index keeps them)
-_ASKING_WORDS = frozenset("列 列出 列了 说说 说出 几条 几项 几块 几个 哪些方面 哪几个方面 包括 包含 一些 时候".split())
+_ASKING_WORDS = frozenset(
+    "列 列出 列了 说说 说出 几条 几项 几块 几个 哪些方面 哪几个方面 包括 包含 一些 时候 分别 各自".split())
 _TIME_WORDS = frozenset("今年 明年 去年 前年 本年 当年 上年 年 报告 工作报告 政府工作报告 两会 国务院".split())
 _YEARS = re.compile(r"(?:19|20)\d{2}")
 

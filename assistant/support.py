@@ -52,7 +52,6 @@ REASONS: dict[str, str] = {
     "specific_missing": "段落没有提到问题的关键词 / the passages do not name the question's key term",
     "doc_kind_conflict": "答案来自另一类文件 / the passage is from another kind of document than asked",
     "growth_missing": "所问是增速，段落没有给出 / a growth rate was asked, the passage gives none",
-    "level_got_rate": "所问是总量，段落给的是增速 / an amount was asked, the passage gives a rate",
 }
 LOW_SUPPORT = "没有足够可信的答案 / no passage answers the question with enough confidence"
 

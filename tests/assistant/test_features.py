@@ -92,7 +92,9 @@ def test_question_features_see_the_margin_and_agreement_between_passages():
     f_agree, f_alone, f_same = (question_features(r, query) for r in (agree, alone, same))
     assert set(f_agree) == set(QUESTION_FEATURES)
     assert f_agree["agreement"] == 1.0 and f_alone["agreement"] == 0.0
-    assert f_alone["margin"] == pytest.approx(0.05) and f_agree["margin"] == pytest.approx(0.3)
+    # a second passage giving the same answer is no rival: the margin is over the best other answer
+    assert f_alone["margin"] == pytest.approx(0.05) and f_agree["margin"] == pytest.approx(0.9)
+    assert f_agree["close"] < f_alone["close"]
     assert f_same["second"] < f_alone["second"]  # the runner-up of the same passage is not a rival
     assert question_features([], query)["top"] < -10
 
@@ -179,3 +181,22 @@ def test_a_figure_per_unit_is_not_a_total(qa):
     assert total and all(row["per_unit_unasked"] == 0.0 for row in total)
     pairs, _ = _named_rows(qa, "标准化幼儿园每年建多少所")
     assert all(row["per_unit_unasked"] == 0.0 for _, row in pairs)
+
+
+def test_a_row_in_percent_does_not_answer_an_amount(qa):
+    # 「居民人均可支配收入增长（%）」 gives a rate in every cell, 「高于经济增长速度」 too: no amount in 元
+    pairs, _ = _named_rows(qa, "到2025年鄂州居民人均可支配收入要达到多少元？")
+    cells = [(c.short, row) for c, row in pairs if c.kind == "row" and c.label.startswith("居民人均可支配收入增长")]
+    assert cells and all(row["rate_for_amount"] == 1.0 for _, row in cells)
+    assert any(short == "高于经济增长速度" and row["in_words"] == 1.0 for short, row in cells)
+    pairs, _ = _named_rows(qa, "鄂州打算建多少5G基站？")
+    assert all(row["in_words"] == 0.0 for c, row in pairs if c.short == "5000个")
+
+
+def test_the_frame_words_of_a_comparison_are_no_words_to_find(qa):
+    # 「分别」 asks for one figure per row; a passage need not say it to answer a row
+    sentence = "到2025年，全市建设5G基站5000个。"
+    each = qa._coverage(qa.analyze("鄂州5G基站分别要建多少个"))
+    one = qa._coverage(qa.analyze("鄂州5G基站要建多少个"))
+    assert each(sentence) == pytest.approx(one(sentence))
+    assert one(sentence) > 0.5
