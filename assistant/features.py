@@ -451,7 +451,7 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "top_rank_fused", "top_kind_conflict", "top_time_mismatch",
     "top_kind_match", "top_ind_match", "top_ind_other", "top_cov_clause", "top_abbreviated", "top_count_match",
     "top_rank_bm25", "top_rank_dense", "top_overlap_quote", "top_time_named", "top_col_year", "passages_close",
-    "top_local_margin", "top_local_precision", "top_target_conflict", "top_target_fit",
+    "top_local_margin", "top_local_precision", "top_target_conflict", "top_target_fit", "top_col_other_year",
 )
 
 
@@ -497,7 +497,7 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
                                                        "abbreviated", "count_match", "rank_bm25", "rank_dense",
                                                        "overlap_quote", "time_named", "col_year",
                                                        "local_margin", "local_precision", "target_conflict",
-                                                       "target_fit")},
+                                                       "target_fit", "col_other_year")},
              passages_close=math.log1p(len({r.passage for r in competing if r.support >= 0.5 * p1})) / 3)
     f[f"top_{best.kind}"] = 1.0
     return f

@@ -232,3 +232,9 @@ def test_a_smart_highway_is_not_the_highway_network(qa):
     assert label_indicator("建设智慧高速公路") is None
     assert label_indicator("高速公路通车里程达到").name == "高速公路"
     assert not qa.ask("鄂州高速公路多少公里？").found
+
+
+def test_a_magnitude_of_a_figure_in_digits_is_no_figure_of_its_own():
+    # 「1.3万亿斤」 is one figure: its 万亿斤 is not read again as a figure in Chinese numerals
+    assert [f.figure for f in figure_clauses("粮食产量1.3万亿斤以上；国内生产总值突破140万亿元，引进六家企业")] == [
+        "1.3万亿斤", "140万亿元", "六家"]
