@@ -468,8 +468,9 @@ class Ranked:
 
 def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float]:
     """The features of a question's decision, from its candidates ranked by support: the best support
-    and the best from another passage (as log-odds), how many come close, whether another passage
-    gives the same short answer, and a few features of the best."""
+    and the best rival's, from a passage that does not give the same answer (as log-odds), how many
+    rivals come close, whether another passage gives the same short answer, and a few features of the
+    best."""
     f = dict.fromkeys(QUESTION_FEATURES, 0.0)
     f[f"q_{query.answer_type}"] = 1.0
     f["english"] = float(query.english)
