@@ -128,14 +128,15 @@ def resolve(query: Query, catalog: Catalog, explicit: bool = False) -> list[Scop
         return [_by_time(query, catalog.docs, "", year)]
     rows = [(region, catalog.of_region(region)) for region in regions]
     if query.comparison and len(regions) >= 2:
-        return [_by_time(query, docs, region, year) if docs else _missing(region) for region, docs in rows]
+        return [_by_time(query, docs, region, year, placed=True) if docs else _missing(region)
+                for region, docs in rows]
     held = [(region, docs) for region, docs in rows if docs]
     if not held:
         return [_missing(regions[0] if len(regions) == 1 else "、".join(regions))]
     docs = [d for _, docs in held for d in docs]
     if query.comparison:
         return _time_rows(query, docs, "、".join(r for r, _ in held), year)
-    return [_by_time(query, docs, "、".join(r for r, _ in held), year)]
+    return [_by_time(query, docs, "、".join(r for r, _ in held), year, placed=True)]
 
 
 def _missing(region: str) -> Scope:
@@ -167,7 +168,10 @@ def _asked_year(query: Query, docs: Sequence[DocInfo], this_year: int) -> int | 
     return None
 
 
-def _by_time(query: Query, docs: Sequence[DocInfo], label: str, this_year: int, year: int | None = None) -> Scope:
+def _by_time(query: Query, docs: Sequence[DocInfo], label: str, this_year: int, year: int | None = None,
+             placed: bool = False) -> Scope:
+    """The documents of ``docs`` that answer ``query`` for its year. ``placed``: the question names its
+    region (or country)."""
     year = year if year is not None else _asked_year(query, docs, this_year)
     where = label or "、".join(dict.fromkeys(d.meta.region for d in docs if d.meta.region))
     if query.report_year is not None:  # the report named answers, whatever year it speaks of
@@ -179,15 +183,23 @@ def _by_time(query: Query, docs: Sequence[DocInfo], label: str, this_year: int, 
         kept = _of_period(query, docs) if query.five_year else list(docs)
         return Scope(_ids(_of_kind(query, kept)), label=label)
     # 「到2030年…目标」 asks the target of the period that year ends: its plan's, else the report of the
-    # period's first year that presents the plan (when no report of that year itself is held)
+    # period's first year that presents the plan. Beside a report of that year itself, only a question
+    # that names its place and says 到 looks for the period's target too (the plan, or the report that
+    # presents it): one naming no place would reach any region's plan
     own_report = any(d.annual and d.years and d.years[0] == year for d in docs)
-    ending = period_ending(year) if query.target and not query.actual and not own_report else None
+    ending = period_ending(year) if query.target and not query.actual else None
+    if ending and own_report and not (placed and "到" in query.text):
+        ending = None
     period = query.five_year or ending
-    kept = [d for d in docs if d.covers(year, query.target, query.actual) or _sets_period(d, period, year)]
+    kept = [d for d in docs if d.covers(year, query.target, query.actual)
+            or _sets_period(d, period, year, first_only=own_report and not query.five_year)]
     reports = [d for d in kept if d.annual]
     plans = [d for d in kept if not d.annual]
-    if period and plans and query.doc_kind != "report":
-        kept = plans  # a five-year period's figures are its plans' before they are a report's
+    # a five-year period's figures are its plans' before they are a report's (a 建议 states few figures:
+    # the report that presents the plan comes before it)
+    if period and plans and query.doc_kind != "report" and (
+            not reports or query.doc_kind == "proposal" or any(d.kind != "proposal" for d in plans)):
+        kept = plans
     elif reports and query.doc_kind in ("", "report") and not query.five_year:
         # a year's figures and targets are its reports' before they are a plan's; a year the reports only
         # review is also the base year of the plan that follows it (its table's 2025 column)
@@ -226,17 +238,23 @@ def _of_period(query: Query, docs: Sequence[DocInfo]) -> list[DocInfo]:
     if query.doc_kind and not any(d.kind == query.doc_kind for d in plans):
         # 「合肥市委建议说十四五…」: the next period's 建议 or plan reviews this one
         plans += [d for d in docs if d.kind == query.doc_kind and d.years and d.years[0] == end + 1]
+    reports = [d for d in docs if d.annual and d.years and start <= d.years[0] <= end + 1]
+    if plans and query.answer_type == "number" and all(d.kind == "proposal" for d in plans):
+        # a 建议 states few figures: the report of the period's first year presents the plan's
+        return plans + [d for d in reports if d.years and d.years[0] == start]
     if plans:
         return plans
-    reports = [d for d in docs if d.annual and d.years and start <= d.years[0] <= end + 1]
     return reports or list(docs)
 
 
-def _sets_period(doc: DocInfo, period: tuple[int, int] | None, year: int) -> bool:
+def _sets_period(doc: DocInfo, period: tuple[int, int] | None, year: int, first_only: bool = False) -> bool:
     """Whether ``doc`` may state a five-year period's targets for ``year`` within it (「“十三五”…到2020年」):
-    a report of one of the period's years (the first presents the plan), a plan of the period."""
+    a report of one of the period's years (``first_only``: of its first, which presents the plan), a plan
+    of the period."""
     if period is None or doc.years is None or not period[0] <= year <= period[1]:
         return False
+    if first_only and doc.annual:
+        return doc.years[0] == period[0]
     return period[0] <= doc.years[0] <= period[1]
 
 

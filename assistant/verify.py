@@ -16,6 +16,7 @@ from typing import Literal
 
 from assistant.query import INDICATORS, Indicator, Query
 from corpus import Chunk
+from corpus.metadata import five_year_mentions
 from corpus.numerals import years_to_digits
 from corpus.text import CN_FIGURE, FIGURE, QUALIFIER, UNITS, is_year, normalize_text
 
@@ -141,12 +142,30 @@ def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None)
     from_heading = {int(y) for y in _YEAR_IN.findall(heading)}
     if from_heading:
         return PassageTime(frozenset(from_heading), review)
+    if period := _heading_period(heading):
+        (start, end), reviewed = period
+        return PassageTime(frozenset(range(start, end + 1)), reviewed or bool(_REVIEW.search(sentence)))
     if doc_years is None:
         return PassageTime(frozenset(), review)
     if review:  # a report reviews the year before it, a plan the period before its own
         span = doc_years[1] - doc_years[0] + 1
         return PassageTime(frozenset(range(doc_years[0] - span, doc_years[0])), True)
     return PassageTime(frozenset(range(doc_years[0], doc_years[1] + 1)), review)
+
+
+def _heading_period(heading: str) -> tuple[tuple[int, int], bool] | None:
+    """The five-year period a heading names, and whether it reviews it: of 「“十三五”时期发展成就和“十四五”时期
+    主要目标任务」, the period whose targets it sets (a report's years are not its sections' time)."""
+    mentions = five_year_mentions(heading)
+    if not mentions:
+        return None
+    parts = [(span, heading[at : nxt]) for (at, span), nxt in
+             zip(mentions, [at for at, _ in mentions[1:]] + [len(heading)], strict=True)]
+    for span, part in parts:
+        if _TARGET_HEADING.search(part):
+            return span, False
+    span, part = parts[-1]
+    return span, bool(_REVIEW_HEADING.search(part))
 
 
 TimeFit = Literal["", "other_period", "review_for_target", "other_year", "whole_period", "review_of_year"]

@@ -46,6 +46,17 @@ def five_year_period(ordinal: int) -> tuple[int, int]:
     return start, start + 4
 
 
+def five_year_mentions(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """Where ``text`` names a five-year period, with its years: 「“十三五”时期发展成就和“十四五”时期主要目标」 →
+    [(1, (2016, 2020)), (12, (2021, 2025))]."""
+    mentions = []
+    for match in _FIVE_YEAR.finditer(text):
+        ordinal = cn_to_int(match.group(1) or match.group(2))
+        if 1 <= ordinal <= 30:
+            mentions.append((match.start(), five_year_period(ordinal)))
+    return mentions
+
+
 def period_ending(year: int) -> tuple[int, int] | None:
     """The five-year plan period whose last year is ``year`` (2030 → (2026, 2030)), or None."""
     return next((span for n in range(1, 31) if (span := five_year_period(n))[1] == year), None)

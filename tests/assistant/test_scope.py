@@ -189,6 +189,25 @@ def test_a_period_end_target_is_in_the_report_that_presents_the_plan(catalog):
     assert ask("浙江2030年常住人口城镇化率实际是多少").missing  # a result of 2030 is in no report
 
 
+def test_a_period_end_target_beside_that_year_report(scopes):
+    # 「到2025年…目标」 naming its place: the 2025 report, and the 2021 report that presents the 2021–2025
+    # plan (not the reports between); naming no place, only the year's reports
+    scope = one(scopes, "全国到2025年常住人口城镇化率目标是多少")
+    assert scope.doc_ids == ("2021年国务院政府工作报告", "2025年国务院政府工作报告") and scope.year == 2025
+    assert one(scopes, "2025年常住人口城镇化率目标是多少").doc_ids == (
+        "2025年国务院政府工作报告", *(f"2025年{p}政府工作报告" for p in PROVINCES))
+
+
+def test_a_period_figure_beside_a_proposal_is_also_in_the_report_presenting_the_plan(catalog):
+    # the 建议 for 2021–2025 states few figures: a figure of the period is also sought in the 2021 report
+    proposal = "中共中央关于制定国民经济和社会发展第十四个五年规划和二〇三五年远景目标的建议"
+    ask = _with(catalog, (proposal, "全国", "2021–2025"))
+    assert ask("“十四五”时期全国常住人口城镇化率目标是多少").doc_ids == (proposal, "2021年国务院政府工作报告")
+    assert ask("“十四五”时期全国有哪些主要目标任务").doc_ids == (proposal,)  # not a figure: the 建议
+    assert ask("全国到2025年常住人口城镇化率目标是多少").doc_ids == (
+        "2021年国务院政府工作报告", "2025年国务院政府工作报告")
+
+
 def test_the_year_of_asking_is_a_setting(catalog):
     metas = [d.meta for d in catalog.docs]
     words = ZhTokenizer().words

@@ -131,6 +131,16 @@ def test_passage_time_reads_years_in_any_script(year, start, expected):
     assert time.years == expected
 
 
+def test_a_report_section_on_the_coming_period_speaks_of_that_period():
+    # the 2021 report's 「“十三五”时期发展成就和“十四五”时期主要目标任务」 sets the targets of 2021–2025
+    doc = read_document(REPORTS / "2021年国务院政府工作报告.txt")
+    chunk = next(c for c in chunk_document(doc) if "常住人口城镇化率提高到65%" in c.text)
+    time = passage_time(_sentence(chunk.text, "深入推进以人为核心"), chunk, period_years(doc.meta.period))
+    assert time.years == set(range(2021, 2026)) and not time.review
+    query = analyze("全国到2025年常住人口城镇化率目标是多少")
+    assert time_fit(query, 2025, time) == ("", "")
+
+
 def test_figures_in_chinese_numerals_and_a_baseline_with_yu():
     # the 1992 report writes its targets in Chinese numerals, and 「与去年大体持平」 compares with 1991
     doc = read_document(REPORTS / "1992年国务院政府工作报告.txt")
