@@ -19,6 +19,9 @@ _MARKERS = (
 )
 
 
+_MAX_LEAD = 25  # a paragraph's lead sentence that names its item (「加大精准脱贫力度。」), not its first statement
+
+
 def _marker_style(text: str) -> str:
     return next((name for name, pattern in _MARKERS if pattern.match(text)), "")
 
@@ -93,6 +96,25 @@ class Browser:
             style = _marker_style(following[0].text) if following else ""
             chosen = [b for b in following if style and _marker_style(b.text) == style]
         return [_item_lead(b.text) for b in chosen] if len(chosen) >= 2 else []
+
+    def announced_items(self, chunk: Chunk) -> list[str]:
+        """The items a numbered paragraph announces: the leads of the unnumbered paragraphs after it
+        (「（四）坚决打好三大攻坚战。…」, then 「推动重大风险防范化解取得明显进展。…」「加大精准脱贫力度。…」…),
+        each a short first sentence before the paragraph's own text, up to the next numbered paragraph."""
+        section = self._sections.get((chunk.doc_id, self.section_of(chunk)))
+        if section is None:
+            return []
+        blocks = section.blocks
+        at = next((k for k, b in enumerate(blocks) if b.block_id == chunk.block_ids[0]), None)
+        if at is None or not _marker_style(blocks[at].text):
+            return []
+        items = []
+        for block in blocks[at + 1 :]:
+            lead = _item_lead(block.text)
+            if _marker_style(block.text) or not 2 <= len(lead) <= _MAX_LEAD or len(lead) + 1 >= len(block.text):
+                break
+            items.append(lead)
+        return items if len(items) >= 2 else []
 
     def outlines(self, doc_ids: Iterable[str]) -> list[Outline]:
         """Every section of these documents with at least two items below it, in document order."""

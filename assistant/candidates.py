@@ -106,6 +106,7 @@ class Reading:
 
     ``relevance``: how well a text covers the question (assistant.evidence.Coverage);
     ``subheadings``/``numbered``: a passage's section's headings and numbered paragraphs;
+    ``announced``: the items a numbered paragraph announces (the leads of the paragraphs under it);
     ``outlines``: the sections of the scope with lists of their own, best fitting first.
     """
 
@@ -113,6 +114,7 @@ class Reading:
     subheadings: Callable[[Chunk], list[str]] = lambda _: []
     numbered: Callable[[Chunk], list[str]] = lambda _: []
     outlines: Callable[[], Sequence[Outline]] = lambda: ()
+    announced: Callable[[Chunk], list[str]] = lambda _: []
     limit: int = MAX_QUOTE_CHARS
     title: Callable[[str], str] = lambda _: ""  # a document's title, by id
 
@@ -132,13 +134,18 @@ def generate(query: Query, passages: Sequence[Passage], reading: Reading) -> lis
             out += _sentence_candidates(query, passage, sentence, reading)
         if kind in ("definition", "list", "fact"):
             out += _footnotes(query, passage, reading)
-    if kind == "list":
+    if _asks_list(query):
         out = _with_neighbours(out, reading.relevance)
         out += [AnswerCandidate(o.passage, "outline", (0, len(o.passage.chunk.text)),
                                 (0, min(len(o.passage.chunk.text), reading.limit)),
                                 short="、".join(fit_items(list(o.items))), items=o.items, heading=o.heading)
                 for o in list(reading.outlines())[:MAX_OUTLINES]]
     return out
+
+
+def _asks_list(query: Query) -> bool:
+    """A list question, or one that counts what it asks (「三大攻坚战是哪三个」 may be a term or its list)."""
+    return query.answer_type == "list" or (query.answer_type in ("definition", "fact") and query.item_count is not None)
 
 
 def _is_title(chunk: Chunk, title: str) -> bool:
@@ -164,7 +171,7 @@ def _sentence_candidates(query: Query, passage: Passage, sentence: tuple[int, in
             out.append(AnswerCandidate(passage, "date", sentence, quote, match.group().replace(" ", ""),
                                        figure=FigureClause(match.group(), at[0], at[1], clause[0], clause[1],
                                                            chunk.text[clause[0] : at[0]])))
-    if kind == "list":
+    if _asks_list(query):
         out += _list_candidates(passage, sentence, reading)
     if not figures:  # a figure's sentence is offered through its figures
         quote = quote_span(chunk, sentence, reading.relevance, kind, None, reading.limit)
@@ -202,11 +209,17 @@ def _list_candidates(passage: Passage, sentence: tuple[int, int], reading: Readi
             must = (at, at + len(clause))
         if len(items) < 3:
             items = reading.numbered(chunk) or items
-    if len(items) < 2:
-        return []
-    quote = quote_span(chunk, sentence, reading.relevance, "list", must, reading.limit)
-    return [AnswerCandidate(passage, "list", sentence, quote, "、".join(fit_items(items)[:MAX_LIST_ITEMS]),
-                            items=tuple(items))]
+    out = []
+    if len(items) >= 2:
+        quote = quote_span(chunk, sentence, reading.relevance, "list", must, reading.limit)
+        out.append(AnswerCandidate(passage, "list", sentence, quote, "、".join(fit_items(items)[:MAX_LIST_ITEMS]),
+                                   items=tuple(items)))
+    # a numbered paragraph's heading sentence (「（四）坚决打好三大攻坚战。」) is also the list of what follows it
+    if start == 0 and len(announced := reading.announced(chunk)) >= 2:
+        quote = quote_span(chunk, sentence, reading.relevance, "list", None, reading.limit)
+        out.append(AnswerCandidate(passage, "list", sentence, quote, "、".join(fit_items(announced)[:MAX_LIST_ITEMS]),
+                                   items=tuple(announced)))
+    return out
 
 
 def _with_neighbours(candidates: list[AnswerCandidate], relevance: Callable[[str], float]) -> list[AnswerCandidate]:

@@ -137,11 +137,14 @@ class Coverage:
         tokenize: Callable[[str], list[str]], stopwords: frozenset[str], subject: frozenset[str] = frozenset(),
         synonyms: tuple[str, tuple[str, ...]] = ("", ()),
         equivalents: Sequence[tuple[int, int, tuple[str, ...]]] = (),
+        elliptical: Sequence[tuple[str, str]] = (),
     ) -> None:
         """``subject``: words and bigrams of what every document is about (its title and region,
         e.g. 鄂州市): a question naming them says nothing about which passage answers it.
         ``equivalents``: (start, end, terms) of phrases of the text ``words`` cut, with their
-        equivalent terms (assistant.synonyms)."""
+        equivalent terms (assistant.synonyms).
+        ``elliptical``: (short name, context word) pairs by which a text names the indicator ``synonyms``
+        is about (「粮食播种面积1.1亿亩、产量825亿斤」: 产量 after 粮食)."""
         terms, grams = question_terms(words, stopwords)
         self.words = {
             t: (w or OOV_WEIGHT) * (0.5 if len(t) == 1 else 1.0)
@@ -154,6 +157,7 @@ class Coverage:
         self._gram_total = sum(self.grams.values())
         self._tokenize = tokenize
         self._term, self._synonyms = synonyms
+        self._elliptical = tuple(elliptical)
         self._equivalents = _word_equivalents(words, equivalents, self.words)
         self._cache: dict[str, float] = {}
 
@@ -171,7 +175,10 @@ class Coverage:
         return value
 
     def _cover(self, text: str) -> float:
-        if self._term and self._term not in text.lower() and any(s in text.lower() for s in self._synonyms):
+        lowered = text.lower()
+        if self._term and self._term not in lowered and (any(s in lowered for s in self._synonyms) or any(
+                context in lowered and short in lowered[lowered.find(context) + len(context):]
+                for short, context in self._elliptical)):
             text = f"{text} {self._term}"  # 「地区生产总值」 covers a question's 「GDP」
         shares = []
         present = self._present(text) if self._word_total else set()

@@ -284,7 +284,8 @@ class PlanQA:
     def _reading(self, query: Query, scope: Scope, coverage: Coverage, where: Filter) -> Reading:
         limit = MAX_ANSWER_CHARS - (90 if query.english else 40)  # the lead and the framing take their share
         return Reading(coverage, self._browser.subheadings, self._browser.numbered_items,
-                       lambda: self._outlines(query, scope, coverage, where), limit, self.title)
+                       lambda: self._outlines(query, scope, coverage, where), self._browser.announced_items,
+                       limit, self.title)
 
     def _outlines(self, query: Query, scope: Scope, coverage: Coverage, where: Filter) -> list[Outline]:
         """The sections of the scope with lists of their own, best fitting headings first (a list
@@ -372,7 +373,8 @@ class PlanQA:
         synonyms = (term, query.indicator.names) if query.indicator else ("", ())
         words = self.searcher.words(text)
         return Coverage(words, self.searcher.idf, self._bigrams, self.searcher.terms, STOPWORDS | _ASKING_WORDS,
-                        frozenset(subject), synonyms, self._synonyms.spans(normalize_text("".join(words))))
+                        frozenset(subject), synonyms, self._synonyms.spans(normalize_text("".join(words))),
+                        query.indicator.elliptical if query.indicator else ())
 
     def _cite(self, passage: Passage, number: int, highlight: tuple[int, int] | None, used: bool) -> Citation:
         chunk = passage.chunk

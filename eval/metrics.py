@@ -42,6 +42,14 @@ _UNIT_BEFORE_BOUND = re.compile(r"(\d)(?:件|个|家|人|项|所|座|张|条)(�
 # --- answer normalization ----------------------------------------------------------------
 
 
+# an upper bound in symbols or words is one bound: 「<5」 (a table's cell) is 「5以内」, as are 「低于5」「5以下」
+_UPPER_BOUND = re.compile(r"(?:低于|不超过|不高于|<|≤)(\d+(?:\.\d+)?%?)|(\d+(?:\.\d+)?%?)以下")
+
+
+def _upper_bounds(text: str) -> str:
+    return _UPPER_BOUND.sub(lambda m: f"{m.group(1) or m.group(2)}以内", text)
+
+
 def cn_numeral_value(run: str) -> int | None:
     """The value of a well-formed Chinese numeral below 10 000, else None.
 
@@ -109,7 +117,8 @@ def contains_normalized(text: str, needle: str) -> bool:
     hay, pin = normalize_answer(text), normalize_answer(needle)
     if not pin:
         return True
-    return _found(hay, pin) or _found(_UNIT_BEFORE_BOUND.sub(r"\1\2", hay), pin)
+    return (_found(hay, pin) or _found(_UNIT_BEFORE_BOUND.sub(r"\1\2", hay), pin)
+            or _found(_upper_bounds(hay), _upper_bounds(pin)))
 
 
 def _found(hay: str, pin: str) -> bool:

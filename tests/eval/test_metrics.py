@@ -48,6 +48,8 @@ from eval.metrics import (
         ("「到2025年，全市建设5G基站5000个」[1]", "5000个"),
         ("年均增长7%左右", "7"),
         ("2030年目标：240件左右", "240左右"),  # a table cell shown with its row's measure word
+        ("城镇调查失业率：<5%", "5%以内"),  # an upper bound in symbols is the bound in words
+        ("城镇调查失业率控制在5%以内", "低于5%"),
     ],
 )
 def test_equivalent_forms_match(answer, expected):
@@ -67,6 +69,8 @@ def test_equivalent_forms_match(answer, expected):
         ("建设基站50000个", "5000个"),
         ("建设基站5000个", "500个"),
         ("常住人口240万人左右", "240左右"),  # a magnitude is part of the figure
+        ("失业率控制在5%以内", "5%以上"),  # an upper bound is not a lower one
+        ("失业率低于15%", "5%以内"),
     ],
 )
 def test_different_claims_do_not_match(answer, expected):
