@@ -22,7 +22,7 @@ from assistant.evidence import Coverage, type_fit
 from assistant.kinds import compatible, figure_kind
 from assistant.passages import rank_signal
 from assistant.query import Query
-from assistant.quotes import value_columns
+from assistant.quotes import row_name, value_columns
 from assistant.verify import COMPARED, DERIVED, GROWTH, RATE, indicator_of, passage_time, time_fit
 from corpus.numerals import years_to_digits
 from corpus.text import FIGURE, is_year, normalize_text
@@ -237,11 +237,18 @@ def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Conte
         target = bool(_TARGET_FIGURE.search(quoted) or _TARGET_LABEL.search(figure.label))
         actual = bool(_ACTUAL_LABEL.search(figure.label)) and not _TARGET_FIGURE.search(quoted)
     f["stated_target"], f["stated_actual"] = float(target), float(actual)
-    # 「年均」「期间」「累计」 asked: a period's figure (its table column, or a clause that says so)
-    period = period_column if candidate.kind == "row" else bool(_PERIOD_STATED.search(figure.label[-12:]))
-    f["period_fit"] = f["period_asked"] * float(period)
+    # 「年均」「期间」「累计」 asked: a period's figure (its table column or row, or a clause that says so); a
+    # plan's growth to its end year (「到2030年GDP增长目标」) is its period's too
+    if candidate.kind == "row":
+        period = period_column or bool(_PERIOD_STATED.search(row_name(candidate.chunk.fields)))
+    else:
+        period = bool(_PERIOD_STATED.search(figure.label[-12:]))
+    years = (ctx.doc_years or {}).get(candidate.chunk.doc_id)
+    ends_plan = years is not None and years[0] != years[1] and ctx.year == years[1] and query.growth
+    wanted = max(f["period_asked"], float(ends_plan))
+    f["period_fit"] = wanted * float(period)
     f["period_missing"] = f["period_asked"] * float(not period)
-    f["period_unasked"] = (1.0 - f["period_asked"]) * float(period)  # a year asked, a five-year average given
+    f["period_unasked"] = (1.0 - wanted) * float(period)  # a year asked, a five-year average given
     if candidate.kind != "row":
         change = bool(_CHANGE_STATED.search(local))
         f["change_stated"] = float(change)

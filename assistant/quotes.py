@@ -164,15 +164,25 @@ def row_unit(fields: tuple[tuple[str, str], ...]) -> str:
     return match.group(1) if match and re.fullmatch(rf"(?:{UNITS}|[^\d\s]{{1,8}})", match.group(1)) else ""
 
 
-def with_unit(value: str, unit: str) -> str:
-    """「70」 → 70%, 「7左右」 → 7%左右; a value with a unit of its own or no figure (「达标」) is left as is.
+# a cell's figure or range, up to a marker, a qualifier or the rider after it (「4.5-5,努力争取更好结果」)
+_CELL_FIGURE = re.compile(rf"^([<>≥≤＞＜]?\d+(?:\.\d+)?)(?:([-－—–~～至])(\d+(?:\.\d+)?))?(?=$|[∗*,，;；]|{QUALIFIER})")
 
-    >>> with_unit("7左右", "%"), with_unit("≤2300", "万人"), with_unit("达到国家要求", "%")
-    ('7%左右', '≤2300万人', '达到国家要求')
+
+def with_unit(value: str, unit: str) -> str:
+    """「70」 → 70%, 「7左右」 → 7%左右, 「4.5-5,努力争取更好结果」 → 4.5%-5%,努力争取更好结果; a value with a
+    unit of its own or no figure (「达标」) is left as is.
+
+    >>> with_unit("7左右", "%"), with_unit("≤2300", "万人"), with_unit("达到国家要求", "%"), with_unit("4.5-5", "%")
+    ('7%左右', '≤2300万人', '达到国家要求', '4.5%-5%')
     """
     if not unit:
         return value.strip()
-    return re.sub(rf"^([<>≥≤＞＜]?\d+(?:\.\d+)?)(?=$|[∗*]|{QUALIFIER})", rf"\g<1>{unit}", value.strip())
+
+    def unit_after(match: re.Match[str]) -> str:
+        low, dash, high = match.groups()
+        return f"{low}{unit}" + (f"{dash}{high}{unit}" if high else "")
+
+    return _CELL_FIGURE.sub(unit_after, value.strip(), count=1)
 
 
 def table_row_sentence(fields: tuple[tuple[str, str], ...], column: str = "") -> str:
