@@ -42,6 +42,9 @@ DATE = re.compile(
 MAX_OUTLINES = 3  # a section's own list is offered for the few sections whose headings fit best
 LIST_NEIGHBOUR = 0.9  # a list continues in an entry of its section that fits the question nearly as well
 NUMBER_TYPES = ("number",)
+# the verbs a list question asks with, and the adverbs that mark what a passage puts first
+_ASKED_VERBS = ("发展", "建设", "打造", "培育")
+_EMPHASIS = "大力|重点|优先|突出|加快|积极|着力|聚焦|做大做强"
 
 
 @dataclass(frozen=True)
@@ -135,11 +138,14 @@ def generate(query: Query, passages: Sequence[Passage], reading: Reading) -> lis
         if kind in ("definition", "list", "fact"):
             out += _footnotes(query, passage, reading)
     if _asks_list(query):
+        out += [c for passage in passages if (c := _object_candidate(query, passage, reading)) is not None]
         out = _with_neighbours(out, reading.relevance)
         out += [AnswerCandidate(o.passage, "outline", (0, len(o.passage.chunk.text)),
                                 (0, min(len(o.passage.chunk.text), reading.limit)),
                                 short="、".join(fit_items(list(o.items))), items=o.items, heading=o.heading)
                 for o in list(reading.outlines())[:MAX_OUTLINES]]
+        if kind != "list":  # a term asked by its count (「是哪三个」) is a list of exactly that many
+            out = [c for c in out if c.kind not in ("list", "outline") or len(c.items) == query.item_count]
     return out
 
 
@@ -220,6 +226,31 @@ def _list_candidates(passage: Passage, sentence: tuple[int, int], reading: Readi
         out.append(AnswerCandidate(passage, "list", sentence, quote, "、".join(fit_items(announced)[:MAX_LIST_ITEMS]),
                                    items=tuple(announced)))
     return out
+
+
+def _object_candidate(query: Query, passage: Passage, reading: Reading) -> AnswerCandidate | None:
+    """What a passage says is developed, built or fostered with emphasis, when the question asks with that
+    verb: 「三江港新区重点发展什么产业」 → 「…，大力发展现代物流业，…」 → 现代物流业 (one clause, no
+    enumeration), 「突出发展医疗健康和智能制造产业」 → its object."""
+    verbs = [v for v in _ASKED_VERBS if v in query.text]
+    if not verbs:
+        return None
+    chunk = passage.chunk
+    pattern = re.compile(rf"(?:{_EMPHASIS})(?:{'|'.join(verbs)})(?:了)?([^，。；：！？]{{2,40}})")
+    found = list(pattern.finditer(chunk.text))
+    if not found:
+        return None
+    items: list[str] = []
+    for match in found:
+        phrase = match.group(1)
+        listed = list_items(phrase) if "、" in phrase else []
+        items += listed or [phrase.strip("“”「」 ")]
+    items = list(dict.fromkeys(items))
+    first = found[0]
+    sentence = next(((a, b) for a, b in sentence_spans(chunk.text) if a <= first.start() < b), (0, len(chunk.text)))
+    quote = quote_span(chunk, sentence, reading.relevance, "list", (first.start(), first.end()), reading.limit)
+    return AnswerCandidate(passage, "list", sentence, quote, "、".join(fit_items(items)[:MAX_LIST_ITEMS]),
+                           items=tuple(items))
 
 
 def _with_neighbours(candidates: list[AnswerCandidate], relevance: Callable[[str], float]) -> list[AnswerCandidate]:

@@ -37,6 +37,7 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEXT_CLAUSE = re.compile(r"[^，；。！？]*")
 _COLON_END = re.compile(r"[：:]\s*$")
+_CATEGORY = re.compile(r"(?:哪些|哪几[个类项种]|什么|啥)([\u4e00-\u9fff]{2})")
 # a figure stated as a change (「增加211.9公里」) rather than a level, and a question asking a change
 _CHANGE_STATED = re.compile(r"^(?:新增|增加)|(?:增加|新增|增长|提高|提升|减少|下降|降低|扩大|缩小|上升)了?$")
 _CHANGE_ASKED = re.compile(
@@ -92,6 +93,7 @@ FEATURES: tuple[str, ...] = (
     # what matters differs by the kind of answer asked: a figure's label, a list's coverage
     *(f"{name}_x_{family}" for family in FAMILIES for name in INTERACTING),
     "n_figures", "figure_position", "list_items", "list_neighbours", "count_asked", "count_match", "names_subject",
+    "category_asked", "category_match",
     "sentence_chars", "quote_cut",
     # a figure's own label (after the figure before it), against the question and its sentence's other figures
     "cov_local", "local_precision", "local_best", "local_margin",
@@ -238,13 +240,14 @@ def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Conte
         actual = bool(_ACTUAL_LABEL.search(figure.label)) and not _TARGET_FIGURE.search(quoted)
     f["stated_target"], f["stated_actual"] = float(target), float(actual)
     # 「年均」「期间」「累计」 asked: a period's figure (its table column or row, or a clause that says so); a
-    # plan's growth to its end year (「到2030年GDP增长目标」) is its period's too
+    # plan's growth to its end year (「到2030年GDP增长目标」, not 「2030年GDP增长多少」) is its period's too
     if candidate.kind == "row":
         period = period_column or bool(_PERIOD_STATED.search(row_name(candidate.chunk.fields)))
     else:
         period = bool(_PERIOD_STATED.search(figure.label[-12:]))
     years = (ctx.doc_years or {}).get(candidate.chunk.doc_id)
-    ends_plan = years is not None and years[0] != years[1] and ctx.year == years[1] and query.growth
+    ends_plan = (years is not None and years[0] != years[1] and ctx.year == years[1] and query.growth
+                 and ("到" in query.text or query.period_end))
     wanted = max(f["period_asked"], float(ends_plan))
     f["period_fit"] = wanted * float(period)
     f["period_missing"] = f["period_asked"] * float(not period)
@@ -416,6 +419,9 @@ def _structure_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Co
     if candidate.items:
         f["list_items"] = min(len(candidate.items), 8) / 8
         f["list_neighbours"] = min(len(candidate.also), 3) / 3
+        if category := _category(query.text):
+            f["category_asked"] = 1.0
+            f["category_match"] = float(_names_category(candidate, category))
     if query.item_count is not None:  # 「哪十个方面」 is answered by a list of ten
         f["count_asked"] = 1.0
         f["count_match"] = float(len(candidate.items) == query.item_count)
@@ -436,6 +442,21 @@ def _column_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Conte
     if ctx.year is not None:
         f["col_year"] = float(ctx.year in years)
         f["col_other_year"] = float(bool(years) and ctx.year not in years)
+
+
+def _category(question: str) -> str:
+    """The kind of thing a list question asks for: 「重点发展哪些产业」 → 产业, 「有什么项目」 → 项目."""
+    match = _CATEGORY.search(question)
+    return match.group(1) if match else ""
+
+
+def _names_category(candidate: AnswerCandidate, category: str) -> bool:
+    """Whether a list is of the kind asked: its closing noun says so (「…等高端产业」), or its items end in
+    the kind's head character (「现代物流业」 is an 产业, 「XX工程」 a 工程)."""
+    items, text = candidate.items, candidate.quoted
+    at = text.rfind(items[-1]) if items else -1
+    tail = _NEXT_CLAUSE.match(text, at + len(items[-1])).group() if at >= 0 else ""
+    return category in tail or any(category in item or item.endswith(category[-1]) for item in items)
 
 
 def _period_column(column: str) -> bool:

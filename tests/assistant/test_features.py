@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from assistant import PlanQA
 from assistant.evidence import Coverage
 from assistant.features import (
     FEATURES,
@@ -16,6 +19,9 @@ from assistant.features import (
     with_relative,
 )
 from assistant.query import analyze
+from corpus.documents import read_document
+
+DEV = Path(__file__).resolve().parents[2] / "eval" / "data" / "dev-corpus"
 
 
 def _rows(qa, question: str):
@@ -200,3 +206,30 @@ def test_the_frame_words_of_a_comparison_are_no_words_to_find(qa):
     one = qa._coverage(qa.analyze("鄂州5G基站要建多少个"))
     assert each(sentence) == pytest.approx(one(sentence))
     assert one(sentence) > 0.5
+
+
+def test_a_plans_growth_to_its_end_year_is_its_period_figure(qa):
+    # 「到2025年…增长目标」 of a 2021–2025 plan asks its 年均 figure; 「2025年…增长多少」 asks the one year
+    pairs, _ = _named_rows(qa, "到2025年鄂州地区生产总值增长目标是多少")
+    averages = [row for c, row in pairs if c.kind == "row" and c.column == "年均增速"]
+    assert averages and all(row["period_fit"] == 1.0 and row["period_unasked"] == 0.0 for row in averages)
+
+
+def test_a_list_of_the_kind_asked(qa):
+    # 「三江港新区重点发展什么产业」: 「大力发展现代物流业」 names an industry (…业); the enumeration of
+    # 「发挥…铁路物流基地等交通基础设施和区位优势」 names none
+    pairs, _ = _named_rows(qa, "三江港新区重点发展什么产业？")
+    lists = {c.short: row for c, row in pairs if c.kind == "list" and c.chunk.text.startswith("三江港新区。")}
+    assert lists["现代物流业"]["category_asked"] == 1.0 and lists["现代物流业"]["category_match"] == 1.0
+    [infrastructure] = [row for short, row in lists.items() if short.startswith("发挥三江港")]
+    assert infrastructure["category_match"] == 0.0
+
+
+def test_an_indicator_named_elliptically_covers_the_question(tmp_path, fake_model):
+    # 「全年粮食播种面积1.1亿亩、产量825亿斤以上」: 产量 after 粮食 is the 粮食产量 asked as 粮食总产
+    report = read_document(DEV / "provincial-2025" / "2025年安徽省政府工作报告.docx")
+    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    stages = qa.stages("安徽2025年粮食总产要稳定在什么水平？")
+    sentence = "全年粮食播种面积1.1亿亩、产量825亿斤以上。"
+    assert stages.context.relevance(sentence) >= 0.9
+    assert stages.context.relevance("全年粮食播种面积1.1亿亩。") < 0.6

@@ -64,3 +64,16 @@ def test_a_list_about_a_place_comes_from_that_places_own_paragraph(qa, question)
     answer = qa.ask(question)
     assert answer.found and answer.citations[0].text.startswith(f"{place}。")
     assert "孵化器" not in answer.short_answer
+
+
+def test_a_term_asked_by_its_count_is_answered_by_a_list_of_that_many(tmp_path, fake_model):
+    # 「三大攻坚战是哪三个」 reads like a term to explain; the 2018 report lists the three as the leads of the
+    # paragraphs under 「（四）坚决打好三大攻坚战。」
+    report = read_document(DEV / "national-gwr" / "2018年国务院政府工作报告.txt")
+    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    stages = qa.stages("2018年说要打好的三大攻坚战是哪三个？")
+    assert stages.query.answer_type == "definition" and stages.query.item_count == 3
+    lists = [c for c in stages.candidates if c.kind in ("list", "outline")]
+    assert lists and all(len(c.items) == 3 for c in lists)  # a list of nine sections is no answer
+    best = qa.support.judge(stages.candidates, stages.context)[0].candidate
+    assert best.items == ("推动重大风险防范化解取得明显进展", "加大精准脱贫力度", "推进污染防治取得更大成效")

@@ -18,11 +18,13 @@ from assistant.quotes import (
     sentence_spans,
     table_row_sentence,
     value_columns,
+    with_unit,
 )
 from corpus import chunk_document
 from corpus.documents import read_document
 
 HENAN = Path(__file__).resolve().parents[2] / "eval/data/dev-corpus/provincial-2025/2025年河南省政府工作报告.docx"
+REPORTS = Path(__file__).resolve().parents[2] / "eval/data/dev-corpus/national-gwr"
 GEDIAN = "优先发展光电子信息、智能制造、新能源新材料、生物医药、跨境电商等高端产业"
 
 
@@ -57,6 +59,28 @@ def test_heading_items_are_the_sections_a_sentence_introduces():
     items = heading_items(intro.text, browser.subheadings(intro))
     assert len(items) == 10 and items[0] == "更大力度推动全方位扩大内需"
     assert heading_items("加快建设花湖机场。", browser.subheadings(intro)) == []  # announces no list
+
+
+def test_a_numbered_paragraph_announces_the_leads_of_the_paragraphs_under_it():
+    # the 2018 report: 「（四）坚决打好三大攻坚战。…」, then three paragraphs each led by its item
+    doc = read_document(REPORTS / "2018年国务院政府工作报告.txt")
+    browser = Browser([doc])
+    chunks = chunk_document(doc)
+    [battles] = [c for c in chunks if c.text.startswith("（四）坚决打好三大攻坚战")]
+    assert browser.announced_items(battles) == ["推动重大风险防范化解取得明显进展", "加大精准脱贫力度",
+                                                "推进污染防治取得更大成效"]
+    # the review's 「（一）坚持稳中求进工作总基调…」 is followed by a paragraph that opens with a statement
+    review, tasks = [c for c in chunks if c.text.startswith("（一）")]
+    assert browser.announced_items(review) == []
+    assert browser.announced_items(tasks)[:2] == ["发展壮大新动能", "加快制造强国建设"]
+    plain = next(c for c in chunks if c.text.startswith("推动重大风险防范化解"))
+    assert browser.announced_items(plain) == []  # not numbered itself
+
+
+def test_a_cell_range_takes_its_unit_on_both_ends():
+    assert with_unit("4.5-5,努力争取更好结果", "%") == "4.5%-5%,努力争取更好结果"
+    assert with_unit(">5", "%") == ">5%" and with_unit("3-5左右", "%") == "3%-5%左右"
+    assert with_unit("1.2万", "%") == "1.2万"  # a unit of its own
 
 
 def test_table_row_sentence_leads_with_the_column_asked(rows):
