@@ -55,6 +55,7 @@ _AFTER_FIGURE = re.compile(r"^[^、，,；]{0,4}?[、，,；和及与]")
 _TARGET_FIGURE = re.compile(r"左右|以上|以内|以下|不低于|不超过")
 _TARGET_LABEL = re.compile(r"目标|预期|力争|确保|计划|将|要|到(?:19|20)\d{2}年|(?:19|20)\d{2}年(?:底|末)?(?:前|达到)")
 _PERIOD_STATED = re.compile(r"年均|期间|累计|五年|每年|平均")
+_PERIOD_ROW = re.compile(r"年均|期间|累计|五年")  # a row's name (平均受教育年限 is an average over people)
 _ACTUAL_LABEL = re.compile(r"完成|全年|上年|去年|过去|同比|年末|已|实际|初步核算|比\d{4}年|累计")
 TIME_CODES = ("other_period", "review_for_target", "other_year", "whole_period", "review_of_year")
 RELATIVE = ("cov_quote", "cov_sentence", "cov_label", "cov_clause", "cov_passage", "overlap_quote", "bm25", "dense")
@@ -242,7 +243,7 @@ def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Conte
     # 「年均」「期间」「累计」 asked: a period's figure (its table column or row, or a clause that says so); a
     # plan's growth to its end year (「到2030年GDP增长目标」, not 「2030年GDP增长多少」) is its period's too
     if candidate.kind == "row":
-        period = period_column or bool(_PERIOD_STATED.search(row_name(candidate.chunk.fields)))
+        period = period_column or bool(_PERIOD_ROW.search(row_name(candidate.chunk.fields)))
     else:
         period = bool(_PERIOD_STATED.search(figure.label[-12:]))
     years = (ctx.doc_years or {}).get(candidate.chunk.doc_id)
