@@ -23,7 +23,16 @@ from assistant.kinds import compatible, figure_kind
 from assistant.passages import rank_signal
 from assistant.query import Query
 from assistant.quotes import row_name, value_columns
-from assistant.verify import COMPARED, DERIVED, GROWTH, RATE, indicator_of, passage_time, time_fit
+from assistant.verify import (
+    COMPARED,
+    DERIVED,
+    GROWTH,
+    RATE,
+    indicator_of,
+    passage_time,
+    sentence_years,
+    time_fit,
+)
 from corpus.numerals import years_to_digits
 from corpus.text import FIGURE, is_year, normalize_text
 
@@ -80,7 +89,7 @@ FEATURES: tuple[str, ...] = (
     "ind_asked", "ind_match", "ind_other", "ind_unnamed", "ind_units_ok", "derived_measure", "compared_gap",
     "growth_fit", "growth_missing", "figure_from", "figure_to",
     # time
-    "time_asked", *(f"time_{code}" for code in TIME_CODES), "time_named",
+    "time_asked", *(f"time_{code}" for code in TIME_CODES), "time_named", "year_named_other",
     # the document
     "doc_kind_asked", "doc_kind_match", "doc_kind_conflict",
     # table rows
@@ -386,6 +395,11 @@ def _time_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
     said = candidate.column if candidate.kind == "row" else candidate.text
     named = years_to_digits(unicodedata.normalize("NFKC", said))
     f["time_named"] = float(ctx.year is not None and str(ctx.year) in named)
+    # a year the question names, another the candidate's own sentence names (「到2030年…营收超6000亿元」 for
+    # 「2025年大概有多少」): the most certain of the time checks
+    own = sentence_years(said) if candidate.kind != "row" else frozenset()
+    f["year_named_other"] = float(bool(query.years) and ctx.year is not None and bool(own) and ctx.year not in own
+                                  and not _PERIOD_STATED.search(candidate.text))
 
 
 def _document_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
@@ -481,6 +495,7 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "top_kind_match", "top_ind_match", "top_ind_other", "top_cov_clause", "top_abbreviated", "top_count_match",
     "top_rank_bm25", "top_rank_dense", "top_overlap_quote", "top_time_named", "top_col_year", "passages_close",
     "top_local_margin", "top_local_precision", "top_target_conflict", "top_target_fit", "top_col_other_year",
+    "top_year_named_other",
 )
 
 
@@ -527,7 +542,7 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
                                                        "abbreviated", "count_match", "rank_bm25", "rank_dense",
                                                        "overlap_quote", "time_named", "col_year",
                                                        "local_margin", "local_precision", "target_conflict",
-                                                       "target_fit", "col_other_year")},
+                                                       "target_fit", "col_other_year", "year_named_other")},
              passages_close=math.log1p(len({r.passage for r in competing if r.support >= 0.5 * p1})) / 3)
     f[f"top_{best.kind}"] = 1.0
     return f

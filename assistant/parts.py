@@ -69,7 +69,7 @@ def _one_sentence(sentence: str, words: Callable[[str], Sequence[str]]) -> list[
         parts.append("".join(clauses[start : i + 1]).rstrip("，,、"))
         start = i + 1
     parts[-1] += "".join(clauses[start:])
-    return parts if all(_content(p) for p in parts) else [text]
+    return _with_subject(parts) if all(_content(p) for p in parts) else [text]
 
 
 def _separately(sentence: str, words: Callable[[str], Sequence[str]]) -> list[str]:
@@ -92,13 +92,19 @@ def _separately(sentence: str, words: Callable[[str], Sequence[str]]) -> list[st
     # 「鄂州和黄石的GDP分别…」: the words after the last item belong to every item, which is a comparison
     if len(items) < 2 or not _ASKS_FIGURE.search(after) or "的" in items[-1]:
         return []
-    # 「城镇化率2025年预计和2030年目标分别…」: the items are years, and what comes before the first is theirs
+    items = _with_subject(items)
+    lead = head + "，" if head else ""
+    return [f"{lead}{item}{after}" for item in items]
+
+
+def _with_subject(items: list[str]) -> list[str]:
+    """Parts that are years share what comes before the first one's year: 「城镇化率2025年预计和2030年目标分别…」,
+    「研发投入强度2025年预计多少，2030年目标多少」 → the second asks 「研发投入强度2030年目标多少」."""
     first_year = _YEAR_ITEM.search(items[0])
     if first_year and first_year.start() > 0 and all(_YEAR_ITEM.match(i) for i in items[1:]):
         subject = items[0][: first_year.start()]
-        items = items[:1] + [subject + i for i in items[1:]]
-    lead = head + "，" if head else ""
-    return [f"{lead}{item}{after}" for item in items]
+        return items[:1] + [subject + i for i in items[1:]]
+    return items
 
 
 def _english_parts(text: str) -> list[str]:

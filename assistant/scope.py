@@ -232,13 +232,16 @@ def _of_kind(query: Query, docs: Sequence[DocInfo]) -> list[DocInfo]:
 
 def _of_period(query: Query, docs: Sequence[DocInfo]) -> list[DocInfo]:
     """For a five-year period asked (「十五五期间」): the plans and proposals of that period, else the
-    reports of its years (the first presents the plan), else every document."""
+    reports of its years (the first presents the plan, the one after it reviews it), else every
+    document; the reports first when the question names a report."""
     start, end = query.five_year or (0, 0)
+    reports = [d for d in docs if d.annual and d.years and start <= d.years[0] <= end + 1]
+    if query.doc_kind == "report" and reports:
+        return reports  # 「政府工作报告里十五五…」: the reports of the period's years
     plans = [d for d in docs if not d.annual and d.years and d.years[0] <= end and start <= d.years[1]]
     if query.doc_kind and not any(d.kind == query.doc_kind for d in plans):
         # 「合肥市委建议说十四五…」: the next period's 建议 or plan reviews this one
         plans += [d for d in docs if d.kind == query.doc_kind and d.years and d.years[0] == end + 1]
-    reports = [d for d in docs if d.annual and d.years and start <= d.years[0] <= end + 1]
     if plans and query.answer_type == "number" and all(d.kind == "proposal" for d in plans):
         # a 建议 states few figures: the report of the period's first year presents the plan's
         return plans + [d for d in reports if d.years and d.years[0] == start]

@@ -121,6 +121,12 @@ class PassageTime:
     review: bool  # a review of a past year (去年, 工作回顾), not a target
 
 
+def sentence_years(sentence: str) -> frozenset[int]:
+    """The years a sentence names itself, in any script (「到2030年」, 「二〇三五年」), not the baselines it
+    compares with (「比2020年」)."""
+    return frozenset(int(y) for y in _YEAR_IN.findall(years_to_digits(unicodedata.normalize("NFKC", sentence))))
+
+
 def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None) -> PassageTime:
     """The time of ``sentence`` of ``chunk``: its explicit years; 今年/去年 against an annual document's
     year; else the years its headings name; else the document's period. Years are read in any
@@ -130,7 +136,7 @@ def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None)
     # a heading that also sets targets (「“十三五”时期发展成就和“十四五”时期主要目标任务」) is no review
     review = bool(_REVIEW.search(sentence)
                   or (_REVIEW_HEADING.search(heading) and not _TARGET_HEADING.search(heading)))
-    named = {int(y) for y in _YEAR_IN.findall(sentence)}
+    named = set(sentence_years(sentence))
     annual = doc_years is not None and doc_years[0] == doc_years[1]
     if annual and doc_years is not None:
         if _THIS_YEAR.search(sentence):
