@@ -233,3 +233,13 @@ def test_an_indicator_named_elliptically_covers_the_question(tmp_path, fake_mode
     sentence = "全年粮食播种面积1.1亿亩、产量825亿斤以上。"
     assert stages.context.relevance(sentence) >= 0.9
     assert stages.context.relevance("全年粮食播种面积1.1亿亩。") < 0.6
+
+
+def test_a_year_the_sentence_names_against_the_year_asked(qa):
+    # 「到2025年，全市建设5G基站5000个」 names 2025 itself: asked for 2035 it speaks of another year
+    pairs, _ = _named_rows(qa, "2035年鄂州要建多少5G基站")
+    stations = [row for c, row in pairs if c.short == "5000个"]
+    assert stations and all(row["year_named_other"] == 1.0 for row in stations)
+    pairs, _ = _named_rows(qa, "到2025年鄂州要建多少个5G基站？")
+    stations = [row for c, row in pairs if c.short == "5000个"]
+    assert stations and all(row["year_named_other"] == 0.0 for row in stations)

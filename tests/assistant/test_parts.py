@@ -29,6 +29,8 @@ def split():
     # the items are years: what stands before the first year is said of each
     ("杭州常住人口城镇化率2025年预计和2030年目标分别是多少？",
      ["杭州常住人口城镇化率2025年预计是多少？", "杭州常住人口城镇化率2030年目标是多少？"]),
+    ("杭州研发投入强度2025年预计多少，2030年目标多少？",  # the same, asked clause by clause
+     ["杭州研发投入强度2025年预计多少", "杭州研发投入强度2030年目标多少？"]),
 ])
 def test_each_figure_asked_is_a_part(split, question, parts):
     assert split(question) == parts

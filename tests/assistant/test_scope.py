@@ -168,6 +168,7 @@ def with_2026(catalog):
         ("北京十五五末常住人口规模", (BEIJING_PLAN,), 2030),
         ("北京十五五期间研发经费支出占GDP比重目标是多少？", (BEIJING_PLAN,), None),  # the period
         ("北京十五五规划里今年的目标是什么", (BEIJING_PLAN,), 2026),  # the kind named wins
+        ("北京政府工作报告里十五五重大工程要完成多少投资？", (BEIJING_REPORT,), None),  # a report named
     ],
 )
 def test_a_city_plan_beside_its_report(with_2026, question, docs, year):

@@ -10,7 +10,14 @@ from assistant.candidates import AnswerCandidate
 from assistant.evidence import bigrams
 from assistant.passages import Passage
 from assistant.query import analyze
-from assistant.verify import figure_clauses, indicator_of, label_indicator, passage_time, time_fit
+from assistant.verify import (
+    figure_clauses,
+    indicator_of,
+    label_indicator,
+    passage_time,
+    sentence_years,
+    time_fit,
+)
 from corpus import Chunk, chunk_document, load_shipped_plan
 from corpus.documents import read_document
 from corpus.metadata import period_years
@@ -129,6 +136,12 @@ def test_passage_time_reads_years_in_any_script(year, start, expected):
     chunk = next(c for c in chunk_document(doc) if start in c.text)
     time = passage_time(_sentence(chunk.text, start), chunk, period_years(doc.meta.period))
     assert time.years == expected
+
+
+def test_the_years_a_sentence_names_itself():
+    assert sentence_years("到2030年，规上人工智能核心产业营收超6000亿元") == {2030}
+    assert sentence_years("到二〇三五年基本实现社会主义现代化") == {2035}
+    assert sentence_years("比2020年增长18%") == set()  # a baseline
 
 
 def test_a_report_section_on_the_coming_period_speaks_of_that_period():
