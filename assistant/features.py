@@ -68,6 +68,9 @@ _PERIOD_ROW = re.compile(r"年均|期间|累计|五年")  # a row's name (平均
 _ACTUAL_LABEL = re.compile(r"完成|全年|上年|去年|过去|同比|年末|已|实际|初步核算|比\d{4}年|累计")
 TIME_CODES = ("other_period", "review_for_target", "other_year", "whole_period", "review_of_year")
 RELATIVE = ("cov_quote", "cov_sentence", "cov_label", "cov_clause", "cov_passage", "overlap_quote", "bm25", "dense")
+MISMATCHES = ("kind_conflict", "time_other_year", "year_named_other", "ind_other", "target_conflict",
+              "rate_for_amount", "col_other_year")
+MISMATCH_SCALED = ("cov_quote", "cov_clause_rel", "best_quote", "rank_fused")
 FAMILIES = {"figure": ("number", "date"), "list": ("list",), "text": ("definition", "fact")}
 INTERACTING = ("cov_quote_rel", "cov_label_rel", "cov_clause", "rank_fused", "specific_missing", "type_fit")
 CANDIDATE_KINDS = ("figure", "row", "date", "sentence", "list", "outline", "footnote")
@@ -102,6 +105,7 @@ FEATURES: tuple[str, ...] = (
     "footnote_term", "box_entry", "type_fit",
     # what matters differs by the kind of answer asked: a figure's label, a list's coverage
     *(f"{name}_x_{family}" for family in FAMILIES for name in INTERACTING),
+    *(f"{name}_x_mismatch" for name in MISMATCH_SCALED),
     "n_figures", "figure_position", "list_items", "list_neighbours", "count_asked", "count_match", "names_subject",
     "category_asked", "category_match",
     "sentence_chars", "quote_cut",
@@ -315,6 +319,11 @@ def with_relative(rows: list[dict[str, float]], question_type: str) -> list[dict
     for row in rows:
         for name in INTERACTING:
             row[f"{name}_x_{family}"] = row[name]
+        # how well a candidate covers the question counts for less when it answers another kind of
+        # quantity, year or indicator (「高标准农田改造一共投多少钱」 → 「改造提升高标准农田3万亩」)
+        mismatch = max(row[name] for name in MISMATCHES)
+        for name in MISMATCH_SCALED:
+            row[f"{name}_x_mismatch"] = row[name] * mismatch
     return rows
 
 
@@ -495,7 +504,7 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "top_kind_match", "top_ind_match", "top_ind_other", "top_cov_clause", "top_abbreviated", "top_count_match",
     "top_rank_bm25", "top_rank_dense", "top_overlap_quote", "top_time_named", "top_col_year", "passages_close",
     "top_local_margin", "top_local_precision", "top_target_conflict", "top_target_fit", "top_col_other_year",
-    "top_year_named_other",
+    "top_year_named_other", "top_mismatch", "top_cov_clause_x_mismatch",
 )
 
 
@@ -543,6 +552,8 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
                                                        "overlap_quote", "time_named", "col_year",
                                                        "local_margin", "local_precision", "target_conflict",
                                                        "target_fit", "col_other_year", "year_named_other")},
+             top_mismatch=max(row[name] for name in MISMATCHES),
+             top_cov_clause_x_mismatch=row["cov_clause"] * max(row[name] for name in MISMATCHES),
              passages_close=math.log1p(len({r.passage for r in competing if r.support >= 0.5 * p1})) / 3)
     f[f"top_{best.kind}"] = 1.0
     return f

@@ -243,3 +243,13 @@ def test_a_year_the_sentence_names_against_the_year_asked(qa):
     pairs, _ = _named_rows(qa, "到2025年鄂州要建多少个5G基站？")
     stations = [row for c, row in pairs if c.short == "5000个"]
     assert stations and all(row["year_named_other"] == 0.0 for row in stations)
+
+
+def test_coverage_counts_for_less_on_a_mismatch(qa):
+    # 「改造提升高标准农田3万亩」 covers 「高标准农田改造一共投多少钱」 well, but it is an area for money
+    pairs, _ = _named_rows(qa, "高标准农田改造一共投多少钱")
+    [area] = [row for c, row in pairs if c.short == "3万亩" and c.text.startswith("高标准农田建设项目")]
+    assert area["kind_conflict"] == 1.0 and area["cov_clause_rel_x_mismatch"] == area["cov_clause_rel"] > 0.9
+    pairs, _ = _named_rows(qa, "鄂州打算建多少5G基站？")
+    [stations] = [row for c, row in pairs if c.short == "5000个"]
+    assert stations["cov_clause_rel_x_mismatch"] == 0.0 and stations["cov_clause_rel"] > 0.9
