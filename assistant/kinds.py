@@ -28,9 +28,10 @@ def _data() -> tuple[list[tuple[str, str]], list[tuple[str, str]], frozenset[fro
     return units, asked, compatible
 
 
-def asked_kind(question: str) -> str:
+def asked_kind(question: str, units: tuple[str, ...] = ()) -> str:
     """The kind of quantity a question asks for ("" when it names none): the cue that ends last wins
-    (「城镇调查失业率是多少」: 率, not 就业), the longer on a tie."""
+    (「城镇调查失业率是多少」: 率, not 就业), the longer on a tie. With no cue, the kind of the asked
+    indicator's ``units`` (「打多少粮食」: 斤, a weight), else a count of things (「多少5G基站」)."""
     text = normalize_text(question)
     best: tuple[int, int, str] | None = None
     for cue, kind in _data()[1]:
@@ -39,9 +40,17 @@ def asked_kind(question: str) -> str:
             key = (match.end(), len(cue), kind)
             if best is None or key[:2] > best[:2]:
                 best = key
+    if best is None and (kinds := [k for unit in units if (k := unit_kind(unit))]):
+        return kinds[0]
     if best is None and re.search(r"(?:多少|几)(?![年岁月天号时点])[^\s?？，。]", text):
         return "count"  # 「多少5G基站」「几座桥」: a count of things
     return best[2] if best else ""
+
+
+def unit_kind(unit: str) -> str:
+    """The kind of quantity a unit measures (斤 → the kind of 亿斤), "" for an unknown one."""
+    unit = normalize_text(unit)
+    return next((kind for u, kind in _data()[0] if u == unit or u.endswith(unit)), "")
 
 
 def figure_kind(figure: str) -> str:

@@ -494,6 +494,6 @@ def analyze(
         series=bool(series), item_count=_item_count(text),
         truncated=truncated,
         expansions=tuple(dict.fromkeys(expansions)),
-        answer_kind=asked_kind(text),
+        answer_kind=asked_kind(text, indicator.units if indicator and not growth else ()),
         doc_kind=next((kind for kind, pattern in _DOC_KINDS if pattern.search(text)), ""),
     )

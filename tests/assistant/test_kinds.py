@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.kinds import asked_kind, compatible, english_figure, figure_kind
+from assistant.query import analyze
 from assistant.synonyms import Synonyms
 
 
@@ -57,3 +58,11 @@ def test_synonyms_are_phrases_of_the_question_and_latin_words_are_whole():
     assert synonyms.spans("gdp增速") == [(0, 3, ("地区生产总值",))]
     assert synonyms.spans("gdpr合规") == []  # not inside another Latin word
     assert Synonyms.load().spans("研发投入")  # the shipped table knows the everyday form
+
+
+def test_with_no_cue_the_asked_indicator_says_the_kind():
+    # 「打多少粮食」: grain is weighed; an indicator's units decide when no word does, a count otherwise
+    assert asked_kind("吉林今年打算打多少粮食") == "weight"
+    assert asked_kind("棉花今年能收多少包", ("吨",)) == "weight" and asked_kind("棉花今年能收多少包") == "count"
+    assert asked_kind("鄂州打算建多少5G基站") == "count"
+    assert analyze("粮食总产要稳定在什么水平").answer_kind == "weight"
