@@ -69,7 +69,7 @@ _ACTUAL_LABEL = re.compile(r"完成|全年|上年|去年|过去|同比|年末|�
 TIME_CODES = ("other_period", "review_for_target", "other_year", "whole_period", "review_of_year")
 RELATIVE = ("cov_quote", "cov_sentence", "cov_label", "cov_clause", "cov_passage", "overlap_quote", "bm25", "dense")
 MISMATCHES = ("kind_conflict", "time_other_year", "year_named_other", "ind_other", "target_conflict",
-              "rate_for_amount", "col_other_year")
+              "rate_for_amount", "col_other_year", "per_unit_unasked", "other_place")
 MISMATCH_SCALED = ("cov_quote", "cov_clause_rel", "best_quote", "rank_fused")
 FAMILIES = {"figure": ("number", "date"), "list": ("list",), "text": ("definition", "fact")}
 INTERACTING = ("cov_quote_rel", "cov_label_rel", "cov_clause", "rank_fused", "specific_missing", "type_fit")
@@ -320,7 +320,7 @@ def with_relative(rows: list[dict[str, float]], question_type: str) -> list[dict
         for name in INTERACTING:
             row[f"{name}_x_{family}"] = row[name]
         # how well a candidate covers the question counts for less when it answers another kind of
-        # quantity, year or indicator (「高标准农田改造一共投多少钱」 → 「改造提升高标准农田3万亩」)
+        # quantity, year, indicator or place, or per unit (「高标准农田改造一共投多少钱」 → 「改造提升高标准农田3万亩」)
         mismatch = max(row[name] for name in MISMATCHES)
         for name in MISMATCH_SCALED:
             row[f"{name}_x_mismatch"] = row[name] * mismatch
