@@ -68,8 +68,9 @@ _PERIOD_ROW = re.compile(r"年均|期间|累计|五年")  # a row's name (平均
 _ACTUAL_LABEL = re.compile(r"完成|全年|上年|去年|过去|同比|年末|已|实际|初步核算|比\d{4}年|累计")
 TIME_CODES = ("other_period", "review_for_target", "other_year", "whole_period", "review_of_year")
 RELATIVE = ("cov_quote", "cov_sentence", "cov_label", "cov_clause", "cov_passage", "overlap_quote", "bm25", "dense")
-MISMATCHES = ("kind_conflict", "time_other_year", "year_named_other", "ind_other", "target_conflict",
-              "rate_for_amount", "col_other_year", "per_unit_unasked", "other_place")
+MISMATCHES = ("kind_conflict", *(f"time_{code}" for code in TIME_CODES), "year_named_other", "ind_other",
+              "target_conflict", "actual_conflict", "rate_for_amount", "col_other_year", "per_unit_unasked",
+              "other_place")
 MISMATCH_SCALED = ("cov_quote", "cov_clause_rel", "best_quote", "rank_fused")
 FAMILIES = {"figure": ("number", "date"), "list": ("list",), "text": ("definition", "fact")}
 INTERACTING = ("cov_quote_rel", "cov_label_rel", "cov_clause", "rank_fused", "specific_missing", "type_fit")

@@ -40,9 +40,6 @@ def test_the_sections_own_list_is_the_best_answer_to_a_broad_list_question(repor
     assert all(item in best.short for item in items), best.short
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: in this two-document library the section's own list, ranked "
-                                       "first, gets 0.46–0.47, below the threshold (it is answered at 0.67 in "
-                                       "the development library, whose word statistics differ)")
 @pytest.mark.parametrize(("question", "items"), BROAD_LISTS)
 def test_the_sections_own_list_answers_a_broad_list_question(reports, question, items):
     answer = reports.ask(question)
