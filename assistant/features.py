@@ -533,6 +533,7 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
         return f
     best = ranked[0]
     p1, row = best.support, best.row
+    mismatch = max(row[name] for name in MISMATCHES)
     others = [r for r in ranked[1:] if r.passage != best.passage]
     # a rival gives another answer: a second passage that says the same (「6.5%－7%」 in the report's
     # targets and again in its explanation) or a range's end in the best's own passage is no rival
@@ -553,8 +554,7 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
                                                        "overlap_quote", "time_named", "col_year",
                                                        "local_margin", "local_precision", "target_conflict",
                                                        "target_fit", "col_other_year", "year_named_other")},
-             top_mismatch=max(row[name] for name in MISMATCHES),
-             top_cov_clause_x_mismatch=row["cov_clause"] * max(row[name] for name in MISMATCHES),
+             top_mismatch=mismatch, top_cov_clause_x_mismatch=row["cov_clause"] * mismatch,
              passages_close=math.log1p(len({r.passage for r in competing if r.support >= 0.5 * p1})) / 3)
     f[f"top_{best.kind}"] = 1.0
     return f
