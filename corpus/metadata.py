@@ -149,8 +149,8 @@ def guess_region(title: str) -> str:
 def guess_period(title: str) -> str:
     """「…第十四个五年规划…」→ 2021–2025, 「2024年政府工作报告」→ 2024, 「…2021—2025年…」→ 2021–2025; else ''."""
     title = years_to_digits(title)
-    if match := _FIVE_YEAR.search(title):
-        return format_period(five_year_period(cn_to_int(match.group(1) or match.group(2))))
+    if mentions := five_year_mentions(title):
+        return format_period(mentions[0][1])
     if match := _PERIOD.search(title):
         return f"{match.group(1)}–{match.group(2)}"
     if _REPORT.search(title) and (match := _YEAR.search(title)):
