@@ -70,7 +70,7 @@ TIME_CODES = ("other_period", "review_for_target", "other_year", "whole_period",
 RELATIVE = ("cov_quote", "cov_sentence", "cov_label", "cov_clause", "cov_passage", "overlap_quote", "bm25", "dense")
 MISMATCHES = ("kind_conflict", *(f"time_{code}" for code in TIME_CODES), "year_named_other", "ind_other",
               "target_conflict", "actual_conflict", "rate_for_amount", "col_other_year", "per_unit_unasked",
-              "other_place")
+              "other_place", "name_in_item")
 MISMATCH_SCALED = ("cov_quote", "cov_clause_rel", "best_quote", "rank_fused")
 FAMILIES = {"figure": ("number", "date"), "list": ("list",), "text": ("definition", "fact")}
 INTERACTING = ("cov_quote_rel", "cov_label_rel", "cov_clause", "rank_fused", "specific_missing", "type_fit")
@@ -108,6 +108,7 @@ FEATURES: tuple[str, ...] = (
     *(f"{name}_x_{family}" for family in FAMILIES for name in INTERACTING),
     *(f"{name}_x_mismatch" for name in MISMATCH_SCALED),
     "n_figures", "figure_position", "list_items", "list_neighbours", "count_asked", "count_match", "names_subject",
+    "name_in_item",
     "category_asked", "category_match",
     "sentence_chars", "quote_cut",
     # a figure's own label (after the figure before it), against the question and its sentence's other figures
@@ -457,6 +458,10 @@ def _structure_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Co
         own = candidate.chunk.path[-1] if candidate.chunk.path else ""
         where = f"{lead.group(1) if lead else ''} {candidate.heading} {own}"
         f["names_subject"] = float(any(name in where for name in ctx.names))
+        # a list one of whose items names the zone asked of is a list of things among which that zone
+        # is one (「…临空经济区产业孵化器、葛店双创谷等项目」), not what the zone has
+        places = [name for name in ctx.names if _PLACE_PHRASE.fullmatch(name)]
+        f["name_in_item"] = float(any(name in item for item in candidate.items for name in places))
 
 
 def _column_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:

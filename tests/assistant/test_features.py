@@ -253,3 +253,15 @@ def test_coverage_counts_for_less_on_a_mismatch(qa):
     pairs, _ = _named_rows(qa, "鄂州打算建多少5G基站？")
     [stations] = [row for c, row in pairs if c.short == "5000个"]
     assert stations["cov_clause_rel_x_mismatch"] == 0.0 and stations["cov_clause_rel"] > 0.9
+
+
+def test_a_list_naming_the_zone_asked_among_its_items_is_not_the_zones_own(qa):
+    # 「重点推进…、临空经济区产业孵化器、葛店双创谷等项目建设」 lists projects, one of them in the zone
+    pairs, _ = _rows(qa, "临空经济区重点发展哪些产业")
+    lists = {c.short: row["name_in_item"] for c, row in pairs if c.items}
+    assert any(v == 1.0 and "临空经济区产业孵化器" in short for short, v in lists.items())
+    own = [v for short, v in lists.items() if "四大产业园" in short]
+    assert own and all(v == 0.0 for v in own)
+    # a project's name is no zone: the districts 万户电改 covers are its answer
+    pairs, _ = _rows(qa, "万户电改工程覆盖哪些区？")
+    assert all(row["name_in_item"] == 0.0 for c, row in pairs if c.items)
