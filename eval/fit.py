@@ -17,6 +17,10 @@
    error) and choose the thresholds: ``answer`` at the lowest probability whose answered precision is
    at least ``PRECISION_TARGET``; ``tentative`` is TENTATIVE_CONFIDENCE.
 4. The final models are fitted on every fitting question; the held-out documents are measured once.
+5. What retrieval missing the answer looks like: each question whose answer a candidate carries is
+   judged again with every passage holding it taken away (Sample.without_answer; the other passages
+   keep their ranks) — the share of those declined is reported, cross-validated and held out (the
+   product must decline when no passage it found holds the answer).
 
     planqa fit            # writes assistant/data/support.json with the numbers beside the values
 """
@@ -34,7 +38,7 @@ import numpy as np
 
 from assistant import PlanQA
 from assistant.compose import compose
-from assistant.features import FEATURES, QUESTION_FEATURES, Ranked, feature_rows, question_features
+from assistant.features import FEATURES, QUESTION_FEATURES, Ranked, feature_rows, question_features, with_relative
 from assistant.parts import question_parts
 from assistant.query import Query
 from assistant.support import SUPPORT_FILE, Decision, Judged, Linear, SupportModel
@@ -80,6 +84,21 @@ class Sample:
         if self.query is None:
             return {name: 0.0 for name in QUESTION_FEATURES} | {"top": -13.8, "second": -13.8}
         return question_features(ranked, self.query)
+
+    def without_answer(self) -> Sample | None:
+        """This question with every passage holding its answer taken away: what the decision sees when
+        retrieval misses the answer (None when no candidate carries it, or nothing is left)."""
+        if self.query is None or not self.y.any():
+            return None
+        holding = {self.ranked[i].passage for i in np.flatnonzero(self.y)}
+        keep = [i for i, r in enumerate(self.ranked) if r.passage not in holding]
+        if not keep:
+            return None
+        named = [dict(zip(FEATURES, self.x[i].tolist(), strict=True)) for i in keep]
+        rows = with_relative(named, self.query.answer_type)  # against the candidates that are left
+        x = np.array([[row[name] for name in FEATURES] for row in rows], dtype=float)
+        return Sample(self.item, self.group, self.query, x, np.zeros(len(keep)), [self.texts[i] for i in keep],
+                      [self.ranked[i] for i in keep])
 
     def right(self, scores: np.ndarray) -> bool:
         """Whether answering with the best-scored candidate is right."""
@@ -186,6 +205,23 @@ def _confidence_oof(groups: Sequence[str], q: np.ndarray, right: np.ndarray, c: 
     return out
 
 
+def _without_answer_oof(samples: Sequence[Sample], q: np.ndarray, right: np.ndarray, c: float, c2: float,
+                        platt_map: tuple[float, float]) -> np.ndarray:
+    """The calibrated confidence of each question with its answer's passages taken away
+    (Sample.without_answer), judged by the candidate and decision models of the fold that never saw
+    its document."""
+    out = []
+    for inside, outside in _folds([s.group for s in samples]):
+        missed = [m for i in outside if (m := samples[i].without_answer()) is not None]
+        if not missed or len(set(right[inside])) < 2:
+            continue
+        candidates = _fit_lr(FEATURES, *_stack([samples[i] for i in inside]), c)
+        decision = calibrated(_fit_lr(QUESTION_FEATURES, q[inside], right[inside], c2), *platt_map)
+        rows = [m.question_row(candidates.predict(m.x)) for m in missed]
+        out += decision.predict(decision.matrix(rows)).tolist()
+    return np.array(out)
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
@@ -268,14 +304,20 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
     x, y = _stack(samples)
     candidates = _fit_lr(FEATURES, x, y, c)
     decision = calibrated(_fit_lr(QUESTION_FEATURES, q, right, c2), slope, shift)
+    missed = _without_answer_oof(samples, q, right, c, c2, (slope, shift))
     cv = {"C": [c, c2], "platt": [round(slope, 4), round(shift, 4)],
           **measure(confidence, right, answerable, answer_at),
+          "declined_without_answer": round(float((missed < answer_at).mean()), 4) if len(missed) else None,
           "curve": risk_coverage(confidence.tolist(), right.tolist())}
     held = {}
     if tests:
         t_q, t_right = _questions(tests, [_score(candidates, s.x) for s in tests])
         t_conf = decision.predict(t_q)
+        t_missed = [m for s in tests if (m := s.without_answer()) is not None]
+        t_rows = [m.question_row(_score(candidates, m.x)) for m in t_missed]
+        t_missed_conf = decision.predict(decision.matrix(t_rows)) if t_rows else np.zeros(0)
         held = {**measure(t_conf, t_right, np.array([s.item.answerable for s in tests]), answer_at),
+                "declined_without_answer": round(float((t_missed_conf < answer_at).mean()), 4) if t_rows else None,
                 "curve": risk_coverage(t_conf.tolist(), t_right.tolist())}
     about = {
         "_about": "Fitted by `planqa fit` (eval/fit.py): logistic regressions over the features of "

@@ -220,7 +220,7 @@ def fit_table(cv: dict[str, Any], held_out: dict[str, Any], model: Any) -> str:
     """What `planqa fit` measured: the decision's numbers cross-validated over the fitting documents
     and on the held-out documents, the reliability table, and the risk–coverage curve."""
     names = ("questions", "coverage", "answered_precision", "answered_wrong", "accuracy_answerable",
-             "abstention_recall", "ece", "aurc")
+             "abstention_recall", "declined_without_answer", "ece", "aurc")
     rows = [["", "cross-validated (fitting documents)", "held-out documents"]]
     rows += [[name, str(cv.get(name)), str(held_out.get(name))] for name in names]
     lines = [f"support model: C={cv.get('C')}, thresholds answer ≥ {model.answer_at:.3f}, "

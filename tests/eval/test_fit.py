@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant.features import FEATURES
 from assistant.support import Linear
 from eval.fit import _folds, calibrated, carries, collect, platt, thresholds
 from eval.qaset import QAItem
@@ -31,6 +32,18 @@ def test_collect_labels_the_shipped_plans_real_candidates(qa):
     right = {r.short for r, y in zip(sample.ranked, sample.y, strict=True) if y}
     assert right and all(short.startswith("5000") or not short for short in right)
     assert sample.y.sum() < len(sample.y)  # other figures of the passages are negatives
+
+
+def test_a_question_without_its_answers_passages_is_judged_on_the_rest(qa):
+    [sample] = collect({"shipped": qa}, [(_item("鄂州到2025年要建多少5G基站？", ("5000个",)), "shipped")],
+                       progress=False)
+    missed = sample.without_answer()
+    assert missed is not None and not missed.y.any() and 0 < len(missed.y) < len(sample.y)
+    holding = {r.passage for r, y in zip(sample.ranked, sample.y, strict=True) if y}
+    assert not holding & {r.passage for r in missed.ranked}
+    # the features against the other candidates are those of the candidates left: one of them is now the best quote
+    assert missed.x[:, FEATURES.index("best_quote")].max() == 1.0
+    assert missed.without_answer() is None  # nothing left carries the answer
 
 
 def test_folds_never_split_a_document():
