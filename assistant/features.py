@@ -339,7 +339,10 @@ def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
     # a table cell in words (「高于经济增长速度」「完成省下达目标」): no figure, whatever the question asks
     f["in_words"] = float(not any(ch.isdigit() for ch in candidate.short))
     if asked and stated:
-        f["kind_match" if compatible(asked, stated) else "kind_conflict"] = 1.0
+        fits = compatible(asked, stated)
+        if asked == "change" and stated != "rate":  # an amount answers a change only as one: 「每人提高24元」,
+            fits = fits and candidate.kind != "row" and bool(_CHANGE_STATED.search(local_label(candidate)))
+        f["kind_match" if fits else "kind_conflict"] = 1.0  # not the level 「突破50万亿元」
     unit = ctx.query.asked_unit
     if unit:
         bare = re.sub(r"(?:左右|以上|以内|以下|多|余|[∗*])+$", "", candidate.short)

@@ -17,6 +17,7 @@ from pathlib import Path
 from corpus.text import normalize_text
 
 KINDS_FILE = Path(__file__).resolve().parent / "data" / "kinds.json"
+_ASKING = re.compile(r"多少|几|多大|多长|多久|how many|how much|how long")  # a cue that asks, with its measure
 
 
 @lru_cache(maxsize=1)
@@ -29,22 +30,30 @@ def _data() -> tuple[list[tuple[str, str]], list[tuple[str, str]], frozenset[fro
 
 
 def asked_kind(question: str, units: tuple[str, ...] = ()) -> str:
-    """The kind of quantity a question asks for ("" when it names none): the cue that ends last wins
-    (「城镇调查失业率是多少」: 率, not 就业), the longer on a tie. With no cue, the kind of the asked
-    indicator's ``units`` (「打多少粮食」: 斤, a weight), else a count of things (「多少5G基站」)."""
+    """The kind of quantity a question asks for ("" when it names none): a cue asking with its measure
+    (多少个, 多少亿, 增长多少) before a noun's (「建多少个大功率充换电站」: a count, not the 率 of 功率),
+    then the cue that ends last (「城镇调查失业率是多少」: 率, not 就业), the longer on a tie. With no cue,
+    the kind of the asked indicator's ``units`` (「打多少粮食」: 斤, a weight), else a count of things
+    (「多少5G基站」; not 「突破多少了」 or 「多少分钟」).
+
+    >>> asked_kind("深圳打算建多少个大功率充换电站"), asked_kind("北京去年一般公共预算收入涨了多少")
+    ('count', 'change')
+    >>> asked_kind("全市贷款余额突破多少了？"), asked_kind("深圳机场旅客吞吐量十五五末要到多少")
+    ('', 'persons')
+    """
     text = normalize_text(question)
-    best: tuple[int, int, str] | None = None
+    best: tuple[bool, int, int, str] | None = None
     for cue, kind in _data()[1]:
         pattern = rf"(?<![a-z]){re.escape(cue)}(?![a-z])" if cue[:1].isascii() and cue[:1].isalpha() else re.escape(cue)
         for match in re.finditer(pattern, text):
-            key = (match.end(), len(cue), kind)
-            if best is None or key[:2] > best[:2]:
+            key = (_ASKING.search(cue) is not None, match.end(), len(cue), kind)
+            if best is None or key[:3] > best[:3]:
                 best = key
     if best is None and (kinds := [k for unit in units if (k := unit_kind(unit))]):
         return kinds[0]
-    if best is None and re.search(r"(?:多少|几)(?![年岁月天号时点])[^\s?？，。]", text):
+    if best is None and re.search(r"(?:多少|几)(?![年岁月天号时点分秒周了呢啊吗呀吧的])[\u4e00-\u9fffA-Za-z0-9]", text):
         return "count"  # 「多少5G基站」「几座桥」: a count of things
-    return best[2] if best else ""
+    return best[3] if best else ""
 
 
 def unit_kind(unit: str) -> str:

@@ -203,8 +203,8 @@ def reports_2026(tmp_path_factory) -> PlanQA:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: the follow-up is read right, but the learned model pic"
-           "ks the list of incubators that names 临空经济区 over its own paragraph",
+    reason="known gap: the follow-up is read right, but the learned model quotes the sentence of "
+           "incubators that names 临空经济区 over the zone's own paragraph",
 )
 def test_a_new_place_replaces_the_old_place(qa):
     assert resolved(qa, "葛店开发区重点发展哪些产业？", "那临空经济区呢？", "那梧桐湖新区呢？")[1:] == [

@@ -265,3 +265,15 @@ def test_a_list_naming_the_zone_asked_among_its_items_is_not_the_zones_own(qa):
     # a project's name is no zone: the districts 万户电改 covers are its answer
     pairs, _ = _rows(qa, "万户电改工程覆盖哪些区？")
     assert all(row["name_in_item"] == 0.0 for c, row in pairs if c.items)
+
+
+def test_a_change_asked_is_answered_by_a_change_stated_not_by_a_level(tmp_path, fake_model):
+    report = read_document(DEV / "plans-2026" / "2026年国务院政府工作报告.txt")
+    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    pairs, stages = _rows(qa, "今年全国居民医保财政补助每人提高多少")
+    assert stages.query.answer_kind == "change"
+    [raised] = _with_short(pairs, "24元")  # 「…财政补助每人提高24元」: an amount said as a change
+    assert raised["kind_match"] == 1.0 and raised["kind_conflict"] == 0.0
+    pairs, _ = _rows(qa, "2025年全国社会消费品零售总额比上年增长了多少？")
+    levels = _with_short(pairs, "50万亿元")  # 「…总额突破50万亿元」: a level, not how much it grew
+    assert levels and all(row["kind_conflict"] == 1.0 for row in levels)

@@ -23,6 +23,17 @@ from assistant.synonyms import Synonyms
         ("粮食产量要稳定在多少", "weight"),
         ("How many 5G base stations", "count"),
         ("三区三线是什么", ""),
+        # a cue asking with its measure outweighs a noun's: 大功率 is no rate
+        ("深圳打算建多少个大功率充换电站？", "count"),
+        ("城镇化率提高了多少个百分点", "rate"),
+        # how much something changed: a rate, or an amount said as a change
+        ("北京去年一般公共预算收入涨了多少", "change"),
+        ("今年全国居民医保财政补助每人提高多少", "change"),
+        ("深圳机场旅客吞吐量十五五末要到多少", "persons"),
+        # 多少 followed by a particle or a unit of time asks no count of things
+        ("全市贷款余额突破多少了？", ""),
+        ("国家纲要说城市里要完善多少分钟的健身圈", ""),
+        ("合肥今年新能源汽车产量要到多少", ""),  # 产量 alone: tonnes or vehicles
     ],
 )
 def test_the_kind_a_question_asks(question, kind):
@@ -36,6 +47,11 @@ def test_the_kind_a_question_asks(question, kind):
 )
 def test_the_kind_a_figure_states(figure, kind):
     assert figure_kind(figure) == kind
+
+
+def test_a_change_is_answered_by_a_rate_or_an_amount_but_not_by_a_date():
+    assert compatible("change", "rate") and compatible("change", "money") and compatible("change", "count")
+    assert not compatible("change", "date") and not compatible("change", "duration")
 
 
 def test_compatible_kinds():
