@@ -350,7 +350,7 @@ def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
                                       or (candidate.kind == "row" and unit in candidate.label))
     rate = stated == "rate" or bool(RATE.search(candidate.short)) or _row_in_percent(candidate)
     # an amount asked: by its kind (多少亿元), or as an indicator's level (「GDP总量」「去年地区生产总值是多少」)
-    amount = asked not in ("", "rate") or (ctx.query.level and not ctx.query.asks_rate)
+    amount = asked not in ("", "rate", "change") or (ctx.query.level and not ctx.query.asks_rate)
     f["rate_for_amount"] = float(rate and amount)
     f["amount_for_rate"] = float(ctx.query.asks_rate and not rate and candidate.kind != "row")
 

@@ -277,3 +277,12 @@ def test_a_change_asked_is_answered_by_a_change_stated_not_by_a_level(tmp_path, 
     pairs, _ = _rows(qa, "2025年全国社会消费品零售总额比上年增长了多少？")
     levels = _with_short(pairs, "50万亿元")  # 「…总额突破50万亿元」: a level, not how much it grew
     assert levels and all(row["kind_conflict"] == 1.0 for row in levels)
+
+
+def test_a_rate_answers_how_much_an_amount_grew(tmp_path, fake_model):
+    report = read_document(DEV / "plans-2026" / "2026年北京市政府工作报告.txt")
+    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    pairs, stages = _rows(qa, "北京去年一般公共预算收入涨了多少")
+    assert stages.query.answer_kind == "change"
+    [grew] = _with_short(pairs, "4.8%")  # 「一般公共预算收入增长4.8%」
+    assert grew["kind_match"] == 1.0 and grew["rate_for_amount"] == 0.0 and grew["kind_conflict"] == 0.0
