@@ -172,7 +172,7 @@ def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0
     f.update(specific_missing=cover.specific_missing(context), abbreviated=cover.abbreviated(context),
              overlap_sentence=cover.overlap(sentence), overlap_quote=cover.overlap(quoted),
              english=float(query.english), english_cov=float(query.english) * f["cov_sentence"])
-    _kind_features(f, candidate, ctx)
+    _kind_features(f, candidate, ctx, local)
     _indicator_features(f, candidate, ctx)
     _time_features(f, candidate, ctx, heading)
     _document_features(f, candidate, ctx)
@@ -269,7 +269,7 @@ def _target_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Conte
     f["period_missing"] = f["period_asked"] * float(not period)
     f["period_unasked"] = (1.0 - wanted) * float(period)  # a year asked, a five-year average given
     if candidate.kind != "row":
-        change = bool(_CHANGE_STATED.search(local))
+        change = _stated_as_change(candidate, local)
         f["change_stated"] = float(change)
         f["change_unasked"] = float(change and not _CHANGE_ASKED.search(query.text))
     f["target_fit"] = f["target_asked"] * f["stated_target"]
@@ -329,7 +329,7 @@ def with_relative(rows: list[dict[str, float]], question_type: str) -> list[dict
     return rows
 
 
-def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
+def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context, local: str) -> None:
     asked = ctx.kind_asked
     f["kind_asked"] = float(bool(asked))
     if candidate.figure is None:
@@ -341,7 +341,7 @@ def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
     if asked and stated:
         fits = compatible(asked, stated)
         if asked == "change" and stated != "rate":  # an amount answers a change only as one: 「每人提高24元」,
-            fits = fits and candidate.kind != "row" and bool(_CHANGE_STATED.search(local_label(candidate)))
+            fits = fits and _stated_as_change(candidate, local)
         f["kind_match" if fits else "kind_conflict"] = 1.0  # not the level 「突破50万亿元」
     unit = ctx.query.asked_unit
     if unit:
@@ -353,6 +353,12 @@ def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
     amount = asked not in ("", "rate", "change") or (ctx.query.level and not ctx.query.asks_rate)
     f["rate_for_amount"] = float(rate and amount)
     f["amount_for_rate"] = float(ctx.query.asks_rate and not rate and candidate.kind != "row")
+
+
+def _stated_as_change(candidate: AnswerCandidate, local: str) -> bool:
+    """Whether a figure is said as a change (「增加211.9公里」「每人提高24元」) by its own label ``local``; a
+    table cell never is (its row states levels)."""
+    return candidate.kind != "row" and bool(_CHANGE_STATED.search(local))
 
 
 def _row_in_percent(candidate: AnswerCandidate) -> bool:

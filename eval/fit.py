@@ -217,9 +217,19 @@ def _without_answer_oof(samples: Sequence[Sample], q: np.ndarray, right: np.ndar
             continue
         candidates = _fit_lr(FEATURES, *_stack([samples[i] for i in inside]), c)
         decision = calibrated(_fit_lr(QUESTION_FEATURES, q[inside], right[inside], c2), *platt_map)
-        rows = [m.question_row(candidates.predict(m.x)) for m in missed]
-        out += decision.predict(decision.matrix(rows)).tolist()
+        out += _missed_confidence(missed, candidates, decision).tolist()
     return np.array(out)
+
+
+def _missed_confidence(missed: Sequence[Sample], candidates: Linear, decision: Linear) -> np.ndarray:
+    """The decision's confidence in each question of ``missed`` (Sample.without_answer)."""
+    rows = [m.question_row(_score(candidates, m.x)) for m in missed]
+    return decision.predict(decision.matrix(rows)) if rows else np.zeros(0)
+
+
+def _declined(confidence: np.ndarray, answer_at: float) -> float | None:
+    """The share of ``confidence`` below the answer threshold (None for none)."""
+    return round(float((confidence < answer_at).mean()), 4) if len(confidence) else None
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -307,17 +317,16 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
     missed = _without_answer_oof(samples, q, right, c, c2, (slope, shift))
     cv = {"C": [c, c2], "platt": [round(slope, 4), round(shift, 4)],
           **measure(confidence, right, answerable, answer_at),
-          "declined_without_answer": round(float((missed < answer_at).mean()), 4) if len(missed) else None,
+          "declined_without_answer": _declined(missed, answer_at),
           "curve": risk_coverage(confidence.tolist(), right.tolist())}
     held = {}
     if tests:
         t_q, t_right = _questions(tests, [_score(candidates, s.x) for s in tests])
         t_conf = decision.predict(t_q)
-        t_missed = [m for s in tests if (m := s.without_answer()) is not None]
-        t_rows = [m.question_row(_score(candidates, m.x)) for m in t_missed]
-        t_missed_conf = decision.predict(decision.matrix(t_rows)) if t_rows else np.zeros(0)
+        t_missed = _missed_confidence([m for s in tests if (m := s.without_answer()) is not None], candidates,
+                                      decision)
         held = {**measure(t_conf, t_right, np.array([s.item.answerable for s in tests]), answer_at),
-                "declined_without_answer": round(float((t_missed_conf < answer_at).mean()), 4) if t_rows else None,
+                "declined_without_answer": _declined(t_missed, answer_at),
                 "curve": risk_coverage(t_conf.tolist(), t_right.tolist())}
     about = {
         "_about": "Fitted by `planqa fit` (eval/fit.py): logistic regressions over the features of "
