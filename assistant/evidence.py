@@ -151,7 +151,8 @@ class Coverage:
             for t, w in zip(terms, idf(terms), strict=True)
             if t not in subject
         }
-        self.grams = {g: stats.idf(g) for g in grams if g not in subject}
+        # in a fixed order: a float sum over a set's hash order differs between runs in its last bit
+        self.grams = {g: stats.idf(g) for g in sorted(grams) if g not in subject}
         self._stats, self._subject = stats, subject
         self._word_total = sum(self.words.values())
         self._gram_total = sum(self.grams.values())
@@ -206,7 +207,7 @@ class Coverage:
         """The IDF-weighted share of ``text``'s Chinese bigrams that the question holds: low when a
         figure's label names something the question does not (「传统优势产业规模」 for a question about
         新型建材产业); 0.5, unknown, when it names nothing besides the documents' subject (「到」)."""
-        grams = {g for g in bigrams(text) if not g.isascii() and g not in self._subject}
+        grams = sorted({g for g in bigrams(text) if not g.isascii() and g not in self._subject})
         total = sum(self._stats.idf(g) for g in grams)
         if not total:
             return 0.5
