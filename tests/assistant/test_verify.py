@@ -261,3 +261,12 @@ def test_a_magnitude_of_a_figure_in_digits_is_no_figure_of_its_own():
     # 「1.3万亿斤」 is one figure: its 万亿斤 is not read again as a figure in Chinese numerals
     assert [f.figure for f in figure_clauses("粮食产量1.3万亿斤以上；国内生产总值突破140万亿元，引进六家企业")] == [
         "1.3万亿斤", "140万亿元", "六家"]
+
+
+def test_a_duration_in_chinese_numerals_is_a_figure_and_a_year_is_not(plan_text):
+    # the shipped plan's 「再延长三十年不变」 and 「十五分钟健身圈」 state durations; 「二〇三五年」 is a year
+    for sentence in ("落实第二轮土地承包到期后再延长三十年不变政策", "建设主城区“十五分钟健身圈”"):
+        assert sentence in plan_text
+    assert [f.figure for f in figure_clauses("落实第二轮土地承包到期后再延长三十年不变政策")] == ["三十年"]
+    assert [f.figure for f in figure_clauses("建设主城区“十五分钟健身圈”，三个月内完成")] == ["十五分钟", "三个月"]
+    assert figure_clauses("展望二〇三五年，基本实现社会主义现代化") == []
