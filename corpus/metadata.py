@@ -18,7 +18,7 @@ from corpus.numerals import cn_to_int, years_to_digits
 from corpus.records import DocumentMeta
 from corpus.regions import GAZETTEER
 
-_DOC_ID = re.compile(r"[^0-9A-Za-z\u3400-\u9fff_.-]+")
+_DOC_ID = re.compile(r"[^0-9A-Za-z\u3007\u3400-\u9fff_.-]+")  # 〇 (U+3007) is a Chinese digit: 二〇三五
 MAX_DOC_ID_CHARS = 64  # a stored file name is the id plus 18 characters; names are at most 255 bytes
 _TITLE_HINTS = ("规划", "纲要", "报告", "计划", "方案", "意见", "决定", "通知", "建议")
 _HEAD_LINES = 12

@@ -34,6 +34,9 @@ from assistant.synonyms import Synonyms
         ("全市贷款余额突破多少了？", ""),
         ("国家纲要说城市里要完善多少分钟的健身圈", ""),
         ("合肥今年新能源汽车产量要到多少", ""),  # 产量 alone: tonnes or vehicles
+        # capacity alone is a plant's, a port's or a mill's: only installed or generating capacity is power
+        ("How much steel production capacity did Ezhou eliminate?", ""),
+        ("What installed capacity of offshore wind power does Shenzhen target?", "energy"),
     ],
 )
 def test_the_kind_a_question_asks(question, kind):

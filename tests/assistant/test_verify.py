@@ -270,3 +270,6 @@ def test_a_duration_in_chinese_numerals_is_a_figure_and_a_year_is_not(plan_text)
     assert [f.figure for f in figure_clauses("落实第二轮土地承包到期后再延长三十年不变政策")] == ["三十年"]
     assert [f.figure for f in figure_clauses("建设主城区“十五分钟健身圈”，三个月内完成")] == ["十五分钟", "三个月"]
     assert figure_clauses("展望二〇三五年，基本实现社会主义现代化") == []
+    # a count by its magnitude alone (the 十四五 建议's 「五千五百七十五万农村贫困人口」); 千万, 亿万 are no figures
+    assert [f.figure for f in figure_clauses("五千五百七十五万农村贫困人口实现脱贫")] == ["五千五百七十五万"]
+    assert figure_clauses("千万不要忘记亿万人民") == []

@@ -158,6 +158,9 @@ def test_five_year_periods_and_period_years():
 
 def test_doc_ids():
     assert make_doc_id(" 2025年广西 政府工作报告 ") == "2025年广西-政府工作报告"
+    # 〇 is a Chinese digit (U+3007, outside the ideograph blocks): the id keeps the title's year
+    title = "湖北省国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"
+    assert make_doc_id(title) == title
     with pytest.raises(CorpusError, match="--id"):
         make_doc_id("///")
     with pytest.raises(CorpusError):
