@@ -360,7 +360,11 @@ class PlanQA:
             names = query.indicator.names[:1] if query.indicator else ()
             text = " ".join([*self._glossary.chinese_terms(query.topic), *names])
         subject: set[str] = set(_TIME_WORDS)
-        for name in (*query.mentioned, *self._catalog.regions()):
+        held = set(self._catalog.regions())
+        # a region named inside the document asked of, with no document of its own, is the question's
+        # topic there (「十五五建议里澳门要怎么发展」: scoping gave the national 建议), not a place to leave out
+        topics = {name for name in query.in_document if name not in held}
+        for name in (*(m for m in query.mentioned if m not in topics), *held):
             region = GAZETTEER.lookup(name)
             for form in {name, core_name(name), *(region.forms if region else ())}:
                 subject.update(self.searcher.terms(form))

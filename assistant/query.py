@@ -89,6 +89,9 @@ class Query:
     expansions: tuple[str, ...] = field(default=())
     answer_kind: str = ""  # the kind of quantity asked: money, area, count, rate… (assistant.kinds)
     doc_kind: str = ""  # the kind of document the question names: plan (规划/纲要), report, proposal (建议)
+    # regions named inside the document the question names (「十五五建议里澳门…」): its topic, when they
+    # have no document of their own
+    in_document: tuple[str, ...] = ()
 
     @property
     def topic(self) -> str:
@@ -367,6 +370,8 @@ INDICATORS = IndicatorTable.load()
 
 # after a region, these make it the subject the question is about (「上海的GDP」「河南今年」「广东2025年」),
 # as do an indicator name right after it and the start of the question
+# a region named right after the document the question names: 「十五五建议里澳门」「纲要中对香港」
+_IN_DOCUMENT = re.compile(r"(?:建议|纲要|规划|报告)(?:里|中|上|内)?(?:对于?|关于|提到了?|提出|说|讲)?的?$")
 _SUBJECT_AFTER = re.compile(
     r"^(?:的|省|市|今年|明年|去年|前年|\d{2,4}年|全年|在|要|将|计划|打算|准备|定|提出|政府|工作报告|报告|'s|s\b)"
 )
@@ -387,11 +392,13 @@ _SERIES = re.compile(
 )
 
 
-def _regions(text: str, words: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(regions the question is about, every region it names)."""
+def _regions(text: str, words: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(regions the question is about, every region it names, those named inside a document it names)."""
     spans = _region_spans(text, words)
     mentioned = tuple(dict.fromkeys(name for _, _, name in spans))
     about: list[str] = []
+    inside = tuple(dict.fromkeys(name for start, _, name in spans
+                                 if _IN_DOCUMENT.search(re.sub(r"\s", "", text[:start]))))
     for k, (start, end, name) in enumerate(spans):
         after, before = text[end:], text[:start]
         at_start = not _CJK.search(_strip_time(before))
@@ -404,7 +411,7 @@ def _regions(text: str, words: Sequence[str] | None) -> tuple[tuple[str, ...], t
             continue  # 「在全国国家级开发区里排第几」 names the country in passing
         if subject or (k > 0 and name not in about and about and _COMPARISON.search(text[spans[k - 1][1] : start])):
             about.append(name)
-    return tuple(dict.fromkeys(about)), mentioned
+    return tuple(dict.fromkeys(about)), mentioned, inside
 
 
 # 「国家十五五纲要」「国家纲要」「国家的“十四五”规划」: 国家 naming the country's own plan (not 国家级, 国家实验室,
@@ -473,7 +480,7 @@ def analyze(
         kind = "number"
     elif kind == "fact" and not _OPEN_QUESTION.search(text) and _MEASURE_ASKED.search(text):
         kind = "number"  # 「花湖机场货邮吞吐量2025年目标」: a measure and its target, no question word
-    about, mentioned = _regions(text, words(text) if words else None)
+    about, mentioned, inside = _regions(text, words(text) if words else None)
     years = _years(text)
     between = "之间" in text or "间的" in text  # 「鄂州和武汉之间的轨道交通」 relates two places, compares nothing
     # two regions, or two years, side by side: 「四川和广东的…」「2019年和2023年的…分别是多少」
@@ -495,5 +502,5 @@ def analyze(
         truncated=truncated,
         expansions=tuple(dict.fromkeys(expansions)),
         answer_kind=asked_kind(text, indicator.units if indicator and not growth else ()),
-        doc_kind=next((kind for kind, pattern in _DOC_KINDS if pattern.search(text)), ""),
+        doc_kind=next((kind for kind, pattern in _DOC_KINDS if pattern.search(text)), ""), in_document=inside,
     )

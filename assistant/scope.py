@@ -116,6 +116,10 @@ def resolve(query: Query, catalog: Catalog, explicit: bool = False) -> list[Scop
     if explicit:
         return [_by_time(query, catalog.docs, "", year)]
     regions = list(query.regions)
+    # 「十五五建议里澳门要怎么发展」: a region named inside the national document asked of, with no document of
+    # its own, is what the question asks that document about (not a library that lacks the region)
+    if query.doc_kind and any(d.kind == query.doc_kind for d in catalog.of_region(NATIONAL)):
+        regions = [r for r in regions if r not in query.in_document or catalog.of_region(r)]
     if not regions and _NATIONAL_HINT.search(query.text) and catalog.of_region(NATIONAL):
         regions = [NATIONAL]
     # 「十五五规划」 naming no region is the national plan, as 「政府工作报告」 is the national report

@@ -286,3 +286,14 @@ def test_a_rate_answers_how_much_an_amount_grew(tmp_path, fake_model):
     assert stages.query.answer_kind == "change"
     [grew] = _with_short(pairs, "4.8%")  # 「一般公共预算收入增长4.8%」
     assert grew["kind_match"] == 1.0 and grew["rate_for_amount"] == 0.0 and grew["kind_conflict"] == 0.0
+
+
+def test_a_region_named_inside_the_plan_asked_of_is_its_topic_not_a_place_to_leave_out(qa):
+    # the library holds no 武汉 document: in 「规划里武汉都市圈怎么建设」 武汉 is what the plan is asked about,
+    # so a passage naming it covers the question better (a region the library holds is left to scoping)
+    stages = qa.stages("规划里武汉都市圈怎么建设")
+    assert stages.query.in_document == ("武汉市",)
+    cover = stages.context.relevance
+    assert cover("加快融入武汉都市圈建设") > cover("加快融入都市圈建设")
+    held = qa.stages("规划里鄂州都市圈怎么建设").context.relevance
+    assert held("加快融入鄂州都市圈建设") == held("加快融入都市圈建设")

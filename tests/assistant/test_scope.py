@@ -247,6 +247,11 @@ def with_national_plan(catalog):
         ("北京十五五规划里常住人口规模目标", (BEIJING_PLAN,)),
         # the next period's 建议 reviews this one: 「建议」 named wins over the report of the same city
         ("合肥市委建议说十四五GDP突破了多少", (HEFEI_PROPOSAL,)),
+        # a region named inside the national plan, with no document of its own, is what the plan is asked about
+        ("十五五规划里澳门要怎么发展", (NATIONAL_PLAN,)),
+        ("十五五规划中对西藏有什么支持", (NATIONAL_PLAN,)),
+        # a region with its own documents keeps them; one that owns the plan asked of is still missing
+        ("十五五规划里北京常住人口规模目标", (BEIJING_PLAN,)),
     ],
 )
 def test_the_national_plan_and_a_named_kind_of_document(with_national_plan, question, docs):
@@ -260,3 +265,9 @@ def test_national_level_names_are_not_the_country():
                      "国家规划的重大项目在鄂州有哪些"):
         assert analyze(question, words=words).regions in ((), ("鄂州市",)), question
     assert analyze("国家的十四五规划GDP目标", words=words).regions == ("全国",)
+
+
+def test_a_region_owning_the_plan_asked_of_is_missing_even_beside_the_national_plan(with_national_plan):
+    # 「上海十五五规划」 is 上海's own plan, which the library lacks: never the national plan instead
+    scope = with_national_plan("上海十五五规划GDP增长目标是多少")
+    assert scope.doc_ids == () and scope.missing == "文档库中没有上海市的规划或报告"
