@@ -29,6 +29,7 @@ _NATIONAL_HINT = re.compile(
     r"政府工作报告|年报告|的报告|两会|国务院|全国人大|中央政府|state council|government work report|npc"
 )
 _RELATIVE_WORD = re.compile(r"前年|去年|上年|明年")
+_TOPICAL = ("list", "definition", "fact")  # what a region can be the topic of, not the owner
 PLAN_LOOKBACK = 1  # a plan reviews the year before its period
 PLAN_LOOKAHEAD = 10  # and sets long-range goals (2035) a decade past its end
 
@@ -117,8 +118,10 @@ def resolve(query: Query, catalog: Catalog, explicit: bool = False) -> list[Scop
         return [_by_time(query, catalog.docs, "", year)]
     regions = list(query.regions)
     # 「十五五建议里澳门要怎么发展」: a region named inside the national document asked of, with no document of
-    # its own, is what the question asks that document about (not a library that lacks the region)
-    if query.doc_kind and any(d.kind == query.doc_kind for d in catalog.of_region(NATIONAL)):
+    # its own, is what the question asks that document about (not a library that lacks the region) — but
+    # not a figure (「2024年政府工作报告中上海市的GDP增长目标」 asks 上海's own, which the library lacks)
+    if query.doc_kind and query.answer_type in _TOPICAL and query.indicator is None and any(
+            d.kind == query.doc_kind for d in catalog.of_region(NATIONAL)):
         regions = [r for r in regions if r not in query.in_document or catalog.of_region(r)]
     if not regions and _NATIONAL_HINT.search(query.text) and catalog.of_region(NATIONAL):
         regions = [NATIONAL]

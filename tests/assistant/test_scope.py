@@ -267,7 +267,11 @@ def test_national_level_names_are_not_the_country():
     assert analyze("国家的十四五规划GDP目标", words=words).regions == ("全国",)
 
 
-def test_a_region_owning_the_plan_asked_of_is_missing_even_beside_the_national_plan(with_national_plan):
-    # 「上海十五五规划」 is 上海's own plan, which the library lacks: never the national plan instead
-    scope = with_national_plan("上海十五五规划GDP增长目标是多少")
+@pytest.mark.parametrize("question", [
+    "上海十五五规划GDP增长目标是多少",  # 上海's own plan, which the library lacks
+    "十五五规划里上海的GDP增长目标是多少",  # a figure of 上海's, inside the national plan: still 上海's
+])
+def test_a_region_owning_the_plan_or_the_figure_asked_is_missing_even_beside_the_national_plan(
+        with_national_plan, question):
+    scope = with_national_plan(question)
     assert scope.doc_ids == () and scope.missing == "文档库中没有上海市的规划或报告"
