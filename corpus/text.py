@@ -29,12 +29,13 @@ FIGURE = re.compile(
 # alone: 「五千五百七十五万农村贫困人口」 (not 「千万」「亿万」, which lead with no digit); a share: 「百分之六」
 # 「百分之七点五」 (older reports write figures so); never the magnitude of a figure in digits (「1.3万亿斤」
 # holds no 「万亿斤」)
+_CN_NUMERAL = "[〇零一二两兩三四五六七八九十百千万萬亿億]"
+_CN_START = r"(?<![〇零一二两兩三四五六七八九十百千万萬亿億第\d.])"  # not inside a longer numeral, nor an ordinal
 CN_FIGURE = re.compile(  # Traditional forms too: the 1950s reports are written in them (一百四十一個項目)
-    r"(?<![〇零一二两兩三四五六七八九十百千万萬亿億第\d.])[一二两兩三四五六七八九十百千万萬][〇零一二两兩三四五六七八九十百千万萬亿億]*"
+    rf"{_CN_START}[一二两兩三四五六七八九十百千万萬]{_CN_NUMERAL}*"
     r"(?:个百分点|個百分點|万亿元|萬億元|亿元|億元|万元|萬元|家|个月|個月|个|個|项|項|座|所|条|條|件|名|批|万人|萬人"
     r"|亿斤|億斤|万吨|萬噸|公里|亩|倍|分钟|分鐘|小时|小時|天|(?<![〇一二三四五六七八九]{3})年)"
-    r"|(?<![〇零一二两兩三四五六七八九十百千万萬亿億第\d.])[一二两兩三四五六七八九][〇零一二两兩三四五六七八九十百千万萬亿億]*"
-    r"[万萬亿億](?![〇零一二两兩三四五六七八九十百千万萬亿億])"
+    rf"|{_CN_START}[一二两兩三四五六七八九]{_CN_NUMERAL}*[万萬亿億](?!{_CN_NUMERAL})"
     r"|[百千]分之[〇零一二两兩三四五六七八九十百点點]+"
 )
 # a figure as it is quoted in an answer: with a range and its qualifier, 「6%-6.5%」「5%左右」「1100万人以上」
