@@ -46,11 +46,11 @@ from eval.metrics import (
     area_under_risk_coverage,
     expected_calibration_error,
     missing_strings,
+    quotable,
     reliability_table,
     risk_coverage,
 )
 from eval.qaset import QAItem
-from eval.scorer import STRICT_MAX_CHARS
 
 # the precision of the answered on documents the model never saw (cross-validated over documents, where
 # each plan's questions are predicted by a model that saw none of that plan): 0.95 there answered under
@@ -145,9 +145,10 @@ def collect(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]]
 
 def carries(item: QAItem, kind: str, short: str, text: str) -> bool:
     """Whether the answer built from a candidate is right: it holds every expected string within the
-    strict length, and a figure, cell or date it leads with is one of them (a sentence holding the
-    answer does not make another figure of it right: that figure would be the headline)."""
-    if not item.answerable or len(text) > STRICT_MAX_CHARS or missing_strings(text, item.must_contain):
+    strict length (eval.metrics.quotable), and a figure, cell or date it leads with is one of them (a
+    sentence holding the answer does not make another figure of it right: that figure would be the
+    headline)."""
+    if not item.answerable or not quotable(text, short, item.must_contain):
         return False
     return kind not in HEADLINED or any(not missing_strings(short, [key]) or not missing_strings(key, [short])
                                         for key in item.must_contain)

@@ -4,6 +4,7 @@ Nothing here touches an index or a model, so every rule is unit-tested on hand-m
 (tests/eval/test_metrics.py).
 
 - :func:`normalize_answer` / :func:`contains_all`: is every expected string in the answer?
+  :func:`quotable`: and in one short enough to quote (strict accuracy).
   Width, whitespace, quotes, thousands separators and (well-formed) Chinese numerals are
   normalized, so 「５，０００」, 「5000」 and 「五千」 agree, and 「六家」 matches 「6家」; a number
   never matches inside a longer number (「6家」 is not in 「16家」). 「%」 and 「个百分点」 stay
@@ -24,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from corpus.numerals import int_to_cn
 
 EVIDENCE_OVERLAP = 0.6
+STRICT_MAX_CHARS = 200  # strict accuracy: every expected string, in an answer short enough to quote
 
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -141,6 +143,16 @@ def missing_strings(text: str, expected: Iterable[str]) -> list[str]:
 def contains_all(text: str, expected: Iterable[str]) -> bool:
     """True when ``text`` contains every expected string."""
     return not missing_strings(text, expected)
+
+
+def quotable(text: str, short: str, expected: Sequence[str]) -> bool:
+    """Whether an answer holds every expected string and is short enough to quote: the whole answer
+    within STRICT_MAX_CHARS characters, or its short answer (the figure, the list's items) holding them
+    all within that length. The quote after a short answer is its evidence, not a longer answer: a list
+    of six long items is right although items and quote together run past the limit."""
+    if missing_strings(text, expected):
+        return False
+    return len(text) <= STRICT_MAX_CHARS or (0 < len(short) <= STRICT_MAX_CHARS and contains_all(short, expected))
 
 
 # --- evidence matching -------------------------------------------------------------------

@@ -15,7 +15,7 @@ LATENCY_METRICS = frozenset({"latency_p50_ms", "latency_p95_ms"})
 CHART_METRICS: tuple[str, ...] = tuple(m for m in METRIC_NAMES if m not in LATENCY_METRICS)
 LABELS = {
     "answer_accuracy": "answer accuracy",
-    "strict_accuracy": "strict accuracy (≤200 chars)",
+    "strict_accuracy": "strict accuracy (≤200 chars or in the short answer)",
     "right_document": "right document",
     "citation_precision": "citation precision",
     "abstention_precision": "abstention precision",

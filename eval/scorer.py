@@ -27,6 +27,7 @@ from eval.metrics import (
     missing_strings,
     percentile,
     precision_recall,
+    quotable,
     recall_at,
     share,
 )
@@ -34,7 +35,6 @@ from eval.qaset import DIFFICULTIES, QA_TYPES, QAItem
 
 Metrics = dict[str, float | None]
 RECALL_CUTOFFS = (1, 3, 5)
-STRICT_MAX_CHARS = 200  # strict accuracy: every expected string, in an answer short enough to quote
 METRIC_NAMES: tuple[str, ...] = (
     "answer_accuracy",
     "strict_accuracy",
@@ -85,11 +85,13 @@ class ItemResult:
     cited_doc: str = ""
     confidence: float | None = None  # the answer's calibrated confidence (None: no candidate was judged)
     unsure_right: bool = False  # a declined question: whether the answer it did not give would have been right
+    short_answer: str = ""
 
     @property
     def strict(self) -> bool:
-        """Correct, and for an answerable item in an answer of at most STRICT_MAX_CHARS characters."""
-        return self.correct and (not self.item.answerable or len(self.text) <= STRICT_MAX_CHARS)
+        """Correct, and for an answerable item in an answer short enough to quote (eval.metrics.quotable)."""
+        return self.correct and (not self.item.answerable or quotable(self.text, self.short_answer,
+                                                                      self.item.must_contain))
 
     @property
     def right_document(self) -> bool | None:
@@ -144,6 +146,7 @@ def score_item(item: QAItem, answer: Answer, k: int) -> ItemResult:
         latency_ms=answer.latency_ms,
         cited_doc=citations[0].doc_id if citations else "",
         confidence=answer.confidence,
+        short_answer=answer.short_answer if answer.found else "",
         unsure_right=bool(item.answerable and not answer.found and (unsure := answer.extras.get("unsure"))
                           and not missing_strings(unsure, item.must_contain)),
     )

@@ -22,6 +22,7 @@ from eval.metrics import (
     normalize_answer,
     percentile,
     precision_recall,
+    quotable,
     recall_at,
     reliability_table,
     risk_coverage,
@@ -100,6 +101,18 @@ def test_contains_all_and_missing_strings():
     assert contains_all(answer, ["87.4%", "47.7%"])
     assert missing_strings(answer, ["87.4%", "47.7%", "90%"]) == ["90%"]
     assert contains_all(answer, [])
+
+
+def test_a_short_answer_holding_every_string_is_quotable_whatever_its_quote():
+    items = "科技金融、绿色金融、普惠金融、养老金融、数字金融"
+    quote = "「" + "做好" + items + "五篇大文章，" + "健全多层次金融服务体系，" * 12 + "」[1]"
+    answer = f"{items}。\n{quote}"
+    assert len(answer) > 200
+    assert quotable(answer, items, ["绿色金融", "养老金融"])
+    assert not quotable(answer, "科技金融、绿色金融", ["绿色金融", "养老金融"])  # the quote alone holds one
+    assert not quotable(answer, "", ["绿色金融"])  # a long sentence answer
+    assert quotable(answer[:150], "", ["绿色金融"])
+    assert not quotable(answer, items, ["保险"])
 
 
 # --- evidence matching ---------------------------------------------------------------------
