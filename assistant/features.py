@@ -46,6 +46,7 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEXT_CLAUSE = re.compile(r"[^，；。！？]*")
 _COLON_END = re.compile(r"[：:]\s*$")
+_SPELLED_AFTER = re.compile(r"[”」\"’]?\s*[，,]?\s*(?:即|：|:|是指|指|包括|分别|就是|（|\()")
 _CATEGORY = re.compile(r"(?:哪些|哪几[个类项种]|什么|啥)([\u4e00-\u9fff]{2})")
 # a figure stated as a change (「增加211.9公里」) rather than a level, and a question asking a change
 _CHANGE_STATED = re.compile(r"^(?:新增|增加)|(?:增加|新增|增长|提高|提升|减少|下降|降低|扩大|缩小|上升)了?$")
@@ -121,6 +122,9 @@ FEATURES: tuple[str, ...] = (
     # what the figure is said of names a place the question does not (深汕特别合作区 for 深圳); a figure
     # per unit (「每个行政村…1-2个」「每年10所」) where no rate per unit is asked
     "other_place", "per_unit_unasked",
+    # a term the question asks to spell out (「“五张清单”指哪五张」): spelled out by the candidate (a list, a
+    # footnote, 「即…」), or only named (「“五张清单”项目库滚动实施」)
+    "term_asked", "term_spelled", "term_named_only",
 )
 
 
@@ -179,7 +183,24 @@ def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0
     _structure_features(f, candidate, ctx)
     _local_features(f, candidate, ctx, local)
     _target_features(f, candidate, ctx, local)
+    _term_features(f, candidate, ctx)
     return f
+
+
+def _term_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
+    """Whether the candidate spells out a term the question asks to (Query.spelled_terms): a footnote on
+    it, a list in its sentence, or the term followed by 「即」「：」「（」「包括」; or only names it."""
+    terms = ctx.query.spelled_terms
+    if not terms:
+        return
+    f["term_asked"] = 1.0
+    text = (candidate.note if candidate.kind == "footnote" else candidate.text).lower()
+    named = [m for term in terms for m in re.finditer(re.escape(term), text)]
+    if not named:
+        return
+    spelled = candidate.kind == "footnote" or len(candidate.items) >= 2 or any(
+        _SPELLED_AFTER.match(text, m.end()) for m in named)
+    f["term_spelled" if spelled else "term_named_only"] = 1.0
 
 
 def local_label(candidate: AnswerCandidate) -> str:
@@ -519,7 +540,7 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "top_kind_match", "top_ind_match", "top_ind_other", "top_cov_clause", "top_abbreviated", "top_count_match",
     "top_rank_bm25", "top_rank_dense", "top_overlap_quote", "top_time_named", "top_col_year", "passages_close",
     "top_local_margin", "top_local_precision", "top_target_conflict", "top_target_fit", "top_col_other_year",
-    "top_year_named_other", "top_mismatch", "top_cov_clause_x_mismatch",
+    "top_year_named_other", "top_mismatch", "top_cov_clause_x_mismatch", "top_term_spelled", "top_term_named_only",
 )
 
 
@@ -569,6 +590,7 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
                                                        "local_margin", "local_precision", "target_conflict",
                                                        "target_fit", "col_other_year", "year_named_other")},
              top_mismatch=mismatch, top_cov_clause_x_mismatch=row["cov_clause"] * mismatch,
+             top_term_spelled=row["term_spelled"], top_term_named_only=row["term_named_only"],
              passages_close=math.log1p(len({r.passage for r in competing if r.support >= 0.5 * p1})) / 3)
     f[f"top_{best.kind}"] = 1.0
     return f

@@ -106,6 +106,14 @@ class Query:
         return re.sub(r"\s+", " ", text).strip()
 
     @property
+    def spelled_terms(self) -> tuple[str, ...]:
+        """The terms the question asks to spell out: quoted (「“五张清单”指哪五张」) or a code of figures
+        (「323攻坚行动是哪些内容」「“5+4+2”现代海洋产业」); empty when it asks no such thing."""
+        if not _SPELL_ASKED.search(self.text):
+            return ()
+        return tuple(dict.fromkeys(a or b for a, b in _TERM.findall(self.text)))
+
+    @property
     def asked_unit(self) -> str:
         """The unit the question asks in: 「多少亿元」 → 亿元, 「几家」 → 家, else "".
 
@@ -159,6 +167,11 @@ _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
 _OPEN_QUESTION = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为何|还是|是否|why|how|what|which|whether")
 _LEVEL = re.compile(r"总量|规模|总额|多少亿|多少万亿|几万亿|万亿|亿元|有多大|多大|\btotal\b|\bsize\b|\bhow big\b")
 _ACTUAL_SENSE = re.compile(r"实际(?=增长|增速|增幅|新增|完成|达到|多少|是多少)")
+# a term the question quotes (not a five-year period: 「“十四五”」), or a code of figures that names a
+# programme (not a year, an amount or a share)
+_TERM = re.compile(r"[“\"「‘](?![一二三四五六七八九十]{1,2}五[”\"」’])([^”\"」’]{1,14})[”\"」’]"
+                   r"|(?<![\d.+])((?!(?:19|20)\d\d(?!\d))\d{3,6}|\d{1,2}(?:\+(?:\d{1,2}|n))+)(?![\d.%万亿年个+])")
+_SPELL_ASKED = re.compile(r"指什么|是指|指的是|指哪|是哪|哪几|哪些|具体|分别|包括|代表|什么内容|是什么|啥|which|what")
 _LEVEL_FRAME = re.compile(r"(?:稳定|保持|维持|控制)?在?(?:什么|啥|哪个|多高的?)水平")
 _RATE_NAME = re.compile(r"率|比重|比例|指数|价格|浓度")  # an indicator that is itself a rate or an index
 _MEASURE_ASKED = re.compile(r"(?:量|率|规模|数量|面积|产值|总额|投资|人数|个数)\S{0,6}(?:目标|指标)$")

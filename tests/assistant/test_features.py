@@ -297,3 +297,15 @@ def test_a_region_named_inside_the_plan_asked_of_is_its_topic_not_a_place_to_lea
     assert cover("加快融入武汉都市圈建设") > cover("加快融入都市圈建设")
     held = qa.stages("规划里鄂州都市圈怎么建设").context.relevance
     assert held("加快融入鄂州都市圈建设") == held("加快融入都市圈建设")
+
+
+def test_a_term_asked_to_spell_out_is_spelled_by_its_footnote_and_only_named_by_a_sentence(qa):
+    pairs, stages = _rows(qa, "办事少跑腿，规划里的“四办”是哪四种办法？")
+    assert stages.query.spelled_terms == ("四办",)
+    spelled = [c for c, row in pairs if row["term_spelled"]]
+    named = [c for c, row in pairs if row["term_named_only"]]
+    assert any(c.kind == "footnote" and c.note.startswith("四办：") for c in spelled)
+    assert any("持续推进“四办”" in c.text for c in named)
+    assert all(row["term_asked"] == 1.0 for _, row in pairs)
+    unasked, _ = _rows(qa, "鄂州打算建多少5G基站？")
+    assert not any(row["term_asked"] or row["term_spelled"] or row["term_named_only"] for _, row in unasked)

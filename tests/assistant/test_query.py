@@ -123,6 +123,20 @@ def test_period_end_five_year_target_and_actual(ask):
     assert "五年后" not in later.topic and "2019" not in ask("2019年GDP增长目标").topic
 
 
+@pytest.mark.parametrize(("question", "terms"), [
+    ("海南报告提到的“五张清单”项目库指哪五张清单？", ("五张清单",)),
+    ("323攻坚行动是哪些内容", ("323",)),
+    ("深圳“20+8”产业集群具体是哪些？", ("20+8",)),
+    ("临空经济区“一体两翼”分别指什么", ("一体两翼",)),
+    ("2025年GDP增长多少", ()),  # a year is no code
+    ("到2025年鄂州要建多少个5G基站？", ()),
+    ("“十四五”时期鄂州GDP年均增长多少", ()),  # quoted, but nothing asked to be spelled out
+    ("“十四五”时期的主要目标是什么", ()),  # a period, not a term
+])
+def test_the_terms_a_question_asks_to_spell_out(ask, question, terms):
+    assert ask(question).spelled_terms == terms
+
+
 @pytest.mark.parametrize(
     ("question", "indicator", "growth", "level"),
     [
