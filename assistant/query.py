@@ -381,12 +381,14 @@ INDICATORS = IndicatorTable.load()
 
 # --- regions ------------------------------------------------------------------------------------
 
-# after a region, these make it the subject the question is about (「上海的GDP」「河南今年」「广东2025年」),
+# after a region, these make it the subject the question is about (「上海的GDP」「河南今年」「广东2025年」,
+# 「光明区在深圳十五五纲要里」: the region whose document is named),
 # as do an indicator name right after it and the start of the question
 # a region named right after the document the question names: 「十五五建议里澳门」「纲要中对香港」
 _IN_DOCUMENT = re.compile(r"(?:建议|纲要|规划|报告)(?:里|中|上|内)?(?:对于?|关于|提到了?|提出|说|讲)?的?$")
 _SUBJECT_AFTER = re.compile(
-    r"^(?:的|省|市|今年|明年|去年|前年|\d{2,4}年|全年|在|要|将|计划|打算|准备|定|提出|政府|工作报告|报告|'s|s\b)"
+    r"^(?:的|省|市|今年|明年|去年|前年|\d{2,4}年|全年|在|要|将|计划|打算|准备|定|提出|政府|工作报告|报告|'s|s\b"
+    r"|“?[一二三四五六七八九十]{1,3}五”?|规划|纲要|建议)"  # 「深圳十五五纲要里」「北京规划」: its document
 )
 # a region is only a place named in passing when a route or a named thing follows or precedes it
 _PASSING_AFTER = re.compile(r"^(?:至|到|-|—|～)(?!\s*(?:\d|今年|明年|年底|年末|本世纪))")

@@ -64,6 +64,8 @@ def test_answer_types(ask, question, kind):
         ("皖今年GDP增长目标是多少", ("安徽省",)),  # a one-character abbreviation at the start
         ("豫2025年GDP目标", ("河南省",)),
         ("全国今年的赤字率", ("全国",)),
+        ("光明区在深圳十五五纲要里要发挥什么功能？", ("深圳市",)),  # the region whose document is named
+        ("河套在深圳“十五五”规划中怎么定位", ("深圳市",)),
     ],
 )
 def test_the_region_a_question_is_about(ask, question, regions):
