@@ -46,6 +46,7 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEXT_CLAUSE = re.compile(r"[^，；。！？]*")
 _COLON_END = re.compile(r"[：:]\s*$")
+_BESIDE = 8  # characters between a term and the list that spells it out (「“三大枢纽”：」「等“三大枢纽”」)
 _SPELLED_AFTER = re.compile(r"[”」\"’]?\s*[，,]?\s*(?:即|：|:|是指|指|包括|分别|就是|（|\()")
 _CATEGORY = re.compile(r"(?:哪些|哪几[个类项种]|什么|啥)([\u4e00-\u9fff]{2})")
 # a figure stated as a change (「增加211.9公里」) rather than a level, and a question asking a change
@@ -189,7 +190,8 @@ def features(candidate: AnswerCandidate, ctx: Context, passage_best: float = 0.0
 
 def _term_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
     """Whether the candidate spells out a term the question asks to (Query.spelled_terms): a footnote on
-    it, a list in its sentence, or the term followed by 「即」「：」「（」「包括」; or only names it."""
+    it, the term followed by 「即」「：」「（」「包括」, or a list right after or right before it (「建设A、B、C
+    “三大枢纽”」); or only names it."""
     terms = ctx.query.spelled_terms
     if not terms:
         return
@@ -198,9 +200,18 @@ def _term_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
     named = [m for term in terms for m in re.finditer(re.escape(term), text)]
     if not named:
         return
-    spelled = candidate.kind == "footnote" or len(candidate.items) >= 2 or any(
-        _SPELLED_AFTER.match(text, m.end()) for m in named)
+    spelled = candidate.kind == "footnote" or any(
+        _SPELLED_AFTER.match(text, m.end()) or _list_beside(candidate.items, text, m.start(), m.end()) for m in named)
     f["term_spelled" if spelled else "term_named_only"] = 1.0
+
+
+def _list_beside(items: Sequence[str], text: str, start: int, end: int) -> bool:
+    """Whether a list of two or more items stands right after the term at text[start:end], or ends right
+    before it."""
+    if len(items) < 2:
+        return False
+    first, last = text.find(items[0].lower(), end), text.rfind(items[-1].lower(), 0, start)
+    return 0 <= first - end <= _BESIDE or (last >= 0 and 0 <= start - (last + len(items[-1])) <= _BESIDE)
 
 
 def local_label(candidate: AnswerCandidate) -> str:

@@ -309,3 +309,12 @@ def test_a_term_asked_to_spell_out_is_spelled_by_its_footnote_and_only_named_by_
     assert all(row["term_asked"] == 1.0 for _, row in pairs)
     unasked, _ = _rows(qa, "鄂州打算建多少5G基站？")
     assert not any(row["term_asked"] or row["term_spelled"] or row["term_named_only"] for _, row in unasked)
+
+
+def test_a_list_right_before_the_term_spells_it_out_and_its_sentence_only_names_it(qa):
+    # 「发展产品定制型、休闲养生型、…、文化创意型等“共享农庄”模式」
+    pairs, _ = _rows(qa, "“共享农庄”有哪些模式？")
+    lists = [row for c, row in pairs if c.kind == "list" and "文化创意型" in c.short]
+    sentences = [row for c, row in pairs if c.kind == "sentence" and "等“共享农庄”模式" in c.text]
+    assert lists and all(row["term_spelled"] == 1.0 for row in lists)
+    assert sentences and all(row["term_named_only"] == 1.0 for row in sentences)
