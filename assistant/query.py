@@ -143,7 +143,7 @@ class Query:
 _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
     ("list", re.compile(r"(?:说|列|举|讲|谈)(?:出|一下)?几(?:条|个|项|点|件)")),  # 「…说几条主要的」: name a few
     ("date", re.compile(
-        r"(什么时候|何时|哪一?年|哪一?天|哪个月|几月|几号|哪个时间|时间节点|"
+        r"(什么时候|啥时候?|什么时间|啥时间|何时|几时|哪一?年|哪一?天|哪个月|几月|几号|哪个时间|时间节点|"
         r"\bwhen\b|\bwhat year\b|\bby when\b|\bwhich year\b)"
     )),
     ("number", re.compile(
@@ -153,7 +153,7 @@ _TYPE_PATTERNS: tuple[tuple[QuestionType, re.Pattern[str]], ...] = (
         r"\bpercent|\brate\b|\bratio\b|\bshare\b|\bnumber of\b|\bhow far\b|\bgrowth target\b)"
     )),
     ("definition", re.compile(
-        r"(是什么意思|什么意思|指什么|指的是|是指|含义|定义|具体指|具体是|是哪(三|四|五|六|几)|分别是|包括什么|"
+        r"(是什么意思|什么意思|啥意思|指什么|指啥|指的是|是指|含义|定义|具体指|具体是|是哪(三|四|五|六|几)|分别是|包括什么|"
         r"^what (is|are|does) .{1,40}( mean| stand for| refer to)|\bmeaning of\b|\bdefin)"
     )),
     ("list", re.compile(

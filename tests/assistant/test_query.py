@@ -39,6 +39,8 @@ def test_canonical_text(raw, canonical):
         ("葛店开发区重点发展哪些产业？", "list"),
         ("三区三线是什么？", "definition"),
         ("什么时候建成花湖机场？", "date"),
+        ("顺丰机场啥时候通航", "date"),  # colloquial 啥时候
+        ("“两型社会”啥意思", "definition"),
         ("鄂州市长是谁？", "fact"),
         ("山东GDP增长目标", "number"),  # an indicator asked without 多少 still wants the figure
         ("How many 5G base stations will Ezhou build by 2025?", "number"),
