@@ -48,6 +48,7 @@ _NEXT_CLAUSE = re.compile(r"[^，；。！？]*")
 _COLON_END = re.compile(r"[：:]\s*$")
 _BESIDE = 8  # characters between a term and the list that spells it out (「“三大枢纽”：」「等“三大枢纽”」)
 _SPELLED_AFTER = re.compile(r"[”」\"’]?\s*[，,]?\s*(?:即|：|:|是指|指|包括|分别|就是|（|\()")
+_QUOTED = re.compile(r"[“「\"]([^”」\"]{2,10})[”」\"]")
 _CATEGORY = re.compile(r"(?:哪些|哪几[个类项种]|什么|啥)([\u4e00-\u9fff]{2})")
 # a figure stated as a change (「增加211.9公里」) rather than a level, and a question asking a change
 _CHANGE_STATED = re.compile(r"^(?:新增|增加)|(?:增加|新增|增长|提高|提升|减少|下降|降低|扩大|缩小|上升)了?$")
@@ -199,10 +200,19 @@ def _term_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
     text = (candidate.note if candidate.kind == "footnote" else candidate.text).lower()
     named = [m for term in terms for m in re.finditer(re.escape(term), text)]
     if not named:
+        if _spells_part(text, candidate.chunk.text.lower(), terms):
+            f["term_spelled"] = 1.0
         return
     spelled = candidate.kind == "footnote" or any(
         _SPELLED_AFTER.match(text, m.end()) or _list_beside(candidate.items, text, m.start(), m.end()) for m in named)
     f["term_spelled" if spelled else "term_named_only"] = 1.0
+
+
+def _spells_part(text: str, passage: str, terms: Sequence[str]) -> bool:
+    """Whether ``text`` spells out a quoted part of a term its passage names (「“一体”即以生产性服务业为
+    主体」 after 「围绕“一体两翼两引擎”布局」)."""
+    return any(part in term and part != term and term in passage and _SPELLED_AFTER.match(text, m.end())
+               for m in _QUOTED.finditer(text) for part in (m.group(1),) for term in terms)
 
 
 def _list_beside(items: Sequence[str], text: str, start: int, end: int) -> bool:

@@ -318,3 +318,13 @@ def test_a_list_right_before_the_term_spells_it_out_and_its_sentence_only_names_
     sentences = [row for c, row in pairs if c.kind == "sentence" and "等“共享农庄”模式" in c.text]
     assert lists and all(row["term_spelled"] == 1.0 for row in lists)
     assert sentences and all(row["term_named_only"] == 1.0 for row in sentences)
+
+
+def test_a_sentence_spelling_out_a_part_of_the_term_its_passage_names_spells_it_out(qa):
+    # 「围绕“一体两翼两引擎”布局…。“一体”即以生产性服务业为主体，“两翼”即突出发展医疗健康和智能制造产业。」
+    pairs, stages = _rows(qa, "临空经济区“一体两翼”分别指什么")
+    assert stages.query.spelled_terms == ("一体两翼",)
+    parts = [row for c, row in pairs if c.text.startswith("“一体”即")]
+    assert parts and all(row["term_spelled"] == 1.0 for row in parts)
+    naming = [row for c, row in pairs if "围绕“一体两翼两引擎”" in c.text]
+    assert naming and all(row["term_named_only"] == 1.0 for row in naming)
