@@ -211,8 +211,8 @@ def _term_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
 def _spells_part(text: str, passage: str, terms: Sequence[str]) -> bool:
     """Whether ``text`` spells out a quoted part of a term its passage names (「“一体”即以生产性服务业为
     主体」 after 「围绕“一体两翼两引擎”布局」)."""
-    return any(part in term and part != term and term in passage and _SPELLED_AFTER.match(text, m.end())
-               for m in _QUOTED.finditer(text) for part in (m.group(1),) for term in terms)
+    return any(m.group(1) in term and m.group(1) != term and term in passage and _SPELLED_AFTER.match(text, m.end())
+               for m in _QUOTED.finditer(text) for term in terms)
 
 
 def _list_beside(items: Sequence[str], text: str, start: int, end: int) -> bool:

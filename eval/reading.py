@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant import PlanQA
+from assistant import Answer, Filter, PlanQA
 from corpus import Chunk
 from corpus.parser import parse_lines
 from eval.commands import load_answerer, read_dev_items
@@ -36,7 +36,6 @@ from eval.devset import DEV_CORPUS, dev_held_out
 from eval.entry import run_module
 from eval.metrics import contains_all, evidence_in_passage, quotable
 from eval.qaset import QAItem
-from index.searcher import Filter
 
 PASSAGES = 5
 SEARCH_DEPTH = 30  # hits searched within the document for the passages that do not hold the answer
@@ -45,17 +44,16 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 
 @dataclass(frozen=True)
 class Reading:
-    """One question's passages: the one holding its answer (None when none does) and the others."""
+    """One question's passages: the one holding its answer and the nearest others, which do not."""
 
     item: QAItem
-    gold: Chunk | None
+    gold: Chunk
     others: tuple[Chunk, ...]
 
     def passages(self, with_answer: bool) -> list[Chunk]:
         """The five passages, in an order fixed by the question's id (not by rank)."""
         chosen = [self.gold, *self.others[: PASSAGES - 1]] if with_answer else list(self.others[:PASSAGES])
-        return sorted((c for c in chosen if c is not None),
-                      key=lambda c: hashlib.sha256(f"{self.item.id}/{c.chunk_id}".encode()).hexdigest())
+        return sorted(chosen, key=lambda c: hashlib.sha256(f"{self.item.id}/{c.chunk_id}".encode()).hexdigest())
 
 
 def readings(qa: PlanQA, items: Sequence[QAItem]) -> list[Reading]:
@@ -90,7 +88,7 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def ask_over(passages: Sequence[Chunk], qa: PlanQA, item: QAItem, model: str | None):
+def ask_over(passages: Sequence[Chunk], qa: PlanQA, item: QAItem, model: str | None) -> Answer:
     """planqa's answer to ``item`` from a library of ``passages`` alone (one document, the original's metadata)."""
     meta = next(m for m in qa.searcher.documents() if m.doc_id == passages[0].doc_id)
     lines = [line for c in passages for line in (c.text, "")]
@@ -117,7 +115,6 @@ def measure(qa: PlanQA, found: Sequence[Reading], model: str | None, progress: b
             else quotable(with_answer.extras.get("unsure", ""), with_answer.extras.get("tentative", ""), must),
             "picker_right": quotable(picked, "", must),
             "declined_without": not without.found,
-            "picker_right_without": quotable(bigram_pick(r.item.question, r.passages(False)), "", must),
         })
         if progress and n % 25 == 0:
             print(f"eval.reading: {n}/{len(found)}", file=sys.stderr, flush=True)
