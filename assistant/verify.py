@@ -129,12 +129,14 @@ def sentence_years(sentence: str) -> frozenset[int]:
 
 def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None) -> PassageTime:
     """The time of ``sentence`` of ``chunk``: its explicit years; 今年/去年 against an annual document's
-    year; else the years its headings name; else the document's period. Years are read in any
-    script: 2025年, ２００１年, 一九八五年."""
+    year; else the years its headings name; else the document's period (an annual document's only
+    for a passage its headings place). Years are read in any script: 2025年, ２００１年, 一九八五年."""
     sentence = years_to_digits(unicodedata.normalize("NFKC", sentence))
     heading = years_to_digits(unicodedata.normalize("NFKC", " ".join(chunk.path)))
-    # a heading that also sets targets (「“十三五”时期发展成就和“十四五”时期主要目标任务」) is no review
-    review = bool(_REVIEW.search(sentence)
+    # a heading that also sets targets (「“十三五”时期发展成就和“十四五”时期主要目标任务」) is no review; a
+    # passage without headings opens with what it reviews (「过去一年，…」)
+    opening = "" if chunk.path else years_to_digits(unicodedata.normalize("NFKC", chunk.text.split("。", 1)[0]))
+    review = bool(_REVIEW.search(sentence) or _REVIEW.search(opening)
                   or (_REVIEW_HEADING.search(heading) and not _TARGET_HEADING.search(heading)))
     named = set(sentence_years(sentence))
     annual = doc_years is not None and doc_years[0] == doc_years[1]
@@ -151,7 +153,10 @@ def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None)
     if period := _heading_period(heading):
         (start, end), reviewed = period
         return PassageTime(frozenset(range(start, end + 1)), reviewed or bool(_REVIEW.search(sentence)))
-    if doc_years is None:
+    if doc_years is None or (annual and not chunk.path and not review):
+        # an annual report reviews one year and plans the next in sections only its headings tell
+        # apart: a passage outside them (a document whose headings were not found, a passage given
+        # alone) speaks of no year its sentence does not name
         return PassageTime(frozenset(), review)
     if review:  # a report reviews the year before it, a plan the period before its own
         span = doc_years[1] - doc_years[0] + 1

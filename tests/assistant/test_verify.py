@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -182,11 +183,32 @@ def test_passage_time_of_a_review(report_chunks):
     assert time.years == {2024} and time.review
 
 
+def test_a_report_passage_without_its_headings_has_no_assumed_year(report_chunks):
+    # 「国内生产总值达到134.9万亿元」 reviews 2024 under the 2025 report's 回顾 heading; given alone (a
+    # passage fed to a reader, a document whose headings were not found) nothing says which year it is
+    chunks, years = report_chunks[2025]
+    chunk = _chunk_with(chunks, "国内生产总值达到134.9万亿元")
+    sentence = _sentence(chunk.text, "主要表现在，经济规模稳步扩大")
+    assert passage_time(sentence, chunk, years).years == {2024}
+    alone = replace(chunk, path=())
+    assert passage_time(sentence, alone, years).years == set()
+    assert time_fit(analyze("2024年国内生产总值多少"), 2024, passage_time(sentence, alone, years)) == ("", "")
+    assert passage_time("去年" + sentence, alone, years).years == {2024}  # a year the sentence says still counts
+    # a passage given alone that opens with 「过去一年」 reviews the year before the report's
+    review = _chunk_with(chunks, "过去一年，我国发展历程很不平凡")
+    opening = review.text[review.text.index("过去一年，我国发展历程很不平凡") :].split("\n")[0]
+    held = _sentence(opening, "党的二十届三中全会胜利召开")
+    time = passage_time(held, replace(review, path=(), text=opening), years)
+    assert time.years == {2024} and time.review
+
+
 def test_passage_time_of_a_plan_falls_back_to_its_period():
     plan = load_shipped_plan()
     chunk = next(c for c in chunk_document(plan) if "全市建设5G基站5000个" in c.text)
     time = passage_time(chunk.text, chunk, period_years(plan.meta.period))
     assert 2025 in time.years and not time.review
+    # a plan speaks of its period throughout, under its headings or not
+    assert passage_time(chunk.text, replace(chunk, path=()), period_years(plan.meta.period)).years == time.years
 
 
 def test_time_fit(report_chunks):
