@@ -135,8 +135,7 @@ def passage_time(sentence: str, chunk: Chunk, doc_years: tuple[int, int] | None)
     heading = years_to_digits(unicodedata.normalize("NFKC", " ".join(chunk.path)))
     # a heading that also sets targets (「“十三五”时期发展成就和“十四五”时期主要目标任务」) is no review; a
     # passage without headings opens with what it reviews (「过去一年，…」)
-    opening = "" if chunk.path else years_to_digits(unicodedata.normalize("NFKC", chunk.text.split("。", 1)[0]))
-    review = bool(_REVIEW.search(sentence) or _REVIEW.search(opening)
+    review = bool(_REVIEW.search(sentence) or (not chunk.path and _REVIEW.search(chunk.text.split("。", 1)[0]))
                   or (_REVIEW_HEADING.search(heading) and not _TARGET_HEADING.search(heading)))
     named = set(sentence_years(sentence))
     annual = doc_years is not None and doc_years[0] == doc_years[1]
