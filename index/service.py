@@ -24,6 +24,7 @@ from index.store import (
     StoredIndex,
     build_index,
     load_index,
+    read_manifest,
 )
 
 Rebuild = Literal["auto", "never", "force"]
@@ -74,6 +75,16 @@ def staleness(root: Path, docs: Sequence[PlanDocument], embedder: Embedder) -> t
     return stored, ""
 
 
+def _dropped_documents(root: Path, docs: Sequence[PlanDocument]) -> list[str]:
+    """The documents the stored index holds that ``docs`` do not (empty when there is no readable index)."""
+    try:
+        indexed = read_manifest(root).get("documents", {})
+    except IndexError_:
+        return []
+    given = {d.meta.doc_id for d in docs}
+    return [doc_id for doc_id in indexed if doc_id not in given]
+
+
 def open_index(root: Path, docs: Sequence[PlanDocument], embedder: Embedder, rebuild: Rebuild = "auto",
                progress: bool = True) -> Opened:
     """The index of ``docs`` under ``root``, built first when missing, stale or ``rebuild="force"``.
@@ -88,6 +99,10 @@ def open_index(root: Path, docs: Sequence[PlanDocument], embedder: Embedder, reb
             return Opened(stored)
     if rebuild == "never":
         raise IndexError_(f"{reason}; build it with `planqa index build`")
+    if dropped := _dropped_documents(root, docs):
+        shown = ", ".join(dropped[:5]) + (f" … (+{len(dropped) - 5})" if len(dropped) > 5 else "")
+        reason += (f"; 将移除 {len(dropped)} 份已索引文档 / drops {len(dropped)} indexed document(s) not given now "
+                   f"({shown}): the build it replaces is kept, and its vectors are reused if they are given again")
     if progress:
         print(f"planqa: {reason}: building {root}", file=sys.stderr)
     build_index(root, docs, embedder, progress=progress, reuse_vectors=rebuild != "force")

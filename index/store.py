@@ -240,11 +240,22 @@ def embed_chunks(chunks: list[Chunk], embedder: Embedder, previous: dict[str, np
 
 
 def _previous_vectors(root: Path, model_id: str) -> dict[str, np.ndarray]:
-    """key → vector from the live build, when it was made with the same model and its embeddings.npy
-    still has the SHA-256 its manifest recorded (a damaged file is never reused)."""
-    build = _live_build(root)
-    if build is None:
-        return {}
+    """key → vector from every kept build (the live one, and the one it replaced) made with the same
+    model, the live build's winning. A build whose embeddings.npy no longer has the SHA-256 its
+    manifest recorded is never reused. Keeping the replaced build's vectors makes an index rebuilt
+    for another set of documents by mistake cheap to switch back: nothing is embedded twice."""
+    live = _live_build(root)
+    builds = root / "builds"
+    kept = sorted(b for b in builds.iterdir() if b.is_dir() and not b.name.endswith(".partial") and b != live) \
+        if builds.is_dir() else []
+    vectors: dict[str, np.ndarray] = {}
+    for build in [*kept, *([live] if live is not None else [])]:
+        vectors.update(_build_vectors(build, model_id))
+    return vectors
+
+
+def _build_vectors(build: Path, model_id: str) -> dict[str, np.ndarray]:
+    """key → vector of one build; empty when it was made with another model or is damaged."""
     try:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
         if manifest["spec"]["model_id"] != model_id:
@@ -349,7 +360,7 @@ def _build_locked(
     started = time.perf_counter()
     spec = IndexSpec.for_documents(docs, embedder, target_chars, max_chars)
     chunks = [c for d in docs for c in chunk_document(d, target_chars, max_chars)]
-    # vectors of identical texts: those shipped with the package (index.shipped), then the live build's
+    # vectors of identical texts: those shipped with the package (index.shipped), then the kept builds'
     previous_vectors = ({**shipped_vectors(embedder.model_id, embedder.dimension),
                          **_previous_vectors(root, embedder.model_id)} if reuse_vectors else {})
     vectors, keys, embedded = embed_chunks(chunks, embedder, previous_vectors, progress, on_progress)

@@ -316,6 +316,22 @@ def test_rebuild_embeds_only_changed_chunks(tmp_path, index_copy):
     assert third.embedded == []
 
 
+def test_an_index_opened_for_other_documents_by_mistake_is_cheap_to_switch_back(tmp_path, pristine, index_copy):
+    # `--index-dir` pointed at another library's index rebuilds it for the documents given (the one
+    # fresh-or-rebuild policy); it says what it drops, and opening it for its own documents again
+    # embeds nothing: the replaced build is kept and its vectors are reused
+    other = load_document(write_plan(tmp_path / "other", "第一章 总则\n第一节 另一份规划\n全市新建公园20个。\n",
+                                     "other-plan.txt"))
+    opened = open_index(index_copy, [other], HashEmbedder(), progress=False)
+    assert f"drops 1 indexed document(s) not given now ({pristine[1].meta.doc_id})" in opened.rebuilt
+    assert list(read_manifest(index_copy)["documents"]) == [other.meta.doc_id]
+    back = HashEmbedder()
+    reopened = open_index(index_copy, [pristine[1]], back, progress=False)
+    assert back.embedded == []
+    assert other.meta.doc_id in reopened.rebuilt
+    assert read_manifest(index_copy)["reused_chunks"] == len(chunk_document(pristine[1]))
+
+
 def test_cache_is_not_shared_between_models(pristine, index_copy):
     other = HashEmbedder(model_id="fake/other-model")
     built(index_copy, pristine[1], other)
