@@ -17,6 +17,9 @@
    error) and choose the thresholds: ``answer`` at the lowest probability whose answered precision is
    at least ``PRECISION_TARGET``; ``tentative`` is TENTATIVE_CONFIDENCE.
 4. The final models are fitted on every fitting question; the held-out documents are measured once.
+   Every question is also judged again with its passages' headings taken away (Sample.headingless:
+   an outside suite hands a reader bare passages, and a report's section without its heading no
+   longer dates its figures) by the same models, and measured beside it (``headingless``).
 5. What retrieval missing the answer looks like: each question whose answer a candidate carries is
    judged again with every passage holding it taken away (Sample.without_answer; the other passages
    keep their ranks) — the share of those declined is reported, cross-validated and held out (the
@@ -37,9 +40,11 @@ from typing import Any
 import numpy as np
 
 from assistant import PlanQA
+from assistant.candidates import AnswerCandidate
 from assistant.compose import compose
 from assistant.features import FEATURES, QUESTION_FEATURES, Ranked, feature_rows, question_features, with_relative
 from assistant.parts import question_parts
+from assistant.passages import Passage
 from assistant.query import Query
 from assistant.support import SUPPORT_FILE, Decision, Judged, Linear, SupportModel
 from eval.metrics import (
@@ -75,6 +80,7 @@ class Sample:
     y: np.ndarray
     texts: list[str]
     ranked: list[Ranked]  # kind, short answer and passage of each candidate (support and row filled in later)
+    x_bare: np.ndarray  # the features with every passage's headings taken away (Sample.headingless)
 
     def question_row(self, scores: np.ndarray) -> dict[str, float]:
         """The decision features of this question when its candidates have ``scores``."""
@@ -85,6 +91,11 @@ class Sample:
             return {name: 0.0 for name in QUESTION_FEATURES} | {"top": -13.8, "second": -13.8}
         return question_features(ranked, self.query)
 
+    def headingless(self) -> Sample:
+        """This question with its passages' headings taken away: the same candidates and labels, the
+        features a reader given bare passages sees."""
+        return replace(self, x=self.x_bare)
+
     def without_answer(self) -> Sample | None:
         """This question with every passage holding its answer taken away: what the decision sees when
         retrieval misses the answer (None when no candidate carries it, or nothing is left)."""
@@ -94,15 +105,21 @@ class Sample:
         keep = [i for i, r in enumerate(self.ranked) if r.passage not in holding]
         if not keep:
             return None
-        named = [dict(zip(FEATURES, self.x[i].tolist(), strict=True)) for i in keep]
-        rows = with_relative(named, self.query.answer_type)  # against the candidates that are left
-        x = np.array([[row[name] for name in FEATURES] for row in rows], dtype=float)
-        return Sample(self.item, self.group, self.query, x, np.zeros(len(keep)), [self.texts[i] for i in keep],
-                      [self.ranked[i] for i in keep])
+        answer_type = self.query.answer_type
+        return Sample(self.item, self.group, self.query, _relative(self.x[keep], answer_type), np.zeros(len(keep)),
+                      [self.texts[i] for i in keep], [self.ranked[i] for i in keep],
+                      _relative(self.x_bare[keep], answer_type))
 
     def right(self, scores: np.ndarray) -> bool:
         """Whether answering with the best-scored candidate is right."""
         return bool(len(scores) and self.y[int(np.argmax(scores))])
+
+
+def _relative(x: np.ndarray, answer_type: str) -> np.ndarray:
+    """Candidate features with those measured against the other candidates measured again (against
+    the candidates of ``x``)."""
+    rows = with_relative([dict(zip(FEATURES, row.tolist(), strict=True)) for row in x], answer_type)
+    return _matrix([[row[name] for name in FEATURES] for row in rows])
 
 
 def group_of(item: QAItem) -> str:
@@ -124,7 +141,8 @@ def collect(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]]
             continue
         stages = qa.stages(item.question, mode)
         if stages is None:
-            samples.append(Sample(item, group_of(item), None, np.zeros((0, len(FEATURES))), np.zeros(0), [], []))
+            empty = np.zeros((0, len(FEATURES)))
+            samples.append(Sample(item, group_of(item), None, empty, np.zeros(0), [], [], empty))
             continue
         frame = qa.framing(stages.query, stages.scope, mode)
         ctx = stages.context
@@ -137,10 +155,23 @@ def collect(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]]
             labels.append(carries(item, c.kind, c.short, text))
             texts.append(text)
         ranked = [Ranked(c.kind, c.short, c.chunk.chunk_id, 0.0, {}) for c in stages.candidates]
-        samples.append(Sample(item, group_of(item), stages.query,
-                              np.array(rows, dtype=float).reshape(-1, len(FEATURES)), np.array(labels, dtype=float),
-                              texts, ranked))
+        bare = feature_rows([without_headings(c) for c in stages.candidates], ctx)
+        samples.append(Sample(item, group_of(item), stages.query, _matrix(rows), np.array(labels, dtype=float),
+                              texts, ranked, _matrix([[row[name] for name in FEATURES] for row in bare])))
     return samples
+
+
+def _matrix(rows: list[list[float]]) -> np.ndarray:
+    return np.array(rows, dtype=float).reshape(-1, len(FEATURES))
+
+
+def without_headings(candidate: AnswerCandidate) -> AnswerCandidate:
+    """``candidate`` as read from its passages without their heading paths."""
+    def bare(passage: Passage) -> Passage:
+        return replace(passage, chunk=replace(passage.chunk, path=()))
+
+    return replace(candidate, passage=bare(candidate.passage),
+                   also=tuple((bare(passage), span) for passage, span in candidate.also))
 
 
 def carries(item: QAItem, kind: str, short: str, text: str) -> bool:
@@ -168,6 +199,10 @@ def _fit_lr(names: tuple[str, ...], x: np.ndarray, y: np.ndarray, c: float) -> L
     return Linear(names, mean, scale, model.coef_[0], float(model.intercept_[0]))
 
 
+def _fit_decision(q: Questions, c: float, rows: np.ndarray | slice = slice(None)) -> Linear:
+    return _fit_lr(QUESTION_FEATURES, q.x[rows], q.right[rows], c)
+
+
 def _score(params: Linear, x: np.ndarray) -> np.ndarray:
     return params.predict(x) if len(x) else np.zeros(0)
 
@@ -178,48 +213,72 @@ def _folds(groups: Sequence[str], folds: int = FOLDS) -> list[tuple[np.ndarray, 
     return list(GroupKFold(n_splits=min(folds, len(set(groups)))).split(np.zeros(len(groups)), groups=groups))
 
 
-def out_of_fold(samples: Sequence[Sample], c: float) -> list[np.ndarray]:
-    """Every question's candidate scores from a candidate model fitted on the other documents."""
+def _fit_candidates(samples: Sequence[Sample], c: float) -> Linear:
+    return _fit_lr(FEATURES, *_stack(samples), c)
+
+
+@dataclass(frozen=True)
+class Questions:
+    """Each question's decision features and whether answering with its best candidate is right, as
+    it is and with its passages' headings taken away (``*_bare``)."""
+
+    x: np.ndarray
+    right: np.ndarray
+    x_bare: np.ndarray
+    right_bare: np.ndarray
+
+
+def out_of_fold(samples: Sequence[Sample], c: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Every question's candidate scores, and its headingless copy's, from a candidate model fitted on
+    the other documents."""
     scores: list[np.ndarray] = [np.zeros(0)] * len(samples)
+    bare = list(scores)
     for inside, outside in _folds([s.group for s in samples]):
-        x, y = _stack([samples[i] for i in inside])
-        model = _fit_lr(FEATURES, x, y, c)
+        model = _fit_candidates([samples[i] for i in inside], c)
         for i in outside:
-            scores[i] = _score(model, samples[i].x)
-    return scores
+            scores[i], bare[i] = _score(model, samples[i].x), _score(model, samples[i].x_bare)
+    return scores, bare
 
 
-def _questions(samples: Sequence[Sample], scores: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Each question's decision features and whether answering with its best candidate is right."""
+def _decision_rows(samples: Sequence[Sample], scores: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     rows = [s.question_row(sc) for s, sc in zip(samples, scores, strict=True)]
     x = np.array([[row[name] for name in QUESTION_FEATURES] for row in rows], dtype=float)
     return x, np.array([s.right(sc) for s, sc in zip(samples, scores, strict=True)])
 
 
-def _confidence_oof(groups: Sequence[str], q: np.ndarray, right: np.ndarray, c: float) -> np.ndarray:
-    out = np.zeros(len(right))
+def _questions(samples: Sequence[Sample], scores: Sequence[np.ndarray], bare: Sequence[np.ndarray]) -> Questions:
+    """The decision's view of ``samples`` whose candidates have ``scores`` (their copies ``bare``)."""
+    return Questions(*_decision_rows(samples, scores), *_decision_rows([s.headingless() for s in samples], bare))
+
+
+def _confidence_oof(groups: Sequence[str], q: Questions, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold confidence of each question and of its headingless copy."""
+    out, bare = np.zeros(len(q.right)), np.zeros(len(q.right))
     for inside, outside in _folds(groups):
-        if len(set(right[inside])) < 2:
-            out[outside] = right[inside].mean()
+        if len(set(q.right[inside])) < 2:
+            out[outside] = bare[outside] = q.right[inside].mean()
             continue
-        out[outside] = _fit_lr(QUESTION_FEATURES, q[inside], right[inside], c).predict(q[outside])
-    return out
+        model = _fit_decision(q, c, inside)
+        out[outside], bare[outside] = model.predict(q.x[outside]), model.predict(q.x_bare[outside])
+    return out, bare
 
 
-def _without_answer_oof(samples: Sequence[Sample], q: np.ndarray, right: np.ndarray, c: float, c2: float,
-                        platt_map: tuple[float, float]) -> np.ndarray:
+def _without_answer_oof(samples: Sequence[Sample], q: Questions, c: float, c2: float,
+                        platt_map: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
     """The calibrated confidence of each question with its answer's passages taken away
-    (Sample.without_answer), judged by the candidate and decision models of the fold that never saw
-    its document."""
-    out = []
+    (Sample.without_answer), as it is and headingless, judged by the candidate and decision models of
+    the fold that never saw its document."""
+    out: list[float] = []
+    bare: list[float] = []
     for inside, outside in _folds([s.group for s in samples]):
         missed = [m for i in outside if (m := samples[i].without_answer()) is not None]
-        if not missed or len(set(right[inside])) < 2:
+        if not missed or len(set(q.right[inside])) < 2:
             continue
-        candidates = _fit_lr(FEATURES, *_stack([samples[i] for i in inside]), c)
-        decision = calibrated(_fit_lr(QUESTION_FEATURES, q[inside], right[inside], c2), *platt_map)
+        candidates = _fit_candidates([samples[i] for i in inside], c)
+        decision = calibrated(_fit_decision(q, c2, inside), *platt_map)
         out += _missed_confidence(missed, candidates, decision).tolist()
-    return np.array(out)
+        bare += _missed_confidence([m.headingless() for m in missed], candidates, decision).tolist()
+    return np.array(out), np.array(bare)
 
 
 def _missed_confidence(missed: Sequence[Sample], candidates: Linear, decision: Linear) -> np.ndarray:
@@ -281,6 +340,14 @@ def measure(confidence: np.ndarray, right: np.ndarray, answerable: np.ndarray, a
     }
 
 
+def _measure_headingless(confidence: np.ndarray, right: np.ndarray, answerable: np.ndarray, answer_at: float,
+                         missed: np.ndarray) -> dict[str, Any]:
+    """The headline numbers of the questions judged with their passages' headings taken away."""
+    numbers = measure(confidence, right, answerable, answer_at)
+    keep = ("coverage", "answered_precision", "answered_wrong", "abstention_recall", "ece", "aurc")
+    return {k: numbers[k] for k in keep} | {"declined_without_answer": _declined(missed, answer_at)}
+
+
 @dataclass(frozen=True)
 class FitResult:
     model: SupportModel
@@ -300,42 +367,46 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
     answerable = np.array([s.item.answerable for s in samples])
     tried = {}
     for c in C_GRID:
-        q, right = _questions(samples, out_of_fold(samples, c))
+        q = _questions(samples, *out_of_fold(samples, c))
         for c2 in C_GRID:
-            raw = _confidence_oof(groups, q, right, c2)
-            tried[(c, c2)] = (area_under_risk_coverage(raw.tolist(), right.tolist()) or 1.0, q, right, raw)
+            raw, raw_bare = _confidence_oof(groups, q, c2)
+            tried[(c, c2)] = (area_under_risk_coverage(raw.tolist(), q.right.tolist()) or 1.0, q, raw, raw_bare)
         if progress:
             print(f"planqa fit: C={c} best AURC {min(v[0] for k, v in tried.items() if k[0] == c):.4f}",
                   file=sys.stderr, flush=True)
     c, c2 = min(tried, key=lambda k: (tried[k][0], k))
-    _, q, right, raw = tried[(c, c2)]  # out of fold: each question judged by models that never saw its document
-    slope, shift = platt(raw, right)
-    confidence = 1.0 / (1.0 + np.exp(-(slope * _logit(raw) + shift)))
-    answer_at, tentative_at = thresholds(confidence, right)
-    x, y = _stack(samples)
-    candidates = _fit_lr(FEATURES, x, y, c)
-    decision = calibrated(_fit_lr(QUESTION_FEATURES, q, right, c2), slope, shift)
-    missed = _without_answer_oof(samples, q, right, c, c2, (slope, shift))
+    _, q, raw, raw_bare = tried[(c, c2)]  # out of fold: each question judged by models that never saw its document
+    slope, shift = platt(raw, q.right)
+    confidence, confidence_bare = (1.0 / (1.0 + np.exp(-(slope * _logit(r) + shift))) for r in (raw, raw_bare))
+    answer_at, tentative_at = thresholds(confidence, q.right)
+    candidates = _fit_candidates(samples, c)
+    decision = calibrated(_fit_decision(q, c2), slope, shift)
+    missed, missed_bare = _without_answer_oof(samples, q, c, c2, (slope, shift))
     cv = {"C": [c, c2], "platt": [round(slope, 4), round(shift, 4)],
-          **measure(confidence, right, answerable, answer_at),
+          **measure(confidence, q.right, answerable, answer_at),
           "declined_without_answer": _declined(missed, answer_at),
-          "curve": risk_coverage(confidence.tolist(), right.tolist())}
+          "headingless": _measure_headingless(confidence_bare, q.right_bare, answerable, answer_at, missed_bare),
+          "curve": risk_coverage(confidence.tolist(), q.right.tolist())}
     held = {}
     if tests:
-        t_q, t_right = _questions(tests, [_score(candidates, s.x) for s in tests])
-        t_conf = decision.predict(t_q)
-        t_missed = _missed_confidence([m for s in tests if (m := s.without_answer()) is not None], candidates,
-                                      decision)
-        held = {**measure(t_conf, t_right, np.array([s.item.answerable for s in tests]), answer_at),
-                "declined_without_answer": _declined(t_missed, answer_at),
-                "curve": risk_coverage(t_conf.tolist(), t_right.tolist())}
+        t_answerable = np.array([s.item.answerable for s in tests])
+        t_q = _questions(tests, [_score(candidates, s.x) for s in tests], [_score(candidates, s.x_bare) for s in tests])
+        t_conf, t_conf_bare = decision.predict(t_q.x), decision.predict(t_q.x_bare)
+        t_missed = [m for s in tests if (m := s.without_answer()) is not None]
+        held = {**measure(t_conf, t_q.right, t_answerable, answer_at),
+                "declined_without_answer": _declined(_missed_confidence(t_missed, candidates, decision), answer_at),
+                "headingless": _measure_headingless(
+                    t_conf_bare, t_q.right_bare, t_answerable, answer_at,
+                    _missed_confidence([m.headingless() for m in t_missed], candidates, decision)),
+                "curve": risk_coverage(t_conf.tolist(), t_q.right.tolist())}
     about = {
         "_about": "Fitted by `planqa fit` (eval/fit.py): logistic regressions over the features of "
                   "assistant/features.py (candidates, then the question's decision), cross-validated over "
                   "documents (GroupKFold), the decision recalibrated (Platt) on out-of-fold predictions; "
                   f"thresholds for answered precision >= {PRECISION_TARGET} on unseen documents (answer) and a "
                   f"calibrated confidence >= {TENTATIVE_CONFIDENCE} (tentative).",
-        "fitted": {"questions": len(samples), "candidates": len(y), "positives": int(y.sum()),
+        "fitted": {"questions": len(samples), "candidates": sum(len(s.y) for s in samples),
+                   "positives": int(sum(s.y.sum() for s in samples)),
                    "held_out_questions": len(tests), "mode": mode,
                    "model": next(iter(answerers.values())).model_id,
                    "cross_validated": {k: v for k, v in cv.items() if k != "curve"},

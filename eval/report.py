@@ -223,6 +223,9 @@ def fit_table(cv: dict[str, Any], held_out: dict[str, Any], model: Any) -> str:
              "abstention_recall", "declined_without_answer", "ece", "aurc")
     rows = [["", "cross-validated (fitting documents)", "held-out documents"]]
     rows += [[name, str(cv.get(name)), str(held_out.get(name))] for name in names]
+    bare_cv, bare_held = cv.get("headingless", {}), held_out.get("headingless", {})
+    rows += [[f"headingless {name}", str(bare_cv.get(name)), str(bare_held.get(name))]
+             for name in names if name in bare_cv]  # each question again, its passages' headings taken away
     lines = [f"support model: C={cv.get('C')}, thresholds answer ≥ {model.answer_at:.3f}, "
              f"tentative ≥ {model.tentative_at:.3f}", "", *_aligned(rows), ""]
     for title, data in (("cross-validated", cv), ("held-out", held_out)):

@@ -46,6 +46,18 @@ def test_a_question_without_its_answers_passages_is_judged_on_the_rest(qa):
     assert missed.without_answer() is None  # nothing left carries the answer
 
 
+def test_a_question_judged_without_its_headings_keeps_its_candidates_and_labels(qa):
+    item = _item("临空经济区重点发展哪些产业", ("航空物流",), "list")
+    [sample] = collect({"shipped": qa}, [(item, "shipped")], progress=False)
+    bare = sample.headingless()
+    assert bare.x.shape == sample.x.shape and (bare.y == sample.y).all() and bare.ranked == sample.ranked
+    heading = FEATURES.index("cov_heading")
+    # the 章/节 named 临空经济区 for some candidates; without headings they say nothing
+    assert sample.x[:, heading].max() > 0 and not bare.x[:, heading].any()
+    missed = sample.without_answer()
+    assert missed is not None and not missed.headingless().x[:, heading].any()
+
+
 def test_folds_never_split_a_document():
     groups = [f"doc{i % 7}" for i in range(70)]
     for inside, outside in _folds(groups):
