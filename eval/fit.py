@@ -15,7 +15,8 @@
    logistic regression of the outcome on their log-odds, folded into the confidence model's weights:
    an isotonic map measured worse), checked for calibration (reliability table, expected calibration
    error) and choose the thresholds: ``answer`` at the lowest probability whose answered precision is
-   at least ``PRECISION_TARGET``; ``tentative`` is TENTATIVE_CONFIDENCE.
+   at least ``PRECISION_TARGET``; ``tentative`` is TENTATIVE_CONFIDENCE. How much that threshold
+   depends on the documents fitted is reported (``threshold_spread``: over bootstrap resamples of them).
 4. The final models are fitted on every fitting question; the held-out documents are measured once.
    Every question is also judged again with its passages' headings taken away (Sample.headingless:
    an outside suite hands a reader bare passages, and a report's section without its heading no
@@ -66,6 +67,7 @@ PRECISION_TARGET = 0.85
 HEADLINED = ("figure", "row", "date")  # candidate kinds whose short answer is shown as the headline
 TENTATIVE_CONFIDENCE = 0.5  # offered as 「可能的答案」 when more likely right than wrong
 FOLDS = 5
+BOOTSTRAP_RESAMPLES = 200
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
@@ -322,6 +324,21 @@ def thresholds(confidence: np.ndarray, right: np.ndarray) -> tuple[float, float]
     return answer, min(answer, TENTATIVE_CONFIDENCE)
 
 
+def threshold_spread(confidence: np.ndarray, right: np.ndarray, groups: Sequence[str],
+                     resamples: int = BOOTSTRAP_RESAMPLES) -> list[float]:
+    """How much the answer threshold depends on which documents were fitted: the 5th, 50th and 95th
+    percentile of ``thresholds``' answer threshold over bootstrap resamples of the documents (each drawn
+    with replacement, all its questions with it; a fixed seed, so the same data give the same spread)."""
+    rng = np.random.default_rng(0)
+    names = sorted(set(groups))
+    members = {name: np.flatnonzero(np.array(groups) == name) for name in names}
+    found = []
+    for _ in range(resamples):
+        rows = np.concatenate([members[names[i]] for i in rng.integers(len(names), size=len(names))])
+        found.append(thresholds(confidence[rows], right[rows])[0])
+    return [round(float(v), 4) for v in np.percentile(found, [5, 50, 95])]
+
+
 def measure(confidence: np.ndarray, right: np.ndarray, answerable: np.ndarray, answer_at: float) -> dict[str, Any]:
     """Question-level numbers of a decision rule: coverage, precision of the answered, accuracy on the
     answerable, abstention recall, calibration and the risk–coverage area."""
@@ -383,6 +400,7 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
     decision = calibrated(_fit_decision(q, c2), slope, shift)
     missed, missed_bare = _without_answer_oof(samples, q, c, c2, (slope, shift))
     cv = {"C": [c, c2], "platt": [round(slope, 4), round(shift, 4)],
+          "threshold_spread": threshold_spread(confidence, q.right, groups),
           **measure(confidence, q.right, answerable, answer_at),
           "declined_without_answer": _declined(missed, answer_at),
           "headingless": _measure_headingless(confidence_bare, q.right_bare, answerable, answer_at, missed_bare),

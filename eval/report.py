@@ -226,8 +226,11 @@ def fit_table(cv: dict[str, Any], held_out: dict[str, Any], model: Any) -> str:
     bare_cv, bare_held = cv.get("headingless", {}), held_out.get("headingless", {})
     rows += [[f"headingless {name}", str(bare_cv.get(name)), str(bare_held.get(name))]
              for name in names if name in bare_cv]  # each question again, its passages' headings taken away
+    spread = cv.get("threshold_spread")
     lines = [f"support model: C={cv.get('C')}, thresholds answer ≥ {model.answer_at:.3f}, "
-             f"tentative ≥ {model.tentative_at:.3f}", "", *_aligned(rows), ""]
+             f"tentative ≥ {model.tentative_at:.3f}"
+             + (f" (answer threshold over documents resampled: 5th–95th percentile {spread[0]:.3f}–{spread[2]:.3f},"
+                f" median {spread[1]:.3f})" if spread else ""), "", *_aligned(rows), ""]
     for title, data in (("cross-validated", cv), ("held-out", held_out)):
         if not data:
             continue

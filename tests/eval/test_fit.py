@@ -7,7 +7,7 @@ import numpy as np
 
 from assistant.features import FEATURES
 from assistant.support import Linear
-from eval.fit import _folds, calibrated, carries, collect, platt, thresholds
+from eval.fit import _folds, calibrated, carries, collect, platt, threshold_spread, thresholds
 from eval.qaset import QAItem
 
 
@@ -88,3 +88,16 @@ def test_the_answer_threshold_is_the_lowest_reaching_the_precision_target():
     assert answer == 0.7 and tentative == 0.5  # 4 of 4 answered at 0.7; at 0.6, 4 of 5 < 0.85
     never, _ = thresholds(np.array([0.9, 0.8]), np.array([False, False]))
     assert never > 1.0
+
+
+def test_the_threshold_spread_shows_how_much_the_threshold_depends_on_the_documents_fitted():
+    rng = np.random.default_rng(1)
+    confidence = rng.uniform(size=2000)
+    right = rng.uniform(size=2000) < confidence  # calibrated: precision ≥ 0.85 from about 0.7 up
+    groups = [f"doc{i % 20}" for i in range(2000)]
+    low, median, high = threshold_spread(confidence, right, groups)
+    assert low <= median <= high and abs(median - thresholds(confidence, right)[0]) < 0.05
+    assert threshold_spread(confidence, right, groups) == [low, median, high]  # a fixed seed
+    # one document: every resample draws the same questions, so nothing varies
+    one = thresholds(confidence, right)[0]
+    assert threshold_spread(confidence, right, ["doc"] * 2000) == [round(one, 4)] * 3
