@@ -38,10 +38,10 @@ class Opened:
     rebuilt: str = ""
 
 
-def library_lag(manifest: dict, entries: Sequence[LibraryEntry]) -> dict[str, list[str]]:
-    """How the index (its manifest) lags behind the library's ``entries``: the documents it has not
-    indexed yet, those whose bytes changed since, and those it holds that the library no longer
-    has (all empty when it is current)."""
+def library_lag(manifest: dict, entries: Sequence[LibraryEntry | PlanDocument]) -> dict[str, list[str]]:
+    """How the index (its manifest) lags behind the library's ``entries`` (or the documents given): the
+    documents it has not indexed yet, those whose bytes changed since, and those it holds that the
+    library no longer has (all empty when it is current)."""
     indexed = {doc_id: info.get("sha256") for doc_id, info in manifest.get("documents", {}).items()}
     listed = {entry.meta.doc_id: entry.sha256 for entry in entries}
     return {
@@ -78,11 +78,9 @@ def staleness(root: Path, docs: Sequence[PlanDocument], embedder: Embedder) -> t
 def _dropped_documents(root: Path, docs: Sequence[PlanDocument]) -> list[str]:
     """The documents the stored index holds that ``docs`` do not (empty when there is no readable index)."""
     try:
-        indexed = read_manifest(root).get("documents", {})
+        return library_lag(read_manifest(root), docs)["not_in_library"]
     except IndexError_:
         return []
-    given = {d.meta.doc_id for d in docs}
-    return [doc_id for doc_id in indexed if doc_id not in given]
 
 
 def open_index(root: Path, docs: Sequence[PlanDocument], embedder: Embedder, rebuild: Rebuild = "auto",
