@@ -121,7 +121,7 @@ def _relative(x: np.ndarray, answer_type: str) -> np.ndarray:
     """Candidate features with those measured against the other candidates measured again (against
     the candidates of ``x``)."""
     rows = with_relative([dict(zip(FEATURES, row.tolist(), strict=True)) for row in x], answer_type)
-    return _matrix([[row[name] for name in FEATURES] for row in rows])
+    return _matrix(rows)
 
 
 def group_of(item: QAItem) -> str:
@@ -149,22 +149,22 @@ def collect(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]]
         frame = qa.framing(stages.query, stages.scope, mode)
         ctx = stages.context
         named = feature_rows(stages.candidates, ctx)
-        rows, labels, texts = [], [], []
+        labels, texts = [], []
         for c, row in zip(stages.candidates, named, strict=True):
             text = compose(frame, Decision(Judged(c, 1.0, row), 1.0, "answer"), [], [c.passage], 1, qa._cite,
                            qa.title).text
-            rows.append([row[name] for name in FEATURES])
             labels.append(carries(item, c.kind, c.short, text))
             texts.append(text)
         ranked = [Ranked(c.kind, c.short, c.chunk.chunk_id, 0.0, {}) for c in stages.candidates]
         bare = feature_rows([without_headings(c) for c in stages.candidates], ctx)
-        samples.append(Sample(item, group_of(item), stages.query, _matrix(rows), np.array(labels, dtype=float),
-                              texts, ranked, _matrix([[row[name] for name in FEATURES] for row in bare])))
+        samples.append(Sample(item, group_of(item), stages.query, _matrix(named), np.array(labels, dtype=float),
+                              texts, ranked, _matrix(bare)))
     return samples
 
 
-def _matrix(rows: list[list[float]]) -> np.ndarray:
-    return np.array(rows, dtype=float).reshape(-1, len(FEATURES))
+def _matrix(rows: Sequence[Mapping[str, float]]) -> np.ndarray:
+    """Named candidate features as a matrix, one row per candidate, columns in FEATURES order."""
+    return np.array([[row[name] for name in FEATURES] for row in rows], dtype=float).reshape(-1, len(FEATURES))
 
 
 def without_headings(candidate: AnswerCandidate) -> AnswerCandidate:
@@ -331,7 +331,8 @@ def threshold_spread(confidence: np.ndarray, right: np.ndarray, groups: Sequence
     with replacement, all its questions with it; a fixed seed, so the same data give the same spread)."""
     rng = np.random.default_rng(0)
     names = sorted(set(groups))
-    members = {name: np.flatnonzero(np.array(groups) == name) for name in names}
+    labels = np.array(groups)
+    members = {name: np.flatnonzero(labels == name) for name in names}
     found = []
     for _ in range(resamples):
         rows = np.concatenate([members[names[i]] for i in rng.integers(len(names), size=len(names))])
