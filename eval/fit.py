@@ -381,6 +381,13 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
     testing = [(i, lib) for i, lib in items if i.doc in held_out]
     samples = collect(answerers, fitting, mode, progress)
     tests = collect(answerers, testing, mode, progress)
+    return fit_collected(samples, tests, next(iter(answerers.values())).model_id, mode, progress)
+
+
+def fit_collected(samples: Sequence[Sample], tests: Sequence[Sample], model_id: str, mode: str = "hybrid",
+                  progress: bool = True) -> FitResult:
+    """Fit, calibrate and measure the support model on collected candidates: ``samples`` of the fitting
+    documents, ``tests`` of the held-out ones (asked with ``model_id`` in retrieval ``mode``)."""
     groups = [s.group for s in samples]
     answerable = np.array([s.item.answerable for s in samples])
     tried = {}
@@ -427,7 +434,7 @@ def fit(answerers: Mapping[str, PlanQA], items: Sequence[tuple[QAItem, str]], he
         "fitted": {"questions": len(samples), "candidates": sum(len(s.y) for s in samples),
                    "positives": int(sum(s.y.sum() for s in samples)),
                    "held_out_questions": len(tests), "mode": mode,
-                   "model": next(iter(answerers.values())).model_id,
+                   "model": model_id,
                    "cross_validated": {k: v for k, v in cv.items() if k != "curve"},
                    "held_out": {k: v for k, v in held.items() if k != "curve"},
                    "at": datetime.now(UTC).isoformat(timespec="seconds")},
