@@ -3,11 +3,13 @@ folds over documents, the Platt recalibration and the thresholds."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from assistant.features import FEATURES
 from assistant.support import Linear
-from eval.fit import _folds, calibrated, carries, collect, platt, threshold_spread, thresholds
+from eval.fit import _folds, calibrated, carries, collect, fit_collected, platt, threshold_spread, thresholds
 from eval.qaset import QAItem
 
 
@@ -101,3 +103,26 @@ def test_the_threshold_spread_shows_how_much_the_threshold_depends_on_the_docume
     # one document: every resample draws the same questions, so nothing varies
     one = thresholds(confidence, right)[0]
     assert threshold_spread(confidence, right, ["doc"] * 2000) == [round(one, 4)] * 3
+
+
+def test_fit_collected_fits_calibrates_and_measures_on_real_candidates(qa):
+    # facts the shipped plan states, and questions it does not answer, each its own cross-validation group
+    asked = [("鄂州到2025年要建多少5G基站", ("5000个",), "number"), ("互联网出口带宽要达到多少", ("1500G",), "number"),
+             ("IPv6活跃用户占比目标", ("95%",), "number"), ("区级三馆一场达标率要达到多少", ("100%",), "number"),
+             ("华容区的文化旅游定位", ("休闲娱乐片区",), "fact"), ("梁子湖区的文化旅游定位", ("生态度假片区",), "fact"),
+             ("葛店开发区优先发展哪些产业", ("光电子信息",), "list"),
+             ("临空经济区构建哪四大产业园", ("航空物流",), "list"),
+             ("鄂州市长是谁", (), "unanswerable"), ("花湖机场什么时候投运", (), "unanswerable")]
+    items = [(replace(_item(q, must, kind), id=f"f{n}", doc=f"group{n % 5}"), "shipped")
+             for n, (q, must, kind) in enumerate(asked)]
+    samples = collect({"shipped": qa}, items[:9], progress=False)
+    tests = collect({"shipped": qa}, items[9:], progress=False)
+    result = fit_collected(samples, tests, qa.model_id, progress=False)
+    model = result.model
+    assert 0.0 < model.tentative_at <= model.answer_at <= 1.0 + 1e-9
+    assert result.cv["questions"] == 9 and result.held_out["questions"] == 1
+    assert {"aurc", "ece", "threshold_spread", "headingless", "declined_without_answer"} <= result.cv.keys()
+    # fitted on every fitting question: it puts a candidate carrying the answer first for most of them
+    first = [s.y[int(np.argmax(model.candidates.predict(s.x)))] for s in samples if s.y.any()]
+    assert len(first) >= 6 and sum(first) >= len(first) - 2
+    assert model.to_dict()["fitted"]["questions"] == 9
