@@ -106,7 +106,7 @@ def test_the_threshold_spread_shows_how_much_the_threshold_depends_on_the_docume
 
 
 def test_fit_collected_fits_calibrates_and_measures_on_real_candidates(qa):
-    # facts the shipped plan states, and questions it does not answer, each its own cross-validation group
+    # facts the shipped plan states, and questions it does not answer, in five cross-validation groups
     asked = [("鄂州到2025年要建多少5G基站", ("5000个",), "number"), ("互联网出口带宽要达到多少", ("1500G",), "number"),
              ("IPv6活跃用户占比目标", ("95%",), "number"), ("区级三馆一场达标率要达到多少", ("100%",), "number"),
              ("华容区的文化旅游定位", ("休闲娱乐片区",), "fact"), ("梁子湖区的文化旅游定位", ("生态度假片区",), "fact"),
