@@ -354,6 +354,8 @@ def test_upload_a_plan_then_ask_it_and_remove_it(browser, library_server_url, tm
     page.get_by_role("tab", name="文档库").click()
     page.locator("#pq-remove-select input").click()
     page.get_by_role("option", name=re.compile("hubei")).click()
+    # the choice reaches the server with the next event only once the dropdown shows it
+    expect(page.locator("#pq-remove-select input")).to_have_value(re.compile("hubei"))
     page.locator("#pq-remove").click()
     expect(page.locator("#pq-library-status")).to_contain_text("已删除", timeout=120_000)
     expect(page.locator("#pq-library tbody tr")).to_have_count(1)
