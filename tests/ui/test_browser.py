@@ -175,6 +175,7 @@ def test_settings_filter_by_part_and_number_of_sources(page, qa):
     ninth = qa.searcher.part_labels()[8]
     page.locator("#pq-part input").click()
     page.get_by_role("option", name=ninth).click()
+    expect(page.locator("#pq-part input")).to_have_value(ninth)  # chosen before the question is asked
     open_advanced(page)
     typed, slider = page.locator("#pq-k input[type='number']"), page.locator("#pq-k input[type='range']")
     for _ in range(3):  # the fold may still be opening and redraw the slider, dropping a value typed too early
