@@ -338,7 +338,9 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                     with gr.Row():
                         removable = gr.Dropdown(_removable(live), value=None, label="删除已添加的文档",
                                                 elem_id="pq-remove-select")
-                        remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove")
+                        # enabled only once a choice has reached the server: a click cannot send none
+                        remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove",
+                                                  interactive=False)
 
         chat_io = {"inputs": [question, chat, turns, mode, k, part, doc, region],
                    "outputs": [chat, question, sources, refs, hint, turns, details]}
@@ -360,6 +362,8 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                 remove_button.click(remove, inputs=removable, outputs=[library_status, *view_outputs],
                                     api_visibility="private", concurrency_id="library"),
             )
+            removable.change(_removal_allowed, inputs=removable, outputs=remove_button, api_visibility="private",
+                             queue=False)
             for change in changes:  # the changing session gets its views again once the new index is in
                 change.then(after_indexing, outputs=[index_status, *view_outputs], api_visibility="private",
                             concurrency_id="indexed", concurrency_limit=None)
@@ -437,6 +441,11 @@ def _doc_choices(qa: PlanQA) -> list[tuple[str, str]]:
 
 def _region_choices(qa: PlanQA) -> list[tuple[str, str]]:
     return [("全部地区", ALL_REGIONS), *((r, r) for r in qa.catalog().regions)]
+
+
+def _removal_allowed(doc_id: str | None) -> gr.Button:
+    """删除 is enabled while the dropdown holds a document (not before a choice, not after a removal)."""
+    return gr.Button(interactive=bool(doc_id))
 
 
 def _removable(live: LiveQA) -> list[tuple[str, str]]:
