@@ -23,10 +23,14 @@ MAX_LIST_ITEMS = 12  # a list's short answer names at most this many items (fit_
 _CLAUSE = re.compile(r"(?<=[，；：,;:])")
 # what leads an enumeration (「优先发展」「重点建设」「包括」) and what closes it (「等高端产业」「等」)
 _LEADING_VERB = re.compile(
-    r"^.*?(?:(?:优先|重点|大力|加快|积极|着力|主要|全面)?(?:发展|建设|打造|培育|推进|布局|包括|包含|形成|实施|壮大|聚焦|引进|以)"
+    r"^.*?(?:(?:优先|重点|大力|加快|积极|着力|主要|全面)?(?:发展|建设|打造|培育|推进|推动|布局|包括|包含|涵盖|形成|构建|构筑|实施|壮大|聚焦|引进|以)"
     r"(?:了|以)?)(?=[^、]{2,})"
 )
 _TRAILING_ETC = re.compile(r"等[^、]{0,12}$")
+# a closing count and kind (「光电子四大产业园」「…三个中心」) names the list, not its last item
+_TRAILING_COUNT = re.compile(r"(?<=[^、]{2})(?:[一二三四五六七八九十两]|\d+)(?:大|个|类|项|种|条|座|家)[^、]{1,8}$")
+# 「以葛店、三江港为依托」: the frame 以…为… closes on its noun
+_FRAME_CLOSE = re.compile(r"(?<=[^、]{2})为[^、]{1,3}$")
 # a sentence that announces a list: 「重点抓好以下十个方面工作：」「主要做了以下7方面工作」
 _INTRODUCES = re.compile(r"以下|如下|[:：]\s*$|(?:几|[一二三四五六七八九十两\d]+)个?(?:方面|项|条|件)")
 _VALUE_COLUMN = re.compile(r"(?:19|20)\d{2}|增速|增长|目标|年均|累计|期末")
@@ -86,13 +90,20 @@ def list_items(quote: str, relevance: Callable[[str], float] = lambda _: 0.0) ->
 
     >>> list_items("培育新兴产业，优先发展光电子信息、智能制造、生物医药等高端产业，建设产业基地。")
     ['光电子信息', '智能制造', '生物医药']
+    >>> list_items("构建智能制造、航空物流、医疗健康、光电子四大产业园。")
+    ['智能制造', '航空物流', '医疗健康', '光电子']
+    >>> list_items("以临空经济区为中心，以葛店、三江港为依托，建设产地仓。")
+    ['葛店', '三江港']
     """
     clause = enumeration(quote, relevance)
     if clause.count("、") < 1:
         return []
     items = clause.split("、")
+    framed = items[0].lstrip().startswith("以")
     items[0] = _LEADING_VERB.sub("", items[0])
-    items[-1] = _TRAILING_ETC.sub("", items[-1])
+    items[-1] = _TRAILING_COUNT.sub("", _TRAILING_ETC.sub("", items[-1]))
+    if framed:
+        items[-1] = _FRAME_CLOSE.sub("", items[-1])
     return [item.strip("“”「」 ") for item in items if 1 < len(item.strip("“”「」 ")) <= 30]
 
 

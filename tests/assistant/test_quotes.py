@@ -45,6 +45,20 @@ def test_list_items_of_a_real_enumeration(gedian):
     assert all(item in gedian.text for item in list_items(gedian.text))
 
 
+@pytest.mark.parametrize(("marker", "expected"), [
+    # a leading verb and a closing count-and-kind are not items: 「构建…四大产业园」
+    ("四大产业园", ["智能制造", "航空物流", "医疗健康", "光电子"]),
+    # the frame 以…为依托 closes on its noun, not on the last item
+    ("为依托", ["葛店", "三江港"]),
+])
+def test_list_items_leave_out_what_frames_the_enumeration(chunks, marker, expected):
+    chunk = next(c for c in chunks if marker in c.text and c.text.count("、") >= 1)
+    sentence = next(s for s in re.split(r"(?<=[。；])", chunk.text) if marker in s)
+    clause = next(c for c in re.split(r"[，。；]", sentence) if marker in c)
+    assert list_items(clause) == expected
+    assert all(item in chunk.text for item in expected)
+
+
 def test_the_enumeration_most_relevant_to_the_question_wins(gedian):
     other = max((c for c in re.split(r"[，。；]", gedian.text) if c.count("、") and c != GEDIAN), key=len)
     assert enumeration(gedian.text, lambda clause: 1.0 if clause == other else 0.0) == other
