@@ -8,6 +8,7 @@ headings or numbered paragraphs a sentence announces).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -16,6 +17,7 @@ from assistant.query import QuestionType
 from corpus import Chunk
 from corpus.chunker import split_sentences
 from corpus.text import QUALIFIER, UNITS
+from index.tokenization import ZhTokenizer
 
 MAX_QUOTE_CHARS = 160
 MAX_LIST_ITEMS = 12  # a list's short answer names at most this many items (fit_items keeps it short)
@@ -33,6 +35,7 @@ _TRAILING_COUNT = re.compile(r"(?<=[^、]{2})(?:[一二三四五六七八九十�
 _FRAME_CLOSE = re.compile(r"(?<=[^、]{2})为[^、]{1,3}$")
 # a sentence that announces a list: 「重点抓好以下十个方面工作：」「主要做了以下7方面工作」
 _INTRODUCES = re.compile(r"以下|如下|[:：]\s*$|(?:几|[一二三四五六七八九十两\d]+)个?(?:方面|项|条|件)")
+_PUNCTUATION = re.compile(r"([^\w]+)")
 _VALUE_COLUMN = re.compile(r"(?:19|20)\d{2}|增速|增长|目标|年均|累计|期末")
 
 
@@ -127,6 +130,8 @@ def fit_items(items: list[str], budget: int = 160) -> list[str]:
 
     >>> fit_items(["在扩大内需上下功夫、求实效", "在发展新质生产力上下功夫、求实效"])
     ['在扩大内需', '在发展新质生产力']
+    >>> fit_items(["30家省级创新平台", "50家市级创新平台"])
+    ['30家省级创新平台', '50家市级创新平台']
     """
     items = _without_shared_affixes(items)
     if sum(len(i) + 1 for i in items) <= budget:
@@ -141,15 +146,49 @@ def _shared_start(texts: list[str]) -> str:
 
 
 def _without_shared_affixes(items: list[str]) -> list[str]:
+    """Items without the start and end they all share, where that is cut between words: 「30家省级创新平台」
+    and 「50家市级创新平台」 share 「级创新平台」, but 「省级」 is one word, so nothing is dropped."""
     if len(items) < 2:
         return items
     prefix = _shared_start(items)
     suffix = _shared_start([i[::-1] for i in items])[::-1]
-    if len(prefix) < 2 or any(len(i) - len(prefix) < 2 for i in items):
+    if len(prefix) < 2 or any(len(i) - len(prefix) < 2 for i in items) or not _cut_between_words(items, len(prefix)):
         prefix = ""
-    if len(suffix) < 2 or any(len(i) - len(prefix) - len(suffix) < 2 for i in items):
+    if (len(suffix) < 2 or any(len(i) - len(prefix) - len(suffix) < 2 for i in items)
+            or not all(_cut_between_words([i], len(i) - len(suffix)) for i in items)):
         suffix = ""
     return [i[len(prefix) : len(i) - len(suffix)] for i in items]
+
+
+def _cut_between_words(items: list[str], at: int) -> bool:
+    """Whether position ``at`` of every item falls between two words: between two words of jieba's precise
+    cut, or between the two words a compound is made of (食品|安全, not 省|级)."""
+    for item in items:
+        ends, start = {0}, 0
+        for piece in _PUNCTUATION.split(item):  # punctuation is a boundary on both sides
+            if piece and not _PUNCTUATION.fullmatch(piece):
+                words = _segmenter().words(piece)
+                if "".join(words) != piece:  # normalization changed the text: its offsets are not the item's
+                    return False
+                for word in words:
+                    ends.update(start + k for k in range(2, len(word) - 1) if _is_compound_cut(word, k))
+                    start += len(word)
+                    ends.add(start)
+            else:
+                start += len(piece)
+                ends.add(start)
+        if at not in ends:
+            return False
+    return True
+
+
+def _is_compound_cut(word: str, k: int) -> bool:
+    return _segmenter().is_word(word[:k]) and _segmenter().is_word(word[k:])
+
+
+@functools.cache
+def _segmenter() -> ZhTokenizer:
+    return ZhTokenizer()
 
 
 # --- table rows ---------------------------------------------------------------------------------

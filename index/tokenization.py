@@ -94,4 +94,8 @@ class ZhTokenizer:
                 out.append(" ")  # punctuation or spaces: a boundary
         return out
 
+    def is_word(self, text: str) -> bool:
+        """Whether ``text`` is a word of the dictionary (jieba's, with the user words)."""
+        return self._jieba.FREQ.get(text, 0) > 0
+
     __call__ = tokenize

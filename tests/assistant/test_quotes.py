@@ -10,6 +10,7 @@ import pytest
 from assistant.browse import Browser
 from assistant.quotes import (
     enumeration,
+    fit_items,
     heading_items,
     list_items,
     quote_span,
@@ -57,6 +58,29 @@ def test_list_items_leave_out_what_frames_the_enumeration(chunks, marker, expect
     clause = next(c for c in re.split(r"[，。；]", sentence) if marker in c)
     assert list_items(clause) == expected
     assert all(item in chunk.text for item in expected)
+
+
+@pytest.mark.parametrize("source", ["shipped plan", "2025年国务院政府工作报告.txt"])
+def test_short_list_answers_never_cut_a_figure(chunks, source):
+    """A list's short answer drops what all its items share only between words: 「220千伏输变电工程、
+    110千伏输变电工程」 once became 「22、11」, and 「赤字规模5.66万亿元、比上年增加1.6万亿元」 became
+    「赤字规模5.6、比上年增加1.」."""
+    texts = [c.text for c in chunks] if source == "shipped plan" else \
+        [c.text for c in chunk_document(read_document(REPORTS / source))]
+    figures = shortened = 0
+    for text in texts:
+        for sentence in re.split(r"(?<=[。；])", text):
+            items = list_items(sentence)
+            if len(items) < 2:
+                continue
+            short = fit_items(items)
+            shortened += short != items
+            for item in short:
+                assert item in sentence
+                for figure in re.findall(r"\d+(?:\.\d+)?", item):
+                    figures += 1
+                    assert re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", sentence), (item, sentence)
+    assert figures >= 10 and shortened >= 1  # the check saw figures, and shortening still happens
 
 
 def test_the_enumeration_most_relevant_to_the_question_wins(gedian):
