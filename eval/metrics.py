@@ -123,6 +123,10 @@ def contains_normalized(text: str, needle: str) -> bool:
             or _found(_upper_bounds(hay), _upper_bounds(pin)))
 
 
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(万亿|亿|万)?")
+_SCALES = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
+
+
 def _found(hay: str, pin: str) -> bool:
     start = hay.find(pin)
     while start >= 0:
@@ -138,6 +142,29 @@ def _found(hay: str, pin: str) -> bool:
 def missing_strings(text: str, expected: Iterable[str]) -> list[str]:
     """The expected strings that ``text`` does not contain (see :func:`contains_normalized`)."""
     return [needle for needle in expected if not contains_normalized(text, needle)]
+
+
+def figures_quoted(short: str, passages: Sequence[str], question: str = "") -> bool | None:
+    """Whether every figure of a short answer (the headline) is a figure of a passage the answer cites,
+    by value (「3万家」 is 30,000): 「22」 is not 「220千伏」's. Figures the question itself holds (its years)
+    are not checked; None: nothing to check. No gold answer is needed."""
+    asked = _figure_values(question)
+    figures = [v for v in _figure_values(short, scaled=False) if v not in asked]
+    if not figures:
+        return None
+    stated = set().union(*(_figure_values(p) for p in passages)) if passages else set()
+    return all(v in stated for v in figures)
+
+
+def _figure_values(text: str, scaled: bool = True) -> set[float]:
+    """The values of the figures in ``text`` (normalized: 五千 → 5000), with 万/亿 applied when ``scaled``."""
+    values: set[float] = set()
+    for match in _FIGURE.finditer(normalize_answer(text)):
+        value = float(match.group(1))
+        values.add(round(value, 6))
+        if scaled and match.group(2):
+            values.add(round(value * _SCALES[match.group(2)], 6))
+    return values
 
 
 def contains_all(text: str, expected: Iterable[str]) -> bool:

@@ -22,6 +22,7 @@ LABELS = {
     "abstention_recall": "abstention recall",
     "coverage": "coverage (share answered)",
     "answered_precision": "precision of answered",
+    "headline_figures_quoted": "headline figures found in the cited text",
     "aurc": "risk–coverage area (AURC)",
     "ece": "calibration error (ECE)",
     "recall@1": "Recall@1",

@@ -22,6 +22,7 @@ from assistant import Answer, Citation
 from eval.metrics import (
     area_under_risk_coverage,
     expected_calibration_error,
+    figures_quoted,
     first_match_rank,
     mean_reciprocal_rank,
     missing_strings,
@@ -44,6 +45,7 @@ METRIC_NAMES: tuple[str, ...] = (
     "abstention_recall",
     "coverage",
     "answered_precision",
+    "headline_figures_quoted",
     "aurc",
     "ece",
     *(f"recall@{n}" for n in RECALL_CUTOFFS),
@@ -86,6 +88,7 @@ class ItemResult:
     confidence: float | None = None  # the answer's calibrated confidence (None: no candidate was judged)
     unsure_right: bool = False  # a declined question: whether the answer it did not give would have been right
     short_answer: str = ""
+    headline_quoted: bool | None = None  # answered: whether the headline's figures stand whole in its citations
 
     @property
     def strict(self) -> bool:
@@ -119,6 +122,7 @@ class ItemResult:
             "strict": self.strict,
             "right_document": self.right_document,
             "found": self.found,
+            "headline_quoted": self.headline_quoted,
             "evidence_rank": self.evidence_rank,
             "first_citation_has_evidence": self.first_citation_has_evidence,
             "latency_ms": round(self.latency_ms, 1),
@@ -147,6 +151,8 @@ def score_item(item: QAItem, answer: Answer, k: int) -> ItemResult:
         cited_doc=citations[0].doc_id if citations else "",
         confidence=answer.confidence,
         short_answer=answer.short_answer if answer.found else "",
+        headline_quoted=figures_quoted(answer.short_answer, [passage_text(c) for c in answer.citations],
+                                       item.question) if answer.found else None,
         unsure_right=bool(item.answerable and not answer.found and (unsure := answer.extras.get("unsure"))
                           and not missing_strings(unsure, item.must_contain)),
     )
@@ -180,6 +186,7 @@ def summarize(results: Sequence[ItemResult]) -> Metrics:
     found = [r for r in results if r.found]
     metrics["coverage"] = share([r.found for r in results])
     metrics["answered_precision"] = share([r.strict for r in found])
+    metrics["headline_figures_quoted"] = share([r.headline_quoted for r in found if r.headline_quoted is not None])
     confidence, right = confidence_pairs(results)
     metrics["aurc"] = area_under_risk_coverage(confidence, right)
     metrics["ece"] = expected_calibration_error(confidence, right)

@@ -15,6 +15,7 @@ from eval.metrics import (
     contains_normalized,
     evidence_in_passage,
     expected_calibration_error,
+    figures_quoted,
     first_match_rank,
     longest_common_substring,
     mean_reciprocal_rank,
@@ -245,3 +246,17 @@ def test_calibration_error_and_reliability_bins():
     table = reliability_table([0.05, 0.95, 1.0], [False, True, True], bins=10)
     assert table[0] == (0.0, 0.1, 1, 0.05, 0.0) and table[-1] == (0.9, 1.0, 2, 0.975, 1.0)
     assert all(row[2] == 0 for row in table[1:-1]) and expected_calibration_error([], []) is None
+
+
+def test_a_headline_figure_counts_as_quoted_only_when_it_stands_whole_in_a_cited_passage():
+    passage = "电网工程：建设220千伏输变电工程、110千伏输变电工程。到2025年，全市建设5G基站5000个。"
+    assert figures_quoted("220千伏输变电工程、110千伏输变电工程", [passage]) is True
+    assert figures_quoted("22、11", [passage]) is False  # a cut figure is not the passage's
+    assert figures_quoted("5000个", ["其他段落", passage]) is True  # any cited passage
+    assert figures_quoted("５０００个", [passage]) is True  # full-width digits are the same figure
+    assert figures_quoted("五千个", [passage]) is True  # and so is a Chinese numeral
+    assert figures_quoted("500个", [passage]) is False
+    assert figures_quoted("光电子信息、智能制造", [passage]) is None  # no figure: nothing to check
+    assert figures_quoted("30,000", ["建设高新技术企业3万家"]) is True  # the same value, written out
+    assert figures_quoted("2025年：5000个", [passage], "2025年呢？") is True  # the question's own figures
+    assert figures_quoted("2025年", [passage], "哪一年？") is True
