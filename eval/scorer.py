@@ -88,7 +88,7 @@ class ItemResult:
     confidence: float | None = None  # the answer's calibrated confidence (None: no candidate was judged)
     unsure_right: bool = False  # a declined question: whether the answer it did not give would have been right
     short_answer: str = ""
-    headline_quoted: bool | None = None  # answered: whether the headline's figures stand whole in its citations
+    headline_quoted: bool | None = None  # answered: whether the headline's figures are figures of its citations
 
     @property
     def strict(self) -> bool:
