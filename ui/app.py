@@ -216,9 +216,11 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
     def pick_section(evt: gr.EventData):
         return render.toc_key(evt.doc_id, evt.section_id)
 
-    def library_views():
+    def library_views(clear_removal: bool = False):
         """The header, library table and every selector that lists documents, as they are now
-        (each session's own copy: on page load, on opening the library tab, after any change)."""
+        (each session's own copy: on page load, on opening the library tab, after any change). The
+        removal choice is cleared only after this session's own change: a refresh (opening the tab, an
+        index swapped in) keeps what the user chose."""
         current = live.qa
         views = (
             _header(current),
@@ -226,12 +228,16 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
             gr.Dropdown(choices=_region_choices(current)), gr.Dropdown(choices=_toc_choices(current)),
             gr.Chatbot(placeholder=_welcome(current)),
         )
-        return (*views, gr.Dropdown(choices=_removable(live), value=None)) if live.editable else views
+        if not live.editable:
+            return views
+        removable_choices = _removable(live)
+        return (*views, gr.Dropdown(choices=removable_choices, value=None) if clear_removal
+                else gr.Dropdown(choices=removable_choices))
 
     def library_changed(report: LibraryReport):
         """After an upload or removal: status, then the refreshed views."""
         status = render.render_notice("\n".join(report.lines), "error" if report.failed else "info")
-        return (status, *library_views())
+        return (status, *library_views(clear_removal=True))
 
     def upload(files: list[str] | None, doc_title: str, doc_region: str, doc_period: str):
         try:
@@ -240,7 +246,11 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
             discard_uploads(files or [])  # the library keeps its own copy
 
     def remove(doc_id: str | None):
-        return library_changed(live.remove(doc_id or ""))
+        if not doc_id:  # nothing chosen: say so, change nothing
+            status = render.render_notice("请先在上方下拉框中选择要删除的文档 / choose a document to remove first",
+                                          "error")
+            return (status, *(gr.skip() for _ in view_outputs))
+        return library_changed(live.remove(doc_id))
 
     def indexing_status():
         """The indexing line, and the views once a background rebuild has swapped the index in."""
@@ -338,9 +348,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                     with gr.Row():
                         removable = gr.Dropdown(_removable(live), value=None, label="删除已添加的文档",
                                                 elem_id="pq-remove-select")
-                        # enabled only once a choice has reached the server: a click cannot send none
-                        remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove",
-                                                  interactive=False)
+                        remove_button = gr.Button("删除并更新索引", variant="stop", elem_id="pq-remove")
 
         chat_io = {"inputs": [question, chat, turns, mode, k, part, doc, region],
                    "outputs": [chat, question, sources, refs, hint, turns, details]}
@@ -362,8 +370,6 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
                 remove_button.click(remove, inputs=removable, outputs=[library_status, *view_outputs],
                                     api_visibility="private", concurrency_id="library"),
             )
-            removable.change(_removal_allowed, inputs=removable, outputs=remove_button, api_visibility="private",
-                             queue=False)
             for change in changes:  # the changing session gets its views again once the new index is in
                 change.then(after_indexing, outputs=[index_status, *view_outputs], api_visibility="private",
                             concurrency_id="indexed", concurrency_limit=None)
@@ -441,11 +447,6 @@ def _doc_choices(qa: PlanQA) -> list[tuple[str, str]]:
 
 def _region_choices(qa: PlanQA) -> list[tuple[str, str]]:
     return [("全部地区", ALL_REGIONS), *((r, r) for r in qa.catalog().regions)]
-
-
-def _removal_allowed(doc_id: str | None) -> gr.Button:
-    """删除 is enabled while the dropdown holds a document (not before a choice, not after a removal)."""
-    return gr.Button(interactive=bool(doc_id))
 
 
 def _removable(live: LiveQA) -> list[tuple[str, str]]:
