@@ -240,10 +240,13 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
         return (status, *library_views(clear_removal=True))
 
     def upload(files: list[str] | None, doc_title: str, doc_region: str, doc_period: str):
+        """Add the files, then empty the upload box: its files are deleted here (the library keeps its
+        own copy), and a next upload must not send them again."""
         try:
-            return library_changed(live.add(files or [], doc_title, doc_region, doc_period))
+            status, *views = library_changed(live.add(files or [], doc_title, doc_region, doc_period))
         finally:
-            discard_uploads(files or [])  # the library keeps its own copy
+            discard_uploads(files or [])
+        return (status, None, *views)
 
     def remove(doc_id: str | None):
         if not doc_id:  # nothing chosen: say so, change nothing
@@ -365,7 +368,7 @@ def build_app(live: LiveQA | PlanQA, qa_concurrency: int = QA_CONCURRENCY) -> gr
             view_outputs.append(removable)
             changes = (
                 add_button.click(upload, inputs=[files, doc_title, doc_region, doc_period],
-                                 outputs=[library_status, *view_outputs], api_visibility="private",
+                                 outputs=[library_status, files, *view_outputs], api_visibility="private",
                                  concurrency_id="library"),
                 remove_button.click(remove, inputs=removable, outputs=[library_status, *view_outputs],
                                     api_visibility="private", concurrency_id="library"),
