@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from corpus.text import normalize_text
+from corpus.text import MAGNITUDE_VALUES, normalize_text
 
 KINDS_FILE = Path(__file__).resolve().parent / "data" / "kinds.json"
 _ASKING = re.compile(r"多少|几|多大|多长|多久|how many|how much|how long")  # a cue that asks, with its measure
@@ -80,7 +80,7 @@ def compatible(asked: str, stated: str) -> bool:
 
 
 _FIGURE_PARTS = re.compile(r"^([<>≥≤＞＜]?)(\d+(?:\.\d+)?)(万亿|亿|万|千)?(.*?)(左右|以上|以内|以下|上下|多|余)?[∗*]?$")
-_MAGNITUDE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, None: 1.0}
+_MAGNITUDE: dict[str | None, float] = {**MAGNITUDE_VALUES, None: 1.0}
 
 
 @lru_cache(maxsize=1)

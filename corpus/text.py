@@ -18,7 +18,8 @@ UNITS = (
     "万人次|万人|人次|人|家|个|座|所|条|项|套|户|岁|年|天|小时|分钟|兆瓦|千瓦|千伏|Gbps|倍|张|辆|艘|次|台|处|批|"
     "类|件|名|%|‰|％"
 )
-MAGNITUDES = "万亿|亿|万|千"
+MAGNITUDE_VALUES: dict[str, float] = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}  # what each multiplies by
+MAGNITUDES = "|".join(MAGNITUDE_VALUES)
 # a quantity: digits (not glued to Latin letters as in 5G, IPv6, PM2.5) with an optional magnitude
 # and unit: 「5000个」「15万个」「4万亿元」「15万」
 FIGURE = re.compile(

@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from corpus.numerals import int_to_cn
+from corpus.text import MAGNITUDE_VALUES
 
 EVIDENCE_OVERLAP = 0.6
 STRICT_MAX_CHARS = 200  # strict accuracy: every expected string, in an answer short enough to quote
@@ -123,8 +124,7 @@ def contains_normalized(text: str, needle: str) -> bool:
             or _found(_upper_bounds(hay), _upper_bounds(pin)))
 
 
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(万亿|亿|万)?")
-_SCALES = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(万亿|亿|万)?")  # not 千: 「3千米」 is 3 km, not 3,000 米
 
 
 def _found(hay: str, pin: str) -> bool:
@@ -163,7 +163,7 @@ def _figure_values(text: str, scaled: bool = True) -> set[float]:
         value = float(match.group(1))
         values.add(round(value, 6))
         if scaled and match.group(2):
-            values.add(round(value * _SCALES[match.group(2)], 6))
+            values.add(round(value * MAGNITUDE_VALUES[match.group(2)], 6))
     return values
 
 
