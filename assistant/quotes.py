@@ -152,34 +152,32 @@ def _without_shared_affixes(items: list[str]) -> list[str]:
         return items
     prefix = _shared_start(items)
     suffix = _shared_start([i[::-1] for i in items])[::-1]
-    if len(prefix) < 2 or any(len(i) - len(prefix) < 2 for i in items) or not _cut_between_words(items, len(prefix)):
+    if (len(prefix) < 2 or any(len(i) - len(prefix) < 2 for i in items)
+            or not all(_between_words(i, len(prefix)) for i in items)):
         prefix = ""
     if (len(suffix) < 2 or any(len(i) - len(prefix) - len(suffix) < 2 for i in items)
-            or not all(_cut_between_words([i], len(i) - len(suffix)) for i in items)):
+            or not all(_between_words(i, len(i) - len(suffix)) for i in items)):
         suffix = ""
     return [i[len(prefix) : len(i) - len(suffix)] for i in items]
 
 
-def _cut_between_words(items: list[str], at: int) -> bool:
-    """Whether position ``at`` of every item falls between two words: between two words of jieba's precise
+def _between_words(item: str, at: int) -> bool:
+    """Whether position ``at`` of ``item`` falls between two words: between two words of jieba's precise
     cut, or between the two words a compound is made of (食品|安全, not 省|级)."""
-    for item in items:
-        ends, start = {0}, 0
-        for piece in _PUNCTUATION.split(item):  # punctuation is a boundary on both sides
-            if piece and not _PUNCTUATION.fullmatch(piece):
-                words = _segmenter().words(piece)
-                if "".join(words) != piece:  # normalization changed the text: its offsets are not the item's
-                    return False
-                for word in words:
-                    ends.update(start + k for k in range(2, len(word) - 1) if _is_compound_cut(word, k))
-                    start += len(word)
-                    ends.add(start)
-            else:
-                start += len(piece)
+    ends, start = {0}, 0
+    for piece in _PUNCTUATION.split(item):  # punctuation is a boundary on both sides
+        if piece and not _PUNCTUATION.fullmatch(piece):
+            words = _segmenter().words(piece)
+            if "".join(words) != piece:  # normalization changed the text: its offsets are not the item's
+                return False
+            for word in words:
+                ends.update(start + k for k in range(2, len(word) - 1) if _is_compound_cut(word, k))
+                start += len(word)
                 ends.add(start)
-        if at not in ends:
-            return False
-    return True
+        else:
+            start += len(piece)
+            ends.add(start)
+    return at in ends
 
 
 def _is_compound_cut(word: str, k: int) -> bool:
