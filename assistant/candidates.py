@@ -28,6 +28,7 @@ from assistant.quotes import (
     row_unit,
     sentence_spans,
     table_row_sentence,
+    unquoted,
     value_columns,
     with_unit,
 )
@@ -244,7 +245,7 @@ def _object_candidate(query: Query, passage: Passage, reading: Reading) -> Answe
     for match in found:
         phrase = match.group(1)
         listed = list_items(phrase) if "、" in phrase else []
-        items += listed or [phrase.strip("“”「」 ")]
+        items += listed or [unquoted(phrase)]
     items = list(dict.fromkeys(items))
     first = found[0]
     sentence = next(((a, b) for a, b in sentence_spans(chunk.text) if a <= first.start() < b), (0, len(chunk.text)))

@@ -36,6 +36,9 @@ _FRAME_CLOSE = re.compile(r"(?<=[^、]{2})为[^、]{1,3}$")
 # a sentence that announces a list: 「重点抓好以下十个方面工作：」「主要做了以下7方面工作」
 _INTRODUCES = re.compile(r"以下|如下|[:：]\s*$|(?:几|[一二三四五六七八九十两\d]+)个?(?:方面|项|条|件)")
 _PUNCTUATION = re.compile(r"([^\w]+)")
+# quotation marks and brackets: an item, or a cut of one, never leaves one of a pair without the other
+_PAIRS = {"“": "”", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "‘": "’"}
+_CLOSING = frozenset(_PAIRS.values())
 _VALUE_COLUMN = re.compile(r"(?:19|20)\d{2}|增速|增长|目标|年均|累计|期末")
 
 
@@ -98,22 +101,83 @@ def list_items(quote: str, relevance: Callable[[str], float] = lambda _: 0.0) ->
     >>> list_items("以临空经济区为中心，以葛店、三江港为依托，建设产地仓。")
     ['葛店', '三江港']
     """
-    clause = enumeration(quote, relevance)
-    if clause.count("、") < 1:
+    items = split_enumeration(enumeration(quote, relevance))
+    if len(items) < 2:
         return []
-    items = clause.split("、")
     framed = items[0].lstrip().startswith("以")
     items[0] = _LEADING_VERB.sub("", items[0])
     items[-1] = _TRAILING_COUNT.sub("", _TRAILING_ETC.sub("", items[-1]))
     if framed:
         items[-1] = _FRAME_CLOSE.sub("", items[-1])
-    return [item.strip("“”「」 ") for item in items if 1 < len(item.strip("“”「」 ")) <= 30]
+    return [item for item in map(unquoted, items) if 1 < len(item) <= 30]
+
+
+def split_enumeration(clause: str) -> list[str]:
+    """``clause`` split at the 「、」 outside quotation marks and brackets: 「增强“四个意识”、坚定“四个
+    自信”」 is two items. A clause whose only 「、」 are quoted is the quoted enumeration: 「原油进口“定企业、
+    定品种、定数量”管理措施」 lists 定企业, 定品种, 定数量.
+
+    >>> split_enumeration("增强“四个意识”、坚定“四个自信”、做到“两个维护”")
+    ['增强“四个意识”', '坚定“四个自信”', '做到“两个维护”']
+    >>> split_enumeration("原油进口“定企业、定品种、定数量”管理措施落地见效")
+    ['定企业', '定品种', '定数量']
+    """
+    items, start, open_marks, quoted = [], 0, [], []
+    for at, ch in enumerate(clause):
+        if ch in _PAIRS:
+            open_marks.append(_PAIRS[ch])
+            if len(open_marks) == 1:
+                opened = at + 1
+        elif open_marks and ch == open_marks[-1]:
+            open_marks.pop()
+            if not open_marks:
+                quoted.append(clause[opened:at])
+        elif ch == "、" and not open_marks:
+            items.append(clause[start:at])
+            start = at + 1
+    if items:
+        return [*items, clause[start:]]
+    inner = max((split_enumeration(q) for q in quoted), key=len, default=[])
+    return inner if len(inner) >= 2 else [clause] if clause else []
+
+
+def unquoted(item: str) -> str:
+    """``item`` without the quotation marks around it, and without a mark whose partner is not in it
+    (cut off by the clause): 「“三大枢纽”」 → 三大枢纽, 「海口“国际演艺之都”」 stays whole.
+
+    >>> unquoted("“三大枢纽”"), unquoted("海口“国际演艺之都”"), unquoted("十五五”发展谋划之年")
+    ('三大枢纽', '海口“国际演艺之都”', '十五五发展谋划之年')
+    """
+    item = item.strip()
+    while len(item) >= 2 and _PAIRS.get(item[0]) == item[-1] and _balanced(item[1:-1]):
+        item = item[1:-1].strip()
+    if item and item[0] in _PAIRS and _PAIRS[item[0]] not in item[1:]:
+        item = item[1:]
+    if item and item[-1] in _PAIRS.values() and not _balanced(item):
+        item = item[:-1]
+    return item if _balanced(item) else _without_marks(item)
+
+
+def _balanced(text: str) -> bool:
+    """Whether every quotation mark or bracket of ``text`` has its partner, in order."""
+    open_marks: list[str] = []
+    for ch in text:
+        if ch in _PAIRS:
+            open_marks.append(_PAIRS[ch])
+        elif ch in _CLOSING and (not open_marks or open_marks.pop() != ch):
+            return False
+    return not open_marks
+
+
+def _without_marks(text: str) -> str:
+    return "".join(ch for ch in text if ch not in _PAIRS and ch not in _CLOSING)
 
 
 def enumeration(text: str, relevance: Callable[[str], float] = lambda _: 0.0) -> str:
     """The clause of ``text`` that enumerates (「、」-separated items) and best fits the question."""
-    clauses = [c for c in re.split(r"[，。；！？：,;:]", text) if c.count("、")]
-    return max(clauses, key=lambda c: (round(relevance(c), 2), c.count("、"), -len(c)), default="")
+    counted = [(c, len(split_enumeration(c)) - 1) for c in re.split(r"[，。；！？：,;:]", text)]
+    return max(((c, n) for c, n in counted if n), key=lambda cn: (round(relevance(cn[0]), 2), cn[1], -len(cn[0])),
+               default=("", 0))[0]
 
 
 def heading_items(sentence: str, headings: list[str]) -> list[str]:
@@ -146,17 +210,19 @@ def _shared_start(texts: list[str]) -> str:
 
 
 def _without_shared_affixes(items: list[str]) -> list[str]:
-    """Items without the start and end they all share, where that is cut between words: 「30家省级创新平台」
-    and 「50家市级创新平台」 share 「级创新平台」, but 「省级」 is one word, so nothing is dropped."""
+    """Items without the start and end they all share, where that is cut between words and outside
+    quotation marks: 「30家省级创新平台」 and 「50家市级创新平台」 share 「级创新平台」, but 「省级」 is one word,
+    so nothing is dropped; 「海口“国际演艺之都”」 keeps its 「之都”」."""
     if len(items) < 2:
         return items
     prefix = _shared_start(items)
     suffix = _shared_start([i[::-1] for i in items])[::-1]
     if (len(prefix) < 2 or any(len(i) - len(prefix) < 2 for i in items)
-            or not all(_between_words(i, len(prefix)) for i in items)):
+            or not all(_between_words(i, len(prefix)) and _balanced(i[len(prefix):]) for i in items)):
         prefix = ""
     if (len(suffix) < 2 or any(len(i) - len(prefix) - len(suffix) < 2 for i in items)
-            or not all(_between_words(i, len(i) - len(suffix)) for i in items)):
+            or not all(_between_words(i, len(i) - len(suffix)) and _balanced(i[len(prefix) : len(i) - len(suffix)])
+                       for i in items)):
         suffix = ""
     return [i[len(prefix) : len(i) - len(suffix)] for i in items]
 

@@ -26,6 +26,8 @@ from corpus.documents import read_document
 
 HENAN = Path(__file__).resolve().parents[2] / "eval/data/dev-corpus/provincial-2025/2025年河南省政府工作报告.docx"
 REPORTS = Path(__file__).resolve().parents[2] / "eval/data/dev-corpus/national-gwr"
+HAINAN = Path(__file__).resolve().parents[2] / "eval/data/dev-corpus/provincial-2025/2025年海南省政府工作报告.docx"
+MARKS = {"“": "”", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "‘": "’"}
 GEDIAN = "优先发展光电子信息、智能制造、新能源新材料、生物医药、跨境电商等高端产业"
 
 
@@ -81,6 +83,57 @@ def test_short_list_answers_never_cut_a_figure(chunks, source):
                     figures += 1
                     assert re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", sentence), (item, sentence)
     assert figures >= 10 and shortened >= 1  # the check saw figures, and shortening still happens
+
+
+def _paired(text: str) -> bool:
+    """Whether every quotation mark and bracket of ``text`` has its partner (checked here, not by the code tested)."""
+    expected: list[str] = []
+    for ch in text:
+        if ch in MARKS:
+            expected.append(MARKS[ch])
+        elif ch in MARKS.values() and (not expected or expected.pop() != ch):
+            return False
+    return not expected
+
+
+def _unmarked(text: str) -> str:
+    return "".join(ch for ch in text if ch not in MARKS and ch not in MARKS.values())
+
+
+def test_a_list_keeps_the_quotation_marks_of_its_items():
+    """「海口“国际演艺之都”、三亚“亚太游艇之都”…」 once became 「海口“国际演艺、三亚“亚太游艇…」: the closing
+    marks were stripped as if they wrapped each item, then the 「之都」 all share was cut."""
+    text = next(c.text for c in chunk_document(read_document(HAINAN)) if "国际演艺之都" in c.text)
+    sentence = next(s for s in re.split(r"(?<=[。；])", text) if "国际演艺之都" in s)
+    items = fit_items(list_items(sentence))
+    assert items[:4] == ["海口“国际演艺之都”", "三亚“亚太游艇之都”", "文昌“航天旅游之都”", "乐城“医疗旅游之都”"]
+
+
+def test_a_quoted_enumeration_is_the_list_not_the_phrase_around_it(chunks):
+    """「服务全省“一主引领、两翼驱动、全域协同”区域发展布局」 lists the three parts of the layout; the 「、」
+    inside quotation marks do not split the phrase around them into items."""
+    text = next(c.text for c in chunks if "“一主引领、两翼驱动、全域协同”区域发展布局" in c.text)
+    sentence = next(s for s in re.split(r"(?<=[。；])", text) if "“一主引领" in s)
+    assert list_items(sentence) == ["一主引领", "两翼驱动", "全域协同"]
+
+
+@pytest.mark.parametrize("source", ["shipped plan", "2025年国务院政府工作报告.txt"])
+def test_short_list_answers_keep_quotation_marks_paired(chunks, source):
+    """Every item of every list's short answer has its quotation marks and brackets in pairs, and is its
+    sentence's text (marks aside: one cut off by a clause boundary is dropped)."""
+    texts = [c.text for c in chunks] if source == "shipped plan" else \
+        [c.text for c in chunk_document(read_document(REPORTS / source))]
+    marked = 0
+    for text in texts:
+        for sentence in re.split(r"(?<=[。；])", text):
+            items = list_items(sentence)
+            if len(items) < 2:
+                continue
+            for item in fit_items(items):
+                assert _paired(item), (item, sentence)
+                assert _unmarked(item) in _unmarked(sentence), (item, sentence)
+                marked += item != _unmarked(item)
+    assert marked >= 3  # the check saw items that quote
 
 
 def test_the_enumeration_most_relevant_to_the_question_wins(gedian):
