@@ -24,6 +24,7 @@ from assistant.conversation import Conversation
 from assistant.evidence import BigramStats, Coverage, bigrams, figures
 from assistant.features import Context
 from assistant.glossary import Glossary
+from assistant.lexicon import Lexicon
 from assistant.parts import question_parts, with_context
 from assistant.passages import POOL_DEPTH, Passage, passage_pool
 from assistant.query import MAX_QUESTION_CHARS, Query, analyze
@@ -114,9 +115,9 @@ class PlanQA:
         metas = searcher.documents()
         self._titles = {m.doc_id: m.title for m in metas}
         self._catalog = Catalog(metas, today)
-        self._glossary = Glossary.load(metas)
         self._synonyms = Synonyms.load()
         self._bigrams = BigramStats([c.search_text() for c in searcher.chunks])
+        self._glossary = Glossary.load(metas, fallback=Lexicon(self._rarity).chinese_terms)
         self._images: dict[str, list[Chunk]] = {}  # each document's missing tables and boxes (images in the source)
         for chunk in searcher.chunks:
             if chunk.kind == "missing":
@@ -351,6 +352,14 @@ class PlanQA:
         """One row per region or year, each with its own citation."""
         rows = [(scope.label, self._answer(query, scope, 1, mode, where), scope.missing) for scope in scopes]
         return rows_answer(query, rows, mode, self.model_id, "comparison")
+
+    def _rarity(self, word: str) -> float | None:
+        """How rare a Chinese word is in the library (its rarest bigram's IDF), or None when some bigram
+        of it is in no passage: for an English word's translations, the library's own usage decides."""
+        grams = bigrams(word)
+        if not grams or any(not self._bigrams.df.get(g) for g in grams):
+            return None
+        return max(self._bigrams.idf(g) for g in grams)
 
     def _coverage(self, query: Query) -> Coverage:
         """How well a text covers the question's words, leaving out the regions and times it names
