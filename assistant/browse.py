@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ _MARKERS = (
     ("shi", re.compile(r"^[一二三四五六七八九十]+是")),
     ("arabic", re.compile(r"^\d{1,2}[.、．]")),
     ("ordinal", re.compile(r"^第[一二三四五六七八九十]+[，、,]")),
+    ("dash", re.compile(r"^\s*(?:[—―]{2,}|－{2,}|-{2,})")),  # 「——坚持人民至上。…」: the dashes of parallel items
 )
 
 
@@ -81,37 +83,47 @@ class Browser:
         return [child.heading.title for child in section.children if child.heading] if section else []
 
     def numbered_items(self, chunk: Chunk) -> list[str]:
-        """The numbered paragraphs (「（一）…」「一是…」「1.…」) of a passage's section that share the numbering of
-        the passage's own paragraph, or that follow it: each item's lead, up to its first full stop."""
+        """The numbered paragraphs (「（一）…」「一是…」「1.…」「——…」) of a passage's section that share the
+        numbering of the passage's own paragraph, or that follow it: each item's lead, up to its first full
+        stop. Dashed items are one paragraph each: a list of them ends at the first paragraph without a dash
+        (a section states its principles, then its goals, each a run of 「——」 paragraphs)."""
         section = self._sections.get((chunk.doc_id, self.section_of(chunk)))
         if section is None:
             return []
         blocks = section.blocks
         at = next((k for k, b in enumerate(blocks) if b.block_id == chunk.block_ids[0]), 0)
-        own = _marker_style(blocks[at].text)
-        if own:
-            chosen = [b for b in blocks if _marker_style(b.text) == own]
+        style = _marker_style(blocks[at].text)
+        if style:
+            start = at
+            while style == "dash" and start > 0 and _marker_style(blocks[start - 1].text) == style:
+                start -= 1
+            candidates = blocks[start:] if style == "dash" else blocks
         else:
-            following = blocks[at + 1 :]
-            style = _marker_style(following[0].text) if following else ""
-            chosen = [b for b in following if style and _marker_style(b.text) == style]
+            candidates = blocks[at + 1 :]
+            style = _marker_style(candidates[0].text) if candidates else ""
+        if style == "dash":
+            chosen = list(itertools.takewhile(lambda b: _marker_style(b.text) == style, candidates))
+        else:
+            chosen = [b for b in candidates if style and _marker_style(b.text) == style]
         return [_item_lead(b.text) for b in chosen] if len(chosen) >= 2 else []
 
     def announced_items(self, chunk: Chunk) -> list[str]:
         """The items a numbered paragraph announces: the leads of the unnumbered paragraphs after it
-        (「（四）坚决打好三大攻坚战。…」, then 「推动重大风险防范化解取得明显进展。…」「加大精准脱贫力度。…」…),
-        each a short first sentence before the paragraph's own text, up to the next numbered paragraph."""
+        (「（四）坚决打好三大攻坚战。…」, then 「推动重大风险防范化解取得明显进展。…」「加大精准脱贫力度。…」…, or
+        dashed: 「——坚持人民至上。…」), each a short first sentence before the paragraph's own text, up to the
+        next numbered paragraph."""
         section = self._sections.get((chunk.doc_id, self.section_of(chunk)))
         if section is None:
             return []
         blocks = section.blocks
         at = next((k for k, b in enumerate(blocks) if b.block_id == chunk.block_ids[0]), None)
-        if at is None or not _marker_style(blocks[at].text):
+        if at is None or _marker_style(blocks[at].text) in ("", "dash"):
             return []
         items = []
         for block in blocks[at + 1 :]:
             lead = _item_lead(block.text)
-            if _marker_style(block.text) or not 2 <= len(lead) <= _MAX_LEAD or len(lead) + 1 >= len(block.text):
+            if (_marker_style(block.text) not in ("", "dash") or not 2 <= len(lead) <= _MAX_LEAD
+                    or len(lead) + 1 >= len(block.text)):
                 break
             items.append(lead)
         return items if len(items) >= 2 else []

@@ -20,6 +20,9 @@ from corpus.text import QUALIFIER, UNITS
 from index.tokenization import ZhTokenizer
 
 MAX_QUOTE_CHARS = 160
+# a list's items stand as written up to this many characters (about two lines of the headline); a longer
+# list drops what all its items share
+HEADLINE_CHARS = 80
 MAX_LIST_ITEMS = 12  # a list's short answer names at most this many items (fit_items keeps it short)
 # a quote may end after a clause (，；：) or a sentence, never inside an enumeration (、)
 _CLAUSE = re.compile(r"(?<=[，；：,;:])")
@@ -188,19 +191,21 @@ def heading_items(sentence: str, headings: list[str]) -> list[str]:
     return [h.strip("。 ") for h in headings]
 
 
-def fit_items(items: list[str], budget: int = 160) -> list[str]:
-    """Items short enough for a short answer: the words every item shares dropped (「在…上下功夫、求实效」),
-    and, when they still do not fit, each item's first clause, which names it.
+def fit_items(items: list[str], budget: int = 160, verbatim: int = HEADLINE_CHARS) -> list[str]:
+    """Items short enough for a short answer: as they stand up to ``verbatim`` characters (「高效农业、生态
+    农业」, 「增加211.9公里、达634.5公里」: what they share is part of each name, or its unit); longer, without
+    the words every item shares (「更大力度推动…」 ten times, 「在…上下功夫、求实效」) within ``budget``; and
+    then each item's first clause, which names it.
 
-    >>> fit_items(["在扩大内需上下功夫、求实效", "在发展新质生产力上下功夫、求实效"])
+    >>> fit_items(["坚持人民至上", "坚持高质量发展"])
+    ['坚持人民至上', '坚持高质量发展']
+    >>> fit_items(["在扩大内需上下功夫、求实效", "在发展新质生产力上下功夫、求实效"], verbatim=20)
     ['在扩大内需', '在发展新质生产力']
-    >>> fit_items(["30家省级创新平台", "50家市级创新平台"])
-    ['30家省级创新平台', '50家市级创新平台']
     """
-    items = _without_shared_affixes(items)
-    if sum(len(i) + 1 for i in items) <= budget:
-        return items
-    return [re.split(r"[，,；;]", item)[0] for item in items]
+    for fitted, limit in ((items, verbatim), (_without_shared_affixes(items), budget)):
+        if sum(len(i) + 1 for i in fitted) <= limit:
+            return fitted
+    return [re.split(r"[，,；;]", item)[0] for item in fitted]
 
 
 def _shared_start(texts: list[str]) -> str:

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.browse import Browser
 from assistant.quotes import (
+    HEADLINE_CHARS,
     enumeration,
     fit_items,
     heading_items,
@@ -26,6 +27,7 @@ from corpus.documents import read_document
 
 HENAN = Path(__file__).resolve().parents[2] / "eval/data/dev-corpus/provincial-2025/2025年河南省政府工作报告.docx"
 REPORTS = Path(__file__).resolve().parents[2] / "eval/data/dev-corpus/national-gwr"
+PLANS = Path(__file__).resolve().parents[2] / "eval/data/dev-corpus/plans-2026"
 HAINAN = Path(__file__).resolve().parents[2] / "eval/data/dev-corpus/provincial-2025/2025年海南省政府工作报告.docx"
 MARKS = {"“": "”", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "‘": "’"}
 GEDIAN = "优先发展光电子信息、智能制造、新能源新材料、生物医药、跨境电商等高端产业"
@@ -66,7 +68,8 @@ def test_list_items_leave_out_what_frames_the_enumeration(chunks, marker, expect
 def test_short_list_answers_never_cut_a_figure(chunks, source):
     """A list's short answer drops what all its items share only between words: 「220千伏输变电工程、
     110千伏输变电工程」 once became 「22、11」, and 「赤字规模5.66万亿元、比上年增加1.6万亿元」 became
-    「赤字规模5.6、比上年增加1.」."""
+    「赤字规模5.6、比上年增加1.」. Every list is shortened here as a long one is (verbatim=0): a list
+    short enough stands as written."""
     texts = [c.text for c in chunks] if source == "shipped plan" else \
         [c.text for c in chunk_document(read_document(REPORTS / source))]
     figures = shortened = 0
@@ -75,7 +78,8 @@ def test_short_list_answers_never_cut_a_figure(chunks, source):
             items = list_items(sentence)
             if len(items) < 2:
                 continue
-            short = fit_items(items)
+            assert fit_items(items) == items or sum(len(i) + 1 for i in items) > HEADLINE_CHARS
+            short = fit_items(items, verbatim=0)
             shortened += short != items
             for item in short:
                 assert item in sentence
@@ -83,6 +87,15 @@ def test_short_list_answers_never_cut_a_figure(chunks, source):
                     figures += 1
                     assert re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", sentence), (item, sentence)
     assert figures >= 10 and shortened >= 1  # the check saw figures, and shortening still happens
+
+
+def test_a_short_list_keeps_the_words_its_items_share(chunks):
+    """「法治鄂州、法治政府、法治社会」 once showed as 「鄂州、政府、社会」: what the items of a short list
+    share is part of each name."""
+    text = next(c.text for c in chunks if "法治鄂州、法治政府" in c.text)
+    sentence = next(s for s in re.split(r"(?<=[。；])", text) if "法治鄂州、法治政府" in s)
+    items = fit_items(list_items(sentence))
+    assert items[:2] == ["法治鄂州", "法治政府"]
 
 
 def _paired(text: str) -> bool:
@@ -166,6 +179,22 @@ def test_a_numbered_paragraph_announces_the_leads_of_the_paragraphs_under_it():
     assert browser.announced_items(tasks)[:2] == ["发展壮大新动能", "加快制造强国建设"]
     plain = next(c for c in chunks if c.text.startswith("推动重大风险防范化解"))
     assert browser.announced_items(plain) == []  # not numbered itself
+
+
+def test_dashed_paragraphs_are_a_list_each_run_its_own():
+    """The 十五五 建议: 「（5）…必须遵循的原则。」 then six 「——坚持…。」 paragraphs, 「（6）…主要目标。」 then its
+    own run of dashed goals: the paragraph before a run is followed by that run's items, and a dashed
+    paragraph's list is its run, not every dash of the section. Each item stands whole (「坚持人民至上」)."""
+    doc = read_document(PLANS / "中共中央关于制定国民经济和社会发展第十五个五年规划的建议.txt")
+    browser = Browser([doc])
+    chunks = chunk_document(doc)
+    principles = browser.numbered_items(next(c for c in chunks if c.text.startswith("（5）")))
+    assert len(principles) == 6 and principles[1] == "坚持人民至上" and principles[-1] == "坚持统筹发展和安全"
+    assert fit_items(principles) == principles
+    goals = browser.numbered_items(next(c for c in chunks if c.text.startswith("（6）")))
+    assert goals[0] == "高质量发展取得显著成效" and not set(goals) & set(principles)
+    dashed = next(c for c in chunks if c.text.startswith("——坚持高质量发展"))
+    assert browser.numbered_items(dashed) == principles
 
 
 def test_a_cell_range_takes_its_unit_on_both_ends():
