@@ -18,6 +18,9 @@ from corpus import DocumentMeta
 from corpus.regions import GAZETTEER, core_name
 
 GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "glossary.json"
+# what makes English text a question: a question word, an auxiliary that opens one, or its mark
+_ASKS = re.compile(r"\?|\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|will|would|"
+                   r"can|could|should|shall|has|have|had)\b", re.IGNORECASE)
 
 
 class Glossary:
@@ -57,7 +60,8 @@ class Glossary:
                 terms.append(zh)
         # the last resort, for a question whose content no curated entry names (only its places): the
         # glossary's terms are what the support model was fitted on, and a general dictionary's words
-        # for every other English word would dilute them
-        if self._fallback is not None and all(term in self._places for term in terms):
+        # for every other English word would dilute them. Only a question is looked up: a dictionary
+        # reads 「'; DROP TABLE chunks; --」 as 下降 and 表格
+        if self._fallback is not None and all(term in self._places for term in terms) and _ASKS.search(question):
             terms += self._fallback(text)
         return terms

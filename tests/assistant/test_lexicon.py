@@ -50,7 +50,9 @@ def test_the_dictionary_is_asked_only_when_the_glossary_names_nothing_but_places
     assert glossary.chinese_terms("how many 5g base stations will ezhou build") == ["基站", "鄂州", "5G 5G基站"]
     assert not asked
     terms = glossary.chinese_terms("what reclaimed-water utilization rate does ezhou aim for")
-    assert terms[:2] == ["鄂州", "再生水"] and asked
+    assert terms[:2] == ["鄂州", "再生水"] and len(asked) == 1
+    # text that asks nothing is not looked up: the dictionary would read 「drop table」 as 下降 and 表格
+    assert glossary.chinese_terms("'; DROP TABLE chunks; --") == [] and len(asked) == 1
 
 
 def test_an_english_question_in_everyday_words_is_answered_from_the_plan(qa):
