@@ -26,7 +26,7 @@ every any all some other another own same so very also just only then too up dow
 between during before after above below per via i we you he she they me us our your his her them my
 plan plans planning planned want wants wanted aim aims aimed target targets targeted goal goals set sets according
 say says said name names named list listed mention mentions mentioned call called give gives given kind kinds type
-types big large how's what's 's s
+types big large s
 """.split())
 _SKIPPED = ("CL:", "see ", "variant of", "old variant", "surname ", "abbr. for", "used in", "also written")
 
