@@ -23,6 +23,7 @@ from assistant.quotes import (
     enumeration,
     fit_items,
     heading_items,
+    join_items,
     list_items,
     quote_span,
     row_unit,
@@ -143,7 +144,7 @@ def generate(query: Query, passages: Sequence[Passage], reading: Reading) -> lis
         out = _with_neighbours(out, reading.relevance)
         out += [AnswerCandidate(o.passage, "outline", (0, len(o.passage.chunk.text)),
                                 (0, min(len(o.passage.chunk.text), reading.limit)),
-                                short="、".join(fit_items(list(o.items))), items=o.items, heading=o.heading)
+                                short=join_items(fit_items(list(o.items))), items=o.items, heading=o.heading)
                 for o in list(reading.outlines())[:MAX_OUTLINES]]
         if kind != "list":  # a term asked by its count (「是哪三个」) is a list of exactly that many
             out = [c for c in out if c.kind not in ("list", "outline") or len(c.items) == query.item_count]
@@ -219,12 +220,12 @@ def _list_candidates(passage: Passage, sentence: tuple[int, int], reading: Readi
     out = []
     if len(items) >= 2:
         quote = quote_span(chunk, sentence, reading.relevance, "list", must, reading.limit)
-        out.append(AnswerCandidate(passage, "list", sentence, quote, "、".join(fit_items(items)[:MAX_LIST_ITEMS]),
+        out.append(AnswerCandidate(passage, "list", sentence, quote, join_items(fit_items(items)[:MAX_LIST_ITEMS]),
                                    items=tuple(items)))
     # a numbered paragraph's heading sentence (「（四）坚决打好三大攻坚战。」) is also the list of what follows it
     if start == 0 and len(announced := reading.announced(chunk)) >= 2:
         quote = quote_span(chunk, sentence, reading.relevance, "list", None, reading.limit)
-        out.append(AnswerCandidate(passage, "list", sentence, quote, "、".join(fit_items(announced)[:MAX_LIST_ITEMS]),
+        out.append(AnswerCandidate(passage, "list", sentence, quote, join_items(fit_items(announced)[:MAX_LIST_ITEMS]),
                                    items=tuple(announced)))
     return out
 
@@ -250,7 +251,7 @@ def _object_candidate(query: Query, passage: Passage, reading: Reading) -> Answe
     first = found[0]
     sentence = next(((a, b) for a, b in sentence_spans(chunk.text) if a <= first.start() < b), (0, len(chunk.text)))
     quote = quote_span(chunk, sentence, reading.relevance, "list", (first.start(), first.end()), reading.limit)
-    return AnswerCandidate(passage, "list", sentence, quote, "、".join(fit_items(items)[:MAX_LIST_ITEMS]),
+    return AnswerCandidate(passage, "list", sentence, quote, join_items(fit_items(items)[:MAX_LIST_ITEMS]),
                            items=tuple(items))
 
 

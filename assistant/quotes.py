@@ -208,6 +208,17 @@ def fit_items(items: list[str], budget: int = 160, verbatim: int = HEADLINE_CHAR
     return [re.split(r"[，,；;]", item)[0] for item in fitted]
 
 
+def join_items(items: list[str]) -> str:
+    """A list's short answer: its items joined by 「、」, or by 「；」 when an item has a 「、」 of its own.
+
+    >>> join_items(["高效农业", "生态农业"])
+    '高效农业、生态农业'
+    >>> join_items(["在扩大内需上下功夫、求实效", "在发展新质生产力上下功夫、求实效"])
+    '在扩大内需上下功夫、求实效；在发展新质生产力上下功夫、求实效'
+    """
+    return ("；" if any("、" in item for item in items) else "、").join(items)
+
+
 def _shared_start(texts: list[str]) -> str:
     shortest = min(texts, key=len)
     n = next((k for k, ch in enumerate(shortest) if any(t[k] != ch for t in texts)), len(shortest))
