@@ -176,6 +176,13 @@ _LEVEL_FRAME = re.compile(r"(?:稳定|保持|维持|控制)?在?(?:什么|啥|�
 _RATE_NAME = re.compile(r"率|比重|比例|指数|价格|浓度")  # an indicator that is itself a rate or an index
 _MEASURE_ASKED = re.compile(r"(?:量|率|规模|数量|面积|产值|总额|投资|人数|个数)\S{0,6}(?:目标|指标)$")
 _FIGURE_WORD = re.compile(r"多少|增速|增长率|几(?![种类])|\btarget|\brate\b|\bhow (?:much|many|fast)\b|\bgoal\b")
+# an English question typed as a fact or a definition that asks a quantity wants a number (「What life
+# expectancy does … aim for」), unless it asks what a word means or kinds of a thing (「what kinds of
+# investment」: a list); a name's capitalised words (「Xiong'an New Area」) say nothing of the quantity
+_MEANING_EN = re.compile(
+    r"\b(?:mean|means|meaning|stand for|stands for|refer to|refers to|defin\w*|(?:kinds?|types?|forms?|sorts?) of)\b")
+_PROPER_NAME_EN = re.compile(r"\b[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*")
+_TARGET_FOR_EN = re.compile(r"\btarget (?:for|of)\b|\btargets? (?:does|do|did|is|are)\b")
 _COMPARISON_CUE = re.compile(r"分别|对比|比较|相比|哪个(?:高|多|大|低|少)|差多少|各是|各自|\bvs\.?\b|\bcompare")
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -495,6 +502,9 @@ def analyze(
         kind = "number"
     elif kind == "fact" and not _OPEN_QUESTION.search(text) and _MEASURE_ASKED.search(text):
         kind = "number"  # 「花湖机场货邮吞吐量2025年目标」: a measure and its target, no question word
+    elif english and kind in ("fact", "definition") and not _MEANING_EN.search(text) and (
+            asked_kind(_PROPER_NAME_EN.sub(" ", raw)) not in ("", "date") or _TARGET_FOR_EN.search(text)):
+        kind = "number"  # 「What life expectancy does … aim for」「What is …'s 2030 target for …」: a quantity
     about, mentioned, inside = _regions(text, words(text) if words else None)
     years = _years(text)
     between = "之间" in text or "间的" in text  # 「鄂州和武汉之间的轨道交通」 relates two places, compares nothing

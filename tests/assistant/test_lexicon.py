@@ -61,3 +61,11 @@ def test_an_english_question_in_everyday_words_is_answered_from_the_plan(qa):
     assert answer.found
     assert answer.short_answer.startswith("20%")
     assert "再生水" in answer.citations[0].text
+
+
+def test_an_english_question_asking_a_quantity_in_other_words_gets_the_figure(qa):
+    """「What life expectancy does … aim for」 was typed a fact and answered with the whole table row."""
+    answer = qa.ask("What life expectancy does Ezhou aim for by 2025?")
+    assert answer.found and answer.question_type == "number"
+    assert answer.short_answer.startswith("79")
+    assert "人均预期寿命" in answer.citations[0].text

@@ -215,6 +215,26 @@ def test_a_level_asked_in_other_words_is_a_figure(ask):
     assert query.answer_type == "number" and "水平" not in query.topic
 
 
+@pytest.mark.parametrize(
+    ("question", "kind", "asked"),
+    [
+        ("What life expectancy does Beijing's 15th FYP aim for?", "number", "duration"),
+        ("What R&D intensity does Hefei aim for by 2030?", "number", "rate"),
+        ("China's 15th FYP: what forest stock volume should be reached?", "number", "volume"),
+        ("What is Hangzhou's 2030 revenue target for its core integrated-circuit industry?", "number", "money"),
+        ("What is Henan's 2025 target for technology contract turnover?", "number", "money"),
+        # a meaning, kinds of a thing, or a quantity word inside a name ask no figure
+        ("What does the '1+N' in Ezhou's grassroots governance system refer to?", "fact", ""),
+        ("What kinds of investment should long-term capital make?", "fact", "money"),
+        ("What role does Shenzhen's 15th Five-Year Plan assign to Dapeng New Area?", "fact", "area"),
+    ],
+)
+def test_an_english_question_asking_a_quantity_wants_a_figure(ask, question, kind, asked):
+    # 「What … does … aim for」 and 「What is …'s target for …」 ask no 「how many」 but want a number
+    query = ask(question)
+    assert (query.answer_type, query.answer_kind) == (kind, asked)
+
+
 def test_an_indicator_asked_for_its_level_is_a_figure_and_its_meaning_a_definition(ask):
     assert ask("What was China's total GDP last year?").answer_type == "number"
     meaning = ask("GDP是什么意思")
