@@ -190,7 +190,9 @@ def time_fit(query: Query, year: int | None, time: PassageTime, sentence: str = 
     """
     if year is None and query.five_year and time.years and not query.period_end:
         start, end = query.five_year
-        one_year = len(time.years) == 1 and not _PERIOD_WORDS.search(sentence + heading)  # 「今年…」 is not it
+        # 「今年…」 is not it; 「到2030年，…累计达100万人」 is the period's own target, set for its last year
+        one_year = (len(time.years) == 1 and not _PERIOD_WORDS.search(sentence + heading)
+                    and not re.search(rf"(?:到|至){end}年|{end}年(?:前|底)", sentence))
         if not any(start <= y <= end for y in time.years) or one_year:
             return "other_period", f"该段落说的不是{start}–{end}年 / the passage is not about the period asked"
         return "", ""

@@ -228,6 +228,22 @@ def test_time_fit(report_chunks):
     assert "2021–2025" in time_fit(period, None, review)[1]
 
 
+def test_a_target_set_for_the_periods_last_year_is_about_the_period(report_chunks):
+    # 「到2025年，全市建设5G基站5000个」 is the 十四五 plan's target for its period, though it names one year
+    plan = load_shipped_plan()
+    chunk = next(c for c in chunk_document(plan) if "全市建设5G基站5000个" in c.text)
+    sentence = _sentence(chunk.text, "数字基础设施工程")
+    time = passage_time(sentence, chunk, period_years(plan.meta.period))
+    assert time.years == {2025}
+    assert time_fit(analyze("十四五期间鄂州要建多少5G基站"), None, time, sentence) == ("", "")
+    # one year of the period said otherwise (「今年…」 in the 2025 report) is still not the period
+    chunks, years = report_chunks[2025]
+    target_chunk = _chunk_with(chunks, "今年发展主要预期目标是")
+    said = _sentence(target_chunk.text, "今年发展主要预期目标是")
+    target = passage_time(said, target_chunk, years)
+    assert time_fit(analyze("十四五期间GDP年均增长多少"), None, target, said)[0] == "other_period"
+
+
 def test_a_plans_target_is_not_its_review(qa):
     # the plan's review says 「空气优良天数提高到87.4%」; its target is in the indicator table
     answer = qa.ask("鄂州空气优良天数比例要达到多少？")
