@@ -594,9 +594,11 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
     # a rival gives another answer: a second passage that says the same (「6.5%－7%」 in the report's
     # targets and again in its explanation) or a range's end in the best's own passage is no rival
     agreeing = {r.passage for r in others if best.short and r.short == best.short}
-    rivals = [r for r in others if r.passage not in agreeing]
+    # a rival gives another answer of the kind asked: a sentence that states no figure is none to 「多少」
+    rivals = [r for r in others if r.passage not in agreeing and _answers(r, query)]
     p2 = rivals[0].support if rivals else 0.0
-    competing = [r for r in ranked if r is best or (r.passage not in agreeing and not _within(r, best))]
+    competing = [r for r in ranked
+                 if r is best or (r.passage not in agreeing and not _within(r, best) and _answers(r, query))]
     f.update(top=_logit(p1), second=_logit(p2), margin=p1 - p2,
              agreement=float(bool(best.short) and any(r.short == best.short for r in others[:5])),
              close=math.log1p(sum(1 for r in competing if r.support >= 0.5 * p1)) / 3,
@@ -615,6 +617,11 @@ def question_features(ranked: Sequence[Ranked], query: Query) -> dict[str, float
              passages_close=math.log1p(len({r.passage for r in competing if r.support >= 0.5 * p1})) / 3)
     f[f"top_{best.kind}"] = 1.0
     return f
+
+
+def _answers(candidate: Ranked, query: Query) -> bool:
+    """Whether a candidate gives an answer of the kind asked: a number question's figure or table row."""
+    return query.answer_type != "number" or candidate.kind in ("figure", "row")
 
 
 def _within(candidate: Ranked, best: Ranked) -> bool:

@@ -105,6 +105,24 @@ def test_question_features_see_the_margin_and_agreement_between_passages():
     assert question_features([], query)["top"] < -10
 
 
+def test_a_sentence_stating_no_figure_is_no_rival_to_a_figure(qa):
+    # 「加快推进5G网络建设。扩大5G基站建站规模…」 names the base stations but gives no number: it is no
+    # other answer to 「建多少个」, so the margin is over the best other figure
+    stages = qa.stages("2025年鄂州5G基站建多少个")
+    judged = qa.support.judge(stages.candidates, stages.context)
+    best = judged[0]
+    assert best.candidate.short == "5000个"
+    ranked = [Ranked(j.candidate.kind, j.candidate.short, j.candidate.chunk.chunk_id, j.support, j.features)
+              for j in judged]
+    elsewhere = [r for r in ranked[1:] if r.passage != ranked[0].passage]
+    assert elsewhere[0].kind == "sentence"  # what the margin was taken over
+    figure = next(r for r in elsewhere if r.kind in ("figure", "row"))
+    f = question_features(ranked, stages.query)
+    assert f["margin"] == pytest.approx(best.support - figure.support)
+    answer = qa.ask("2025年鄂州5G基站建多少个")
+    assert answer.found and answer.short_answer.startswith("5000个")
+
+
 def _named_rows(qa, question: str):
     stages = qa.stages(question)
     return list(zip(stages.candidates, feature_rows(stages.candidates, stages.context), strict=True)), stages
