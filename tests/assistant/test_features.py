@@ -285,6 +285,21 @@ def test_a_list_naming_the_zone_asked_among_its_items_is_not_the_zones_own(qa):
     assert all(row["name_in_item"] == 0.0 for c, row in pairs if c.items)
 
 
+def test_a_figure_counting_the_items_among_which_the_subject_is_does_not_answer_for_it(qa):
+    # 「推进新一代信息技术、智能制造、生物医药、新能源新材料等4个省级重点成长型产业集群」 counts clusters,
+    # one of which is the industry asked about; its size is 专栏4-3's 200亿元
+    for question in ("生物医药那块十四五末要做到多少", "How big should Ezhou's biomedicine industry be by 2025?"):
+        pairs, _ = _rows(qa, question)
+        [counted] = _with_short(pairs, "4个")
+        assert counted["name_in_item"] == 1.0
+        answer = qa.ask(question)
+        assert not (answer.found and answer.short_answer.startswith("4个")), answer.short_answer
+    # asked how many clusters there are, the count is the answer
+    pairs, _ = _rows(qa, "鄂州有几个省级重点成长型产业集群")
+    [counted] = _with_short(pairs, "4个")
+    assert counted["name_in_item"] == 0.0
+
+
 def test_a_change_asked_is_answered_by_a_change_stated_not_by_a_level(tmp_path, fake_model):
     report = read_document(DEV / "plans-2026" / "2026年国务院政府工作报告.txt")
     qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
