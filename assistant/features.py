@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from assistant.candidates import AnswerCandidate
 from assistant.evidence import Coverage, type_fit
-from assistant.kinds import compatible, figure_kind
+from assistant.kinds import compatible, figure_kind, other_measure
 from assistant.passages import rank_signal
 from assistant.query import Query
 from assistant.quotes import row_name, split_enumeration, value_columns
@@ -380,12 +380,14 @@ def _kind_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context
     f["kind_bare"] = float(not stated)
     # a table cell in words (「高于经济增长速度」「完成省下达目标」): no figure, whatever the question asks
     f["in_words"] = float(not any(ch.isdigit() for ch in candidate.short))
+    unit = ctx.query.asked_unit
     if asked and stated:
         fits = compatible(asked, stated)
         if asked == "change" and stated != "rate":  # an amount answers a change only as one: 「每人提高24元」,
             fits = fits and _stated_as_change(candidate, local)
+        # 「多少台」 is not answered in 辆: a count of other things
+        fits = fits and not (unit and other_measure(unit, candidate.short))
         f["kind_match" if fits else "kind_conflict"] = 1.0  # not the level 「突破50万亿元」
-    unit = ctx.query.asked_unit
     if unit:
         bare = re.sub(r"(?:左右|以上|以内|以下|多|余|[∗*])+$", "", candidate.short)
         f["unit_asked_match"] = float(bare.endswith(unit)

@@ -65,13 +65,41 @@ def unit_kind(unit: str) -> str:
 def figure_kind(figure: str) -> str:
     """The kind of quantity a quoted figure states, from its unit ("" for a bare number or an unknown unit)."""
     text = normalize_text(figure)
-    text = re.sub(r"(?:左右|以上|以内|以下|上下|多|余|[∗*])+$", "", text.strip())
-    for unit, kind in _data()[0]:
-        if re.search(rf"[\d〇零一二两三四五六七八九十百千万亿](?:万亿|亿|万|千)?{re.escape(unit)}", text):
-            return kind
+    if stated := _figure_unit(text):
+        return stated[1]
     if re.search(r"[百千]分之", text):
         return "rate"
     return ""  # a bare number (its unit may be in a table row's name) or a year
+
+
+def _figure_unit(text: str) -> tuple[str, str] | None:
+    """The unit of a (normalized) figure and its kind: 「1600万辆」 → (万辆, count)."""
+    text = re.sub(r"(?:左右|以上|以内|以下|上下|多|余|[∗*])+$", "", text.strip())
+    for unit, kind in _data()[0]:
+        if re.search(rf"[\d〇零一二两三四五六七八九十百千万亿](?:万亿|亿|万|千)?{re.escape(unit)}", text):
+            return unit, kind
+    return None
+
+
+@lru_cache(maxsize=1)
+def _measures() -> dict[str, str]:
+    groups = json.loads(KINDS_FILE.read_text(encoding="utf-8"))["measures"]
+    return {normalize_text(u): name for name, units in groups.items() if not name.startswith("_") for u in units}
+
+
+def other_measure(asked_unit: str, figure: str) -> bool:
+    """Whether ``figure`` is in a unit of the kind asked that measures something else than the unit
+    asked: 「多少台」 (machines) is not answered in 辆 (vehicles), 「多少亿吨」 not in 标箱 (containers).
+    A unit of no measure group (个, the generic count) measures anything of its kind.
+
+    >>> other_measure("台", "1600万辆"), other_measure("亿吨", "4387万标箱"), other_measure("辆", "2000个")
+    (True, True, False)
+    """
+    measures = _measures()
+    stated = _figure_unit(normalize_text(figure))
+    asked = measures.get(normalize_text(asked_unit))
+    theirs = measures.get(stated[0]) if stated else None
+    return asked is not None and theirs is not None and asked != theirs
 
 
 def compatible(asked: str, stated: str) -> bool:

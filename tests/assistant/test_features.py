@@ -312,6 +312,18 @@ def test_a_change_asked_is_answered_by_a_change_stated_not_by_a_level(tmp_path, 
     assert levels and all(row["kind_conflict"] == 1.0 for row in levels)
 
 
+def test_a_figure_in_another_measure_of_the_kind_asked_counts_something_else(tmp_path, fake_model):
+    # 「工业机器人…产量分别增长28%…，新能源汽车年产量超过1600万辆」: robots are counted in 台, cars in 辆
+    report = read_document(DEV / "plans-2026" / "2026年国务院政府工作报告.txt")
+    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    pairs, _ = _rows(qa, "2025年全国工业机器人产量是多少台？")
+    cars = _with_short(pairs, "1600万辆")
+    assert cars and all(row["kind_conflict"] == 1.0 and row["kind_match"] == 0.0 for row in cars)
+    pairs, _ = _rows(qa, "2025年新能源汽车年产量是多少辆？")
+    cars = _with_short(pairs, "1600万辆")
+    assert cars and all(row["kind_match"] == 1.0 for row in cars)
+
+
 def test_a_rate_answers_how_much_an_amount_grew(tmp_path, fake_model):
     report = read_document(DEV / "plans-2026" / "2026年北京市政府工作报告.txt")
     qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)

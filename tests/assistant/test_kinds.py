@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.kinds import asked_kind, compatible, english_figure, figure_kind
+from assistant.kinds import asked_kind, compatible, english_figure, figure_kind, other_measure
 from assistant.query import analyze
 from assistant.synonyms import Synonyms
 
@@ -85,3 +85,20 @@ def test_with_no_cue_the_asked_indicator_says_the_kind():
     assert asked_kind("棉花今年能收多少包", ("吨",)) == "weight" and asked_kind("棉花今年能收多少包") == "count"
     assert asked_kind("鄂州打算建多少5G基站") == "count"
     assert analyze("粮食总产要稳定在什么水平").answer_kind == "weight"
+
+
+@pytest.mark.parametrize(
+    ("unit", "figure", "other"),
+    [
+        ("台", "1600万辆", True),  # machines are not vehicles
+        ("亿吨", "4387万标箱", True),  # a port's cargo in tonnes, not its containers
+        ("万吨", "1146.1万吨", False),
+        ("吨", "615.6亿斤", False),  # one measure, two units
+        ("家", "10所", False),  # hospitals come in 家 and in 所
+        ("辆", "2000万个以上", False),  # 个 counts anything
+        ("个", "1600万辆", False),
+        ("亿元", "200亿元", False),  # a unit of no group
+    ],
+)
+def test_a_figure_in_another_measure_of_the_same_kind(unit, figure, other):
+    assert other_measure(unit, figure) is other
