@@ -13,9 +13,10 @@ from functools import lru_cache
 CJK_RANGE = "\u3400-\u9fff"  # CJK Unified Ideographs and Extension A: the characters of Chinese words
 CJK = re.compile(f"[{CJK_RANGE}]")
 
-UNITS = (
-    "个百分点|万亿元|亿元|万元|元|万亿斤|亿斤|万斤|斤|亿吨|万吨|吨|平方公里|公里|千米|延米|米|万亩|亩|万平方米|平方米|"
-    "万人次|万人|人次|人|家|个|座|所|条|项|套|户|岁|年|天|小时|分钟|兆瓦|千瓦|千伏|Gbps|倍|张|辆|艘|次|台|处|批|"
+UNITS = (  # a longer unit before the one it starts with: 吨标准煤 before 吨, 千瓦时 before 千瓦
+    "个百分点|万亿元|亿元|万元|元|亿美元|万美元|美元|万亿斤|亿斤|万斤|斤|吨标准煤|亿吨|万吨|吨|万标箱|标箱|"
+    "平方公里|公里|千米|延米|微克/立方米|立方米|米|万亩|亩|公顷|万平方米|平方米|"
+    "万人次|万人|人次|人|家|个|座|所|条|项|套|户|岁|年|天|小时|分钟|兆瓦|千瓦时|千瓦|千伏|Gbps|倍|张|辆|艘|架|列|次|台|处|批|"
     "类|件|名|%|‰|％"
 )
 MAGNITUDE_VALUES: dict[str, float] = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}  # what each multiplies by

@@ -324,6 +324,17 @@ def test_a_figure_in_another_measure_of_the_kind_asked_counts_something_else(tmp
     assert cars and all(row["kind_match"] == 1.0 for row in cars)
 
 
+def test_a_figure_keeps_its_unit_and_a_port_in_containers_is_not_a_port_in_tonnes(tmp_path, fake_model):
+    # 「宁波舟山港集装箱吞吐量4387万标箱」: the figure was cut to 「4387万」, a bare number of no kind
+    report = read_document(DEV / "plans-2026" / "2026年浙江省政府工作报告.txt")
+    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    pairs, _ = _rows(qa, "宁波舟山港去年集装箱吞吐量多少")
+    assert _with_short(pairs, "4387万标箱") and not _with_short(pairs, "4387万")
+    pairs, _ = _rows(qa, "宁波舟山港去年货物吞吐量多少亿吨")
+    containers = _with_short(pairs, "4387万标箱")
+    assert containers and all(row["kind_conflict"] == 1.0 for row in containers)
+
+
 def test_a_rate_answers_how_much_an_amount_grew(tmp_path, fake_model):
     report = read_document(DEV / "plans-2026" / "2026年北京市政府工作报告.txt")
     qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
