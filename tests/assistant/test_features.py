@@ -30,6 +30,12 @@ def _rows(qa, question: str):
     return list(zip(stages.candidates, rows, strict=True)), stages
 
 
+def _one_document(tmp_path, fake_model, folder: str, name: str) -> PlanQA:
+    """A library of one development document, searched by BM25 alone."""
+    report = read_document(DEV / folder / name)
+    return PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+
+
 def _with_short(pairs, short: str):
     return [row for c, row in pairs if c.short == short]
 
@@ -245,8 +251,7 @@ def test_a_list_of_the_kind_asked(qa):
 
 def test_an_indicator_named_elliptically_covers_the_question(tmp_path, fake_model):
     # 「全年粮食播种面积1.1亿亩、产量825亿斤以上」: 产量 after 粮食 is the 粮食产量 asked as 粮食总产
-    report = read_document(DEV / "provincial-2025" / "2025年安徽省政府工作报告.docx")
-    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    qa = _one_document(tmp_path, fake_model, "provincial-2025", "2025年安徽省政府工作报告.docx")
     stages = qa.stages("安徽2025年粮食总产要稳定在什么水平？")
     sentence = "全年粮食播种面积1.1亿亩、产量825亿斤以上。"
     assert stages.context.relevance(sentence) >= 0.9
@@ -301,8 +306,7 @@ def test_a_figure_counting_the_items_among_which_the_subject_is_does_not_answer_
 
 
 def test_a_change_asked_is_answered_by_a_change_stated_not_by_a_level(tmp_path, fake_model):
-    report = read_document(DEV / "plans-2026" / "2026年国务院政府工作报告.txt")
-    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    qa = _one_document(tmp_path, fake_model, "plans-2026", "2026年国务院政府工作报告.txt")
     pairs, stages = _rows(qa, "今年全国居民医保财政补助每人提高多少")
     assert stages.query.answer_kind == "change"
     [raised] = _with_short(pairs, "24元")  # 「…财政补助每人提高24元」: an amount said as a change
@@ -314,8 +318,7 @@ def test_a_change_asked_is_answered_by_a_change_stated_not_by_a_level(tmp_path, 
 
 def test_a_figure_in_another_measure_of_the_kind_asked_counts_something_else(tmp_path, fake_model):
     # 「工业机器人…产量分别增长28%…，新能源汽车年产量超过1600万辆」: robots are counted in 台, cars in 辆
-    report = read_document(DEV / "plans-2026" / "2026年国务院政府工作报告.txt")
-    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    qa = _one_document(tmp_path, fake_model, "plans-2026", "2026年国务院政府工作报告.txt")
     pairs, _ = _rows(qa, "2025年全国工业机器人产量是多少台？")
     cars = _with_short(pairs, "1600万辆")
     assert cars and all(row["kind_conflict"] == 1.0 and row["kind_match"] == 0.0 for row in cars)
@@ -326,8 +329,7 @@ def test_a_figure_in_another_measure_of_the_kind_asked_counts_something_else(tmp
 
 def test_a_figure_keeps_its_unit_and_a_port_in_containers_is_not_a_port_in_tonnes(tmp_path, fake_model):
     # 「宁波舟山港集装箱吞吐量4387万标箱」: the figure was cut to 「4387万」, a bare number of no kind
-    report = read_document(DEV / "plans-2026" / "2026年浙江省政府工作报告.txt")
-    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    qa = _one_document(tmp_path, fake_model, "plans-2026", "2026年浙江省政府工作报告.txt")
     pairs, _ = _rows(qa, "宁波舟山港去年集装箱吞吐量多少")
     assert _with_short(pairs, "4387万标箱") and not _with_short(pairs, "4387万")
     pairs, _ = _rows(qa, "宁波舟山港去年货物吞吐量多少亿吨")
@@ -336,8 +338,7 @@ def test_a_figure_keeps_its_unit_and_a_port_in_containers_is_not_a_port_in_tonne
 
 
 def test_a_rate_answers_how_much_an_amount_grew(tmp_path, fake_model):
-    report = read_document(DEV / "plans-2026" / "2026年北京市政府工作报告.txt")
-    qa = PlanQA.load(index_dir=tmp_path / "index", model=fake_model, mode="bm25", documents=[report], progress=False)
+    qa = _one_document(tmp_path, fake_model, "plans-2026", "2026年北京市政府工作报告.txt")
     pairs, stages = _rows(qa, "北京去年一般公共预算收入涨了多少")
     assert stages.query.answer_kind == "change"
     [grew] = _with_short(pairs, "4.8%")  # 「一般公共预算收入增长4.8%」
