@@ -107,7 +107,9 @@ def compatible(asked: str, stated: str) -> bool:
     return asked == stated or frozenset((asked, stated)) in _data()[2]
 
 
-_FIGURE_PARTS = re.compile(r"^([<>≥≤＞＜]?)(\d+(?:\.\d+)?)(万亿|亿|万|千)?(.*?)(左右|以上|以内|以下|上下|多|余)?[∗*]?$")
+_FIGURE_PARTS = re.compile(
+    r"^([<>≥≤＞＜]?)(\d+(?:\.\d+)?)(多|余)?(万亿|亿|万|千)?(.*?)(左右|以上|以内|以下|上下|多|余)?[∗*]?$"
+)
 _MAGNITUDE: dict[str | None, float] = {**MAGNITUDE_VALUES, None: 1.0}
 
 
@@ -123,14 +125,15 @@ def english_figure(figure: str) -> str:
 
     >>> english_figure("5000个"), english_figure("1.2万亿元"), english_figure("5%左右"), english_figure("≤2300万人")
     ('5,000', '1.2 trillion yuan', 'about 5%', '≤23 million people')
-    >>> english_figure("825亿斤以上"), english_figure("2024年")
-    ('82.5 billion jin or more', '2024年')
+    >>> english_figure("825亿斤以上"), english_figure("2024年"), english_figure("1200多万人")
+    ('82.5 billion jin or more', '2024年', 'more than 12 million people')
     """
     match = _FIGURE_PARTS.match(figure.strip())
     units, qualifiers = _english()
-    if not match or match.group(4) not in units or re.fullmatch(r"(?:19|20)\d{2}年.*", figure.strip()):
+    if not match or match.group(5) not in units or re.fullmatch(r"(?:19|20)\d{2}年.*", figure.strip()):
         return figure  # not one number with a known unit, or a date
-    sign, number, magnitude, unit, qualifier = match.groups()
+    sign, number, inner, magnitude, unit, qualifier = match.groups()
+    qualifier = qualifier or inner  # 「1200多万人」: more than 12 million
     value = float(number) * _MAGNITUDE[magnitude]
     text = sign + (_large(value) if magnitude else _plain(number))
     english = units[unit]

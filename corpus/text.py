@@ -22,9 +22,10 @@ UNITS = (  # a longer unit before the one it starts with: 吨标准煤 before �
 MAGNITUDE_VALUES: dict[str, float] = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}  # what each multiplies by
 MAGNITUDES = "|".join(MAGNITUDE_VALUES)
 # a quantity: digits (not glued to Latin letters as in 5G, IPv6, PM2.5) with an optional magnitude
-# and unit: 「5000个」「15万个」「4万亿元」「15万」
+# and unit: 「5000个」「15万个」「4万亿元」「15万」, and a 「多」 or 「余」 before them: 「1200多万人」 (not 「1200多」)
 FIGURE = re.compile(
-    rf"(?<![A-Za-z\d.])[<>≥≤＞＜]?\d+(?:[.,]\d+)*(?:\s*(?:(?:{MAGNITUDES})?(?:{UNITS})|{MAGNITUDES}))?(?![A-Za-z\d])"
+    rf"(?<![A-Za-z\d.])[<>≥≤＞＜]?\d+(?:[.,]\d+)*(?:\s*(?:多|余)?(?:(?:{MAGNITUDES})?(?:{UNITS})|{MAGNITUDES}))?"
+    r"(?![A-Za-z\d])"
 )
 # a quantity written in Chinese numerals with a measure word: 「六家」「三十个」「一百四十一项」; a duration:
 # 「延长三十年」「十五分钟」 (never a year: 「二〇三五年」 is four digits, no 十百千); a count by its magnitude
@@ -32,7 +33,8 @@ FIGURE = re.compile(
 # 「百分之七点五」 (older reports write figures so); never the magnitude of a figure in digits (「1.3万亿斤」
 # holds no 「万亿斤」)
 _CN_NUMERAL = "[〇零一二两兩三四五六七八九十百千万萬亿億]"
-_CN_START = r"(?<![〇零一二两兩三四五六七八九十百千万萬亿億第\d.])"  # not inside a longer numeral, nor an ordinal
+# not inside a longer numeral (「3000多万个」 holds no 「万个」), nor an ordinal
+_CN_START = r"(?<![〇零一二两兩三四五六七八九十百千万萬亿億第\d.多余])"
 CN_FIGURE = re.compile(  # Traditional forms too: the 1950s reports are written in them (一百四十一個項目)
     rf"{_CN_START}[一二两兩三四五六七八九十百千万萬]{_CN_NUMERAL}*"
     r"(?:个百分点|個百分點|万亿元|萬億元|亿元|億元|万元|萬元|家|个月|個月|个|個|项|項|座|所|条|條|件|名|批|万人|萬人"

@@ -124,7 +124,7 @@ def contains_normalized(text: str, needle: str) -> bool:
             or _found(_upper_bounds(hay), _upper_bounds(pin)))
 
 
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(万亿|亿|万)?")  # not 千: 「3千米」 is 3 km, not 3,000 米
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(?:多|余)?(万亿|亿|万)?")  # not 千: 「3千米」 is 3 km, not 3,000 米
 
 
 def _found(hay: str, pin: str) -> bool:

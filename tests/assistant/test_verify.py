@@ -9,6 +9,7 @@ import pytest
 
 from assistant.candidates import AnswerCandidate
 from assistant.evidence import bigrams
+from assistant.kinds import english_figure
 from assistant.passages import Passage
 from assistant.query import analyze
 from assistant.verify import (
@@ -137,6 +138,16 @@ def test_passage_time_reads_years_in_any_script(year, start, expected):
     chunk = next(c for c in chunk_document(doc) if start in c.text)
     time = passage_time(_sentence(chunk.text, start), chunk, period_years(doc.meta.period))
     assert time.years == expected
+
+
+def test_a_figure_with_more_than_before_its_magnitude_keeps_the_magnitude(report_chunks):
+    # 「惠及1100多万人」 was the figure 「1100」, quoted 「1100多」: eleven hundred, not eleven million
+    chunks, _ = report_chunks[2025]
+    chunk = _chunk_with(chunks, "向困难群众发放一次性生活补助")
+    sentence = _sentence(chunk.text, "向困难群众发放一次性生活补助")
+    clauses = figure_clauses(sentence)
+    assert [c.quoted(sentence) for c in clauses] == ["1100多万人"]
+    assert english_figure("1100多万人") == "more than 11 million people"
 
 
 def test_the_years_a_sentence_names_itself():
