@@ -69,3 +69,16 @@ def test_an_english_question_asking_a_quantity_in_other_words_gets_the_figure(qa
     assert answer.found and answer.question_type == "number"
     assert answer.short_answer.startswith("79")
     assert "人均预期寿命" in answer.citations[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("How big should Ezhou's biomedicine industry be by 2025?", "生物医药"),
+        ("What is Hangzhou's 2030 revenue target for its core integrated-circuit industry?", "集成电路"),
+        ("Which aerospace projects does the plan name?", "航空航天"),
+    ],
+)
+def test_the_industries_english_questions_name_are_in_the_glossary(question, term):
+    # the glossary had no entry for them, so the question's subject was searched and judged by nothing
+    assert term in Glossary.load().chinese_terms(question)
