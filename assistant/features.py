@@ -28,6 +28,7 @@ from assistant.verify import (
     DERIVED,
     GROWTH,
     RATE,
+    FigureClause,
     indicator_of,
     passage_time,
     sentence_years,
@@ -515,24 +516,20 @@ def _structure_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Co
         # is one (「…临空经济区产业孵化器、葛店双创谷等项目」), not what the zone has
         places = [name for name in ctx.names if _PLACE_PHRASE.fullmatch(name)]
         f["name_in_item"] = float(any(name in item for item in candidate.items for name in places))
-    if candidate.figure is not None and _counts_the_subject(candidate, candidate.chunk.text, query):
+    if candidate.figure is not None and _counts_the_subject(candidate.figure, query):
         f["name_in_item"] = 1.0
 
 
-def _counts_the_subject(candidate: AnswerCandidate, text: str, query: Query) -> bool:
+def _counts_the_subject(clause: FigureClause, query: Query) -> bool:
     """Whether the figure counts an enumeration one of whose items the question asks about: 「生物医药那块
     要做到多少」 is not answered by 「新一代信息技术、智能制造、生物医药、新能源新材料等4个…产业集群」 — unless
-    the question asks how many of that kind there are. An English question asks by its Chinese terms."""
-    clause = candidate.figure
+    the question asks a count (「生物医药等重点产业集群有几个」). An English question asks by its Chinese terms."""
     label = clause.label
-    if not label.endswith("等") or "、" not in label:
+    if query.answer_kind == "count" or not label.endswith("等") or "、" not in label:
         return False
     question = normalize_text(" ".join((query.text, *query.expansions)))
-    items = [item.strip() for item in split_enumeration(label[:-1].split("，")[-1])]
-    if not any(len(item) >= 2 and normalize_text(item) in question for item in items):
-        return False
-    kind = normalize_text(text[clause.end : clause.clause_end])
-    return not (len(kind) >= 2 and kind[-2:] in question)  # 「…等几个产业集群」 asks the count
+    items = [item.strip() for item in split_enumeration(label[:-1])]
+    return any(len(item) >= 2 and normalize_text(item) in question for item in items)
 
 
 def _column_features(f: dict[str, float], candidate: AnswerCandidate, ctx: Context) -> None:
